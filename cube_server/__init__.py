@@ -1,0 +1,1 @@
+"""The slice-and-dice HTTP API over the cube engine."""

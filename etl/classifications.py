@@ -1,0 +1,204 @@
+"""Classification files (SOC2010, industries, regions, ...) read into dimension tables.
+
+The classifications are data, not code: a deployment can load a new vintage by putting
+its own files in the data directory. The packaged copies in `etl/reference/` are the
+defaults when a data directory has none.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from etl.problems import Problem
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str  # the key column in the CSV and in the dimension table
+    label: str | None  # the title column, if the file has one
+
+
+@dataclass(frozen=True)
+class Classification:
+    name: str
+    file: str
+    table: str
+    # Levels from coarsest to finest; the last is the table's key. Alternative roll-ups
+    # (qualification: broad3 or nqf6) are both listed as parents of the finest level.
+    levels: tuple[Level, ...]
+    attributes: tuple[str, ...] = ()
+    # A constant root level the file leaves implicit (the UK above nations).
+    root: tuple[str, int, str] | None = None
+    # False when the coarser levels are alternatives rather than a chain.
+    nested: bool = True
+
+    @property
+    def key(self) -> str:
+        return self.levels[-1].name
+
+    @property
+    def columns(self) -> list[str]:
+        cols: list[str] = []
+        for level in self.levels:
+            cols.append(level.name)
+            if level.label:
+                cols.append(level.label)
+        return cols + list(self.attributes)
+
+
+CLASSIFICATIONS: tuple[Classification, ...] = (
+    Classification(
+        "occupation",
+        "soc2010.csv",
+        "dim_occupation",
+        (
+            Level("soc1", "soc1_title"),
+            Level("soc2", "soc2_title"),
+            Level("soc3", "soc3_title"),
+            Level("soc4", "soc4_title"),
+        ),
+    ),
+    Classification(
+        "industry",
+        "industries.csv",
+        "dim_industry",
+        (
+            Level("sector6", "sector6_title"),
+            Level("ind22", "ind22_title"),
+            Level("ind75", "ind75_title"),
+        ),
+        attributes=("sic2007_divisions",),
+    ),
+    Classification(
+        "region",
+        "regions.csv",
+        "dim_region",
+        (Level("nation", "nation_title"), Level("region", "region_title")),
+        root=("uk", 1, "United Kingdom"),
+    ),
+    Classification(
+        "qualification",
+        "qualifications.csv",
+        "dim_qualification",
+        (
+            Level("broad3", "broad3_title"),
+            Level("nqf6", "nqf6_title"),
+            Level("qualification", "qualification_title"),
+        ),
+        attributes=("qcf_level",),
+        nested=False,
+    ),
+    Classification("gender", "genders.csv", "dim_gender", (Level("gender", "gender_title"),)),
+    Classification("status", "statuses.csv", "dim_status", (Level("status", "status_title"),)),
+)
+
+CLASSIFICATION_FILES = tuple(c.file for c in CLASSIFICATIONS)
+
+
+def reference_path(file: str) -> Path:
+    """The packaged default copy of a classification file."""
+    return Path(str(resources.files("etl") / "reference" / file))
+
+
+def classification_path(data_dir: Path, file: str) -> Path:
+    """The data directory's own file if it has one, else the packaged default."""
+    own = data_dir / file
+    return own if own.exists() else reference_path(file)
+
+
+def read_classification(
+    spec: Classification, path: Path, problems: list[Problem]
+) -> pd.DataFrame | None:
+    """Read and check one classification file; append problems, return the table or None."""
+    name = path.name
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            problems.append(Problem(name, 0, "", "file is empty"))
+            return None
+        missing = [c for c in spec.columns if c not in header]
+        if missing:
+            problems.append(
+                Problem(
+                    name, 1, "", f"missing column(s) {', '.join(missing)}; expected {spec.columns}"
+                )
+            )
+            return None
+        index = {c: header.index(c) for c in spec.columns}
+        codes = [lv.name for lv in spec.levels]
+        rows = []
+        before = len(problems)
+        for record in reader:
+            if not record or all(not v.strip() for v in record):
+                continue
+            line = reader.line_num
+            if len(record) != len(header):
+                problems.append(
+                    Problem(name, line, "", f"expected {len(header)} fields, found {len(record)}")
+                )
+                continue
+            row: dict[str, object] = {}
+            for col, i in index.items():
+                value = record[i].strip()
+                if col in codes:
+                    try:
+                        row[col] = int(value)
+                    except ValueError:
+                        problems.append(Problem(name, line, col, "not an integer code", value))
+                        continue
+                else:
+                    row[col] = value
+            row["_line"] = line
+            rows.append(row)
+    if len(problems) > before:
+        return None
+    frame = pd.DataFrame(rows, columns=[*spec.columns, "_line"])
+    if frame.empty:
+        problems.append(Problem(name, 0, "", "no rows"))
+        return None
+    dup = frame[frame.duplicated(spec.key, keep="first")]
+    for _, r in dup.iterrows():
+        problems.append(
+            Problem(name, int(r["_line"]), spec.key, "duplicate code", str(r[spec.key]))
+        )
+    # Each code of a coarser level must have one title and, within a hierarchy, one parent.
+    for pos, level in enumerate(spec.levels[:-1]):
+        cols = [level.name] + ([level.label] if level.label else [])
+        for child, parents in frame.groupby(level.name)[cols].nunique().iterrows():
+            if (parents > 1).any():
+                line = int(frame.loc[frame[level.name] == child, "_line"].iloc[0])
+                problems.append(
+                    Problem(name, line, level.name, "code has more than one title", str(child))
+                )
+        finer = spec.levels[pos + 1]
+        if spec.nested:
+            counts = frame.groupby(finer.name)[level.name].nunique()
+            for child in counts[counts > 1].index:
+                line = int(frame.loc[frame[finer.name] == child, "_line"].iloc[0])
+                problems.append(
+                    Problem(
+                        name, line, finer.name, f"code has more than one {level.name}", str(child)
+                    )
+                )
+    frame = frame.drop(columns="_line")
+    if spec.root:
+        root, code, title = spec.root
+        frame.insert(0, f"{root}_title", title)
+        frame.insert(0, root, code)
+    return frame.sort_values(spec.key).reset_index(drop=True)
+
+
+def read_classifications(data_dir: Path, problems: list[Problem]) -> dict[str, pd.DataFrame]:
+    """All classification tables by name; problems are appended, never raised."""
+    tables = {}
+    for spec in CLASSIFICATIONS:
+        frame = read_classification(spec, classification_path(data_dir, spec.file), problems)
+        if frame is not None:
+            tables[spec.name] = frame
+    return tables

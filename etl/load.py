@@ -1,0 +1,306 @@
+"""Validated, atomic, idempotent loads of the source files into the DuckDB star schema.
+
+A load validates every file completely in a scratch database, then builds a complete new
+warehouse file beside the live one and renames it over the live file. The rename is the
+commit: a failure or a `kill -9` at any earlier point leaves the served file untouched and
+at worst a stray `*.building-*` file, removed by the next load. Each run, failed or not, is
+appended to a journal beside the warehouse; the warehouse's `load_runs` table holds the
+journal as of its own load.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.classifications import CLASSIFICATIONS, classification_path, read_classifications
+from etl.problems import Problem, ValidationFailed
+from etl.sources import SOURCES, WF_YEARS_FILE, SourceFile
+from etl.validate import Validator, read_wf_years, staging_table
+
+Progress = Callable[[str], None]
+
+
+class LoadError(RuntimeError):
+    """A load that could not run (locked, missing directory); nothing was changed."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    warehouse: Path
+    run_id: str
+    vintage: str
+    rows: dict[str, int]
+    seconds: float
+
+
+def sidecar(target: Path, suffix: str) -> Path:
+    """A file that lives beside the warehouse, e.g. its journal or rejects."""
+    return target.with_name(f"{target.name}.{suffix}")
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _exclusive(target: Path) -> Iterator[None]:
+    """One load at a time per warehouse; the lock dies with the process."""
+    with sidecar(target, "lock").open("w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise LoadError(f"another load into {target} is running") from exc
+        yield
+
+
+def _journal(target: Path, record: dict[str, object]) -> None:
+    with sidecar(target, "load_runs.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, sort_keys=True) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def read_journal(target: Path) -> list[dict[str, object]]:
+    path = sidecar(target, "load_runs.jsonl")
+    if not path.exists():
+        return []
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        with contextlib.suppress(json.JSONDecodeError):  # a torn last line after a crash
+            records.append(json.loads(line))
+    return records
+
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def load(
+    data_dir: Path,
+    target: Path,
+    progress: Progress | None = None,
+    memory_limit: str = "4GB",
+) -> LoadResult:
+    """Validate every file in data_dir and swap a new warehouse in at target."""
+    say = progress or (lambda _msg: None)
+    data_dir, target = Path(data_dir), Path(target)
+    if not data_dir.is_dir():
+        raise LoadError(f"data directory {data_dir} does not exist")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    run_id = uuid.uuid4().hex[:12]
+    record: dict[str, object] = {
+        "run_id": run_id,
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_dir": str(data_dir.resolve()),
+    }
+    with _exclusive(target):
+        for stale in target.parent.glob(f"{target.name}.building-*"):
+            stale.unlink()
+        for stale in target.parent.glob(f"{target.name}.scratch-*"):
+            stale.unlink()
+        scratch = sidecar(target, f"scratch-{run_id}")
+        building = sidecar(target, f"building-{run_id}")
+        try:
+            result = _load(data_dir, target, scratch, building, record, say, memory_limit)
+        except ValidationFailed as exc:
+            record.update(outcome="rejected", problems=exc.total, message=str(exc)[:2000])
+            raise
+        except BaseException as exc:
+            record.update(outcome="failed", message=f"{type(exc).__name__}: {exc}"[:2000])
+            raise
+        finally:
+            record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+            record["seconds"] = round(time.monotonic() - started, 3)
+            _journal(target, record)
+            for leftover in (scratch, sidecar(scratch, "wal"), building, sidecar(building, "wal")):
+                leftover.unlink(missing_ok=True)
+    return result
+
+
+def _inputs(data_dir: Path) -> dict[str, Path]:
+    files = {c.file: classification_path(data_dir, c.file) for c in CLASSIFICATIONS}
+    files[WF_YEARS_FILE] = data_dir / WF_YEARS_FILE
+    files.update({s.file: data_dir / s.file for s in SOURCES})
+    return files
+
+
+def _load(
+    data_dir: Path,
+    target: Path,
+    scratch: Path,
+    building: Path,
+    record: dict[str, object],
+    say: Progress,
+    memory_limit: str,
+) -> LoadResult:
+    started = time.monotonic()
+    inputs = _inputs(data_dir)
+    say("checksumming source files")
+    checksums = {name: file_checksum(p) for name, p in inputs.items() if p.exists()}
+    record["files"] = [
+        {"file": name, "path": str(inputs[name]), "sha256": digest}
+        for name, digest in sorted(checksums.items())
+    ]
+    vintage = hashlib.sha256(
+        "".join(f"{n}={d};" for n, d in sorted(checksums.items())).encode()
+    ).hexdigest()[:12]
+    record["vintage"] = vintage
+
+    say("checking classifications")
+    problems: list[Problem] = []
+    dims = read_classifications(data_dir, problems)
+    wf_years = read_wf_years(inputs[WF_YEARS_FILE], problems)
+    codes: dict[str, list[int]] = {}
+    for spec in CLASSIFICATIONS:
+        if spec.name in dims:
+            for level in spec.levels:
+                codes[f"{spec.name}.{level.name}"] = sorted(dims[spec.name][level.name].unique())
+    if wf_years is not None:
+        codes["year.year"] = sorted(wf_years["year"])
+
+    con = duckdb.connect(str(scratch), config={"memory_limit": memory_limit})
+    try:
+        con.execute("SET preserve_insertion_order = true")
+        con.execute("SET enable_progress_bar = false")
+        validator = Validator(con, codes)
+        validator.add(problems)
+        staged: list[SourceFile] = []
+        for source in SOURCES:
+            path = inputs[source.file]
+            if not path.exists():
+                validator.add([Problem(source.file, 0, "", f"file is missing from {data_dir}")])
+                continue
+            say(f"validating {source.file}")
+            if validator.stage(source, path):
+                staged.append(source)
+        total = validator.count()
+        if total:
+            rejects = sidecar(target, "rejects.csv")
+            validator.write_rejects(rejects)
+            raise ValidationFailed(validator.first(), total, str(rejects))
+        assert wf_years is not None  # any problem above would have raised
+        rows = _build(con, building, dims, wf_years, staged, say)
+        record.update(outcome="loaded", rows=rows)
+        history = [
+            *read_journal(target),
+            {**record, "finished_at": datetime.now(UTC).isoformat(timespec="seconds")},
+        ]
+        _write_load_runs(con, history)
+        con.execute("CHECKPOINT wh")
+        con.execute("DETACH wh")
+    finally:
+        con.close()
+    say("swapping the new warehouse in")
+    _fsync_path(building)
+    os.replace(building, target)
+    _fsync_path(target.parent)
+    sidecar(target, "rejects.csv").unlink(missing_ok=True)
+    return LoadResult(target, str(record["run_id"]), vintage, rows, time.monotonic() - started)
+
+
+def _build(
+    con: duckdb.DuckDBPyConnection,
+    building: Path,
+    dims: dict[str, pd.DataFrame],
+    wf_years: pd.DataFrame,
+    staged: list[SourceFile],
+    say: Progress,
+) -> dict[str, int]:
+    say("building the new warehouse")
+    con.execute(f"ATTACH '{building}' AS wh")
+    rows: dict[str, int] = {}
+    for spec in CLASSIFICATIONS:
+        frame = dims[spec.name]
+        keys = {lv.name for lv in spec.levels} | ({spec.root[0]} if spec.root else set())
+        select = ", ".join(
+            f'"{c}"::SMALLINT AS "{c}"' if c in keys else f'"{c}"::VARCHAR AS "{c}"'
+            for c in frame.columns
+        )
+        con.register("frame", frame)
+        con.execute(
+            f"CREATE TABLE wh.{spec.table} AS SELECT {select} FROM frame ORDER BY {spec.key}"
+        )
+        con.unregister("frame")
+        rows[spec.table] = len(frame)
+    for source in staged:
+        say(f"loading {source.table}")
+        cols = []
+        for col in source.columns:
+            expr = f'"{col.name}"'
+            if col.mapping:
+                whens = " ".join(f"WHEN {k} THEN {v}" for k, v in col.mapping.items())
+                expr = f"CASE {expr} {whens} END"
+            sql_type = "SMALLINT" if col.kind == "int" else "DOUBLE"
+            cols.append(f'{expr}::{sql_type} AS "{col.target}"')
+        con.execute(
+            f"""CREATE TABLE wh.{source.table} AS SELECT {", ".join(cols)}
+            FROM {staging_table(source)} ORDER BY line_no"""
+        )
+        rows[source.table] = int(
+            con.execute(f"SELECT count(*) FROM wh.{source.table}").fetchall()[0][0]
+        )
+    fact_years = " UNION ".join(
+        f"SELECT DISTINCT year FROM wh.{s.table}" for s in staged if "year" in s.header
+    )
+    con.register("wf_years", wf_years)
+    con.execute(
+        f"""CREATE TABLE wh.dim_year AS
+        SELECT y.year::SMALLINT AS year, coalesce(w.kind, 'history') AS kind
+        FROM (SELECT year FROM wf_years UNION {fact_years}) y
+        LEFT JOIN wf_years w USING (year) ORDER BY year"""
+    )
+    con.unregister("wf_years")
+    rows["dim_year"] = int(con.execute("SELECT count(*) FROM wh.dim_year").fetchall()[0][0])
+    return rows
+
+
+def _write_load_runs(con: duckdb.DuckDBPyConnection, history: list[dict[str, object]]) -> None:
+    frame = pd.DataFrame(
+        [
+            {
+                "run_id": r.get("run_id"),
+                "started_at": r.get("started_at"),
+                "finished_at": r.get("finished_at"),
+                "outcome": r.get("outcome"),
+                "vintage": r.get("vintage"),
+                "data_dir": r.get("data_dir"),
+                "files": json.dumps(r.get("files", [])),
+                "row_counts": json.dumps(r.get("rows", {})),
+                "problems": int(r.get("problems", 0) or 0),  # type: ignore[call-overload]
+                "message": r.get("message"),
+            }
+            for r in history
+        ]
+    )
+    con.register("history", frame)
+    con.execute(
+        """CREATE TABLE wh.load_runs AS SELECT run_id::VARCHAR AS run_id,
+               started_at::TIMESTAMPTZ AS started_at, finished_at::TIMESTAMPTZ AS finished_at,
+               outcome::VARCHAR AS outcome, vintage::VARCHAR AS vintage,
+               data_dir::VARCHAR AS data_dir, files::JSON AS files, row_counts::JSON AS row_counts,
+               problems::INTEGER AS problems, message::VARCHAR AS message
+           FROM history"""
+    )
+    con.unregister("history")

@@ -1,0 +1,178 @@
+"""The ETL contract: every source file's columns, keys and value rules, as data.
+
+The generator writes these files and the loader validates and loads them, so both read
+the same description here; a new column or rule is added in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["int", "float"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column and the warehouse column it becomes."""
+
+    name: str
+    kind: Kind
+    target: str
+    # "<classification>.<level>": values must be codes of that level (SPEC section 8).
+    codes: str | None = None
+    # Explicit allowed codes when the file has its own coding (age ratios, distribution).
+    allowed: tuple[int, ...] | None = None
+    # Map from the file's own coding to the warehouse coding (0 always means "all").
+    mapping: dict[int, int] | None = None
+    non_negative: bool = False
+    positive: bool = False
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A source CSV file and its fact or lookup table."""
+
+    file: str
+    table: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    # (value column, weight column): value must be 0 where weight is 0.
+    zero_with: tuple[tuple[str, str], ...] = ()
+    required: bool = True
+    extra_rules: tuple[str, ...] = field(default=())
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _dims(status_allowed: tuple[int, ...] | None, with_qual: bool) -> tuple[Column, ...]:
+    # Working Futures years must be described in wf_years.csv; ASHE files carry their own year.
+    cols = [
+        Column("year", "int", "year", codes=None if status_allowed else "year.year"),
+        Column("gender", "int", "gender", codes="gender.gender"),
+        Column(
+            "status",
+            "int",
+            "status",
+            codes=None if status_allowed else "status.status",
+            allowed=status_allowed,
+        ),
+        Column("industry", "int", "industry", codes="industry.ind75"),
+        Column("occupation", "int", "occupation", codes="occupation.soc4"),
+        Column("geography", "int", "region", codes="region.region"),
+    ]
+    if with_qual:
+        cols.append(
+            Column("qualification", "int", "qualification", codes="qualification.qualification")
+        )
+    return tuple(cols)
+
+
+_PAY_KEY = ("year", "gender", "status", "industry", "occupation", "geography", "qualification")
+
+ASHE_PAY = SourceFile(
+    file="ashe_pay_main.csv",
+    table="fact_ashe_pay",
+    columns=(
+        *_dims((1, 2), with_qual=True),
+        Column("Employment", "float", "employment", non_negative=True),
+        Column("PayBill", "float", "paybill", non_negative=True),
+    ),
+    key=_PAY_KEY,
+    zero_with=(("PayBill", "Employment"),),
+)
+
+ASHE_HOURS = SourceFile(
+    file="ashe_hours_main.csv",
+    table="fact_ashe_hours",
+    columns=(
+        *_dims((1, 2), with_qual=False),
+        Column("Employment", "float", "employment", non_negative=True),
+        Column("TotalHours", "float", "total_hours", non_negative=True),
+    ),
+    key=_PAY_KEY[:-1],
+    zero_with=(("TotalHours", "Employment"),),
+)
+
+WF_EMPLOYMENT = SourceFile(
+    file="wf_employment.csv",
+    table="fact_wf_employment",
+    columns=(
+        *_dims(None, with_qual=True),
+        Column("weight", "float", "employment", non_negative=True),
+    ),
+    key=_PAY_KEY,
+)
+
+# The age-ratio file codes gender 0 female / 1 male / 2 total and status 0 part-time /
+# 1 full-time / 2 total; the main files use 1 male, 2 female, 1 full-time, 2 part-time.
+# The warehouse uses the main files' codes and 0 for "all" everywhere.
+AGE_GENDER_MAP = {0: 2, 1: 1, 2: 0}
+AGE_STATUS_MAP = {0: 2, 1: 1, 2: 0}
+AGE_OCCUPATION_MAP = {**{i: i for i in range(1, 10)}, 10: 0}
+AGE_QUAL_MAP = {1: 1, 2: 2, 3: 3, 4: 0}
+AGES = tuple(range(20, 66))
+
+ASHE_AGE_RATIOS = SourceFile(
+    file="ashe_age_ratios.csv",
+    table="ashe_age_ratios",
+    columns=(
+        Column(
+            "occupation1",
+            "int",
+            "soc1",
+            allowed=tuple(AGE_OCCUPATION_MAP),
+            mapping=AGE_OCCUPATION_MAP,
+        ),
+        Column("gender", "int", "gender", allowed=tuple(AGE_GENDER_MAP), mapping=AGE_GENDER_MAP),
+        Column("status", "int", "status", allowed=tuple(AGE_STATUS_MAP), mapping=AGE_STATUS_MAP),
+        Column("qual3", "int", "broad3", allowed=tuple(AGE_QUAL_MAP), mapping=AGE_QUAL_MAP),
+        Column("age", "int", "age", allowed=AGES),
+        Column("ratio", "float", "ratio", positive=True),
+    ),
+    key=("occupation1", "gender", "status", "qual3", "age"),
+    extra_rules=("ages_complete",),
+)
+
+ASHE_PAY_DISTRIBUTION = SourceFile(
+    file="ashe_pay_distribution.csv",
+    table="ashe_pay_distribution",
+    columns=(
+        Column("soc_level", "int", "soc_level", allowed=(0, 1, 2, 3, 4)),
+        Column("occupation", "int", "occupation"),
+        Column("status", "int", "status", allowed=(0, 1, 2)),
+        Column("gender", "int", "gender", allowed=(0, 1, 2)),
+        Column("mean_median_ratio", "float", "mean_median_ratio", positive=True),
+        Column("sd_ratio", "float", "sd_ratio", positive=True),
+    ),
+    key=("soc_level", "occupation", "status", "gender"),
+    extra_rules=("occupation_at_level",),
+)
+
+WF_REPLACEMENT_RATES = SourceFile(
+    file="wf_replacement_rates.csv",
+    table="wf_replacement_rates",
+    columns=(
+        Column("soc2", "int", "soc2", codes="occupation.soc2"),
+        Column("retirement_rate", "float", "retirement_rate", non_negative=True),
+        Column("mortality_rate", "float", "mortality_rate", non_negative=True),
+        Column("mobility_rate", "float", "mobility_rate", non_negative=True),
+    ),
+    key=("soc2",),
+)
+
+SOURCES: tuple[SourceFile, ...] = (
+    ASHE_PAY,
+    ASHE_HOURS,
+    WF_EMPLOYMENT,
+    ASHE_AGE_RATIOS,
+    ASHE_PAY_DISTRIBUTION,
+    WF_REPLACEMENT_RATES,
+)
+
+WF_YEARS_FILE = "wf_years.csv"

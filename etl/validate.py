@@ -1,0 +1,311 @@
+"""Full validation of the source files inside DuckDB, with line and column for every problem.
+
+Each file is read as raw lines (one VARCHAR per line, so the row id is the line number even
+for malformed lines), then split and cast into a typed staging table. Every rule of SPEC
+section 8 is one query over that table producing rows of the `problems` table; nothing is
+raised until every file has been checked, so a user sees all problems at once.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.problems import Problem
+from etl.sources import AGES, WF_YEARS_FILE, Column, SourceFile
+
+PROBLEMS_DDL = """CREATE OR REPLACE TEMP TABLE problems (
+    file VARCHAR, line BIGINT, "column" VARCHAR, message VARCHAR, value VARCHAR)"""
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def staging_table(source: SourceFile) -> str:
+    return f"stage_{source.table}"
+
+
+def _choices(values: list[int]) -> str:
+    """A short description of valid codes, e.g. '1..12' or '1, 2, 3 ... 9 (369 codes)'."""
+    values = sorted(values)
+    if values and values == list(range(values[0], values[-1] + 1)):
+        return f"{values[0]}..{values[-1]}"
+    if len(values) <= 12:
+        return ", ".join(map(str, values))
+    head = ", ".join(map(str, values[:4]))
+    return f"{head} ... {values[-1]} ({len(values)} codes)"
+
+
+def _level_name(codes: str) -> str:
+    classification, level = codes.split(".")
+    return level if level == classification else f"{classification} ({level})"
+
+
+class Validator:
+    """Stages and checks files on one DuckDB connection; problems accumulate in a table."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, codes: dict[str, list[int]]):
+        self.con = con
+        self.codes = codes  # "<classification>.<level>" -> valid codes
+        con.execute(PROBLEMS_DDL)
+        for name, values in codes.items():
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {_q('codes_' + name)} (code BIGINT)")
+            con.executemany(
+                f"INSERT INTO {_q('codes_' + name)} VALUES (?)", [(int(v),) for v in values]
+            )
+
+    def add(self, problems: list[Problem]) -> None:
+        if problems:
+            self.con.executemany(
+                "INSERT INTO problems VALUES (?, ?, ?, ?, ?)",
+                [(p.file, p.line, p.column, p.message, p.value) for p in problems],
+            )
+
+    def _insert(self, select_sql: str) -> None:
+        self.con.execute(f"INSERT INTO problems {select_sql}")
+
+    def stage(self, source: SourceFile, path: Path) -> bool:
+        """Read, type and check one file; False if it could not be staged at all."""
+        name = source.file
+        header = _read_header(path)
+        if header is None:
+            self.add([Problem(name, 0, "", "file is empty")])
+            return False
+        if header != source.header:
+            problems = []
+            for i, expected in enumerate(source.header):
+                found = header[i] if i < len(header) else "(nothing)"
+                if found != expected:
+                    problems.append(
+                        Problem(
+                            name,
+                            1,
+                            expected,
+                            f"header column {i + 1} should be {expected!r}",
+                            found,
+                        )
+                    )
+            if len(header) > len(source.header):
+                problems.append(
+                    Problem(
+                        name, 1, "", f"header has {len(header)} columns; expected {source.header}"
+                    )
+                )
+            self.add(problems)
+            return False
+        raw = f"raw_{source.table}"
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {raw} AS
+            SELECT line FROM read_csv({_lit(str(path))}, columns = {{'line': 'VARCHAR'}},
+                header = false, delim = '\x1f', quote = '', escape = '', new_line = '\\r\\n',
+                auto_detect = false, strict_mode = false)"""
+        )
+        casts = []
+        for i, col in enumerate(source.columns, start=1):
+            field = f"trim(f[{i}], ' \"')"
+            sql_type = "BIGINT" if col.kind == "int" else "DOUBLE"
+            casts.append(f"{field} AS {_q('raw_' + col.name)}")
+            casts.append(f"TRY_CAST({field} AS {sql_type}) AS {_q(col.name)}")
+        stage = staging_table(source)
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {stage} AS
+            SELECT line_no, len(f) AS n_fields, {", ".join(casts)}
+            FROM (SELECT rowid + 1 AS line_no, string_split(rtrim(line, chr(13)), ',') AS f
+                  FROM {raw} WHERE rowid > 0 AND trim(coalesce(line, '')) <> '')"""
+        )
+        self._check(source, stage, raw)
+        return True
+
+    def _check(self, source: SourceFile, stage: str, raw: str) -> None:
+        file = _lit(source.file)
+        n = len(source.columns)
+        self._insert(
+            f"""SELECT {file}, s.line_no, '', 'expected {n} fields, found ' || s.n_fields, r.line
+            FROM {stage} s JOIN {raw} r ON r.rowid + 1 = s.line_no WHERE s.n_fields <> {n}"""
+        )
+        for col in source.columns:
+            self._check_column(source, stage, col)
+        key = ", ".join(_q(k) for k in source.key)
+        self._insert(
+            f"""SELECT {file}, line_no, '{"+".join(source.key)}',
+                   'duplicate cell key (first on line ' || first_line || ')', cell
+            FROM (SELECT s.line_no, min(s.line_no) OVER w AS first_line,
+                         concat_ws(',', {key}) AS cell
+                  FROM {stage} s
+                  JOIN (SELECT {key} FROM {stage} WHERE n_fields = {n}
+                        GROUP BY ALL HAVING count(*) > 1) USING ({key})
+                  WINDOW w AS (PARTITION BY {key}))
+            WHERE line_no <> first_line"""
+        )
+        for value, weight in source.zero_with:
+            self._insert(
+                f"""SELECT {file}, line_no, '{value}', '{value} must be 0 where {weight} is 0',
+                       {_q("raw_" + value)}
+                FROM {stage} WHERE {_q(weight)} = 0 AND {_q(value)} <> 0"""
+            )
+        for rule in source.extra_rules:
+            getattr(self, f"_rule_{rule}")(source, stage)
+
+    def _check_column(self, source: SourceFile, stage: str, col: Column) -> None:
+        file, c, raw = _lit(source.file), _q(col.name), _q("raw_" + col.name)
+        what = "an integer" if col.kind == "int" else "a number"
+        self._insert(
+            f"""SELECT {file}, line_no, '{col.name}',
+                   CASE WHEN coalesce({raw}, '') = '' THEN 'missing value' ELSE 'not {what}' END,
+                   coalesce({raw}, '')
+            FROM {stage} WHERE {c} IS NULL AND n_fields = {len(source.columns)}"""
+        )
+        if col.kind == "float":
+            self._insert(
+                f"""SELECT {file}, line_no, '{col.name}', 'not a finite number', {raw}
+                FROM {stage} WHERE {c} IS NOT NULL AND NOT isfinite({c})"""
+            )
+        if col.non_negative:
+            self._insert(
+                f"""SELECT {file}, line_no, '{col.name}', 'must be >= 0', {raw}
+                FROM {stage} WHERE {c} < 0"""
+            )
+        if col.positive:
+            self._insert(
+                f"""SELECT {file}, line_no, '{col.name}', 'must be > 0', {raw}
+                FROM {stage} WHERE {c} <= 0"""
+            )
+        if col.codes:
+            valid = self.codes.get(col.codes, [])
+            self._insert(
+                f"""SELECT {file}, line_no, '{col.name}',
+                       {_lit(f"unknown {_level_name(col.codes)} code; valid: {_choices(valid)}")},
+                       {raw}
+                FROM {stage} WHERE {c} IS NOT NULL
+                  AND {c} NOT IN (SELECT code FROM {_q("codes_" + col.codes)})"""
+            )
+        if col.allowed:
+            allowed = ", ".join(map(str, col.allowed))
+            self._insert(
+                f"""SELECT {file}, line_no, '{col.name}',
+                       {_lit(f"not a valid code; valid: {_choices(list(col.allowed))}")}, {raw}
+                FROM {stage} WHERE {c} IS NOT NULL AND {c} NOT IN ({allowed})"""
+            )
+
+    def _rule_ages_complete(self, source: SourceFile, stage: str) -> None:
+        """Every group has ages 20..65 exactly, and every group of the file's coding exists."""
+        groups = [c for c in source.key if c != "age"]
+        cols = ", ".join(_q(g) for g in groups)
+        label = " || ', ' || ".join(f"'{g}=' || {_q(g)}" for g in groups)
+        self._insert(
+            f"""SELECT {_lit(source.file)}, first_line, 'age',
+                   'group (' || {label} || ') lacks age(s) ' || missing
+                   || '; ages {AGES[0]}..{AGES[-1]} must all be present', ''
+            FROM (SELECT *, array_to_string(list_filter(range({AGES[0]}, {AGES[-1] + 1}),
+                                 lambda a: NOT list_contains(ages, a)), ',') AS missing
+                  FROM (SELECT {cols}, min(line_no) AS first_line, list(age) AS ages
+                        FROM {stage} WHERE age IS NOT NULL GROUP BY ALL))
+            WHERE missing <> ''"""
+        )
+        domains = " CROSS JOIN ".join(
+            f"(SELECT unnest([{', '.join(map(str, source.column(g).allowed or ()))}]) AS {_q(g)})"
+            for g in groups
+        )
+        self._insert(
+            f"""SELECT {_lit(source.file)}, 0, '{"+".join(groups)}',
+                   'group (' || {label} || ') is missing; every group needs ages {AGES[0]}..{AGES[-1]}',
+                   ''
+            FROM (SELECT * FROM {domains}
+                  EXCEPT SELECT {cols} FROM {stage})"""
+        )
+
+    def _rule_occupation_at_level(self, source: SourceFile, stage: str) -> None:
+        """The occupation code must exist at the row's soc_level (0 = all occupations)."""
+        parts = ["(soc_level = 0 AND occupation = 0)"]
+        for level in (1, 2, 3, 4):
+            table = _q(f"codes_occupation.soc{level}")
+            parts.append(f"(soc_level = {level} AND occupation IN (SELECT code FROM {table}))")
+        self._insert(
+            f"""SELECT {_lit(source.file)}, line_no, 'occupation',
+                   'not an occupation code at soc_level ' || soc_level
+                   || ' (level 0 needs occupation 0)', raw_occupation
+            FROM {stage} WHERE soc_level IN (0, 1, 2, 3, 4) AND occupation IS NOT NULL
+              AND NOT ({" OR ".join(parts)})"""
+        )
+
+    def count(self) -> int:
+        return int(self.con.execute("SELECT count(*) FROM problems").fetchall()[0][0])
+
+    def first(self, limit: int = 200) -> list[Problem]:
+        rows = self.con.execute(
+            f"""SELECT file, line, "column", message, coalesce(value, '') FROM problems
+            ORDER BY file, line, "column" LIMIT {int(limit)}"""
+        ).fetchall()
+        return [Problem(*r) for r in rows]
+
+    def write_rejects(self, path: Path) -> None:
+        """Every problem with the rejected line's text, as CSV."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.con.execute(
+            f"""COPY (SELECT file, line, "column", message, value FROM problems
+                      ORDER BY file, line, "column")
+                TO {_lit(str(path))} (FORMAT csv, HEADER true)"""
+        )
+
+
+def _read_header(path: Path) -> list[str] | None:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        row = next(csv.reader(fh), None)
+    return [c.strip() for c in row] if row is not None else None
+
+
+def read_wf_years(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
+    """wf_years.csv: `year,kind` with kind history or projection, one row per year."""
+    name = path.name
+    if not path.exists():
+        problems.append(Problem(WF_YEARS_FILE, 0, "", "file is missing"))
+        return None
+    rows = []
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = [c.strip() for c in next(reader, [])]
+        if header != ["year", "kind"]:
+            problems.append(Problem(name, 1, "", "header should be year,kind", ",".join(header)))
+            return None
+        seen: dict[int, int] = {}
+        for record in reader:
+            if not record or all(not v.strip() for v in record):
+                continue
+            line = reader.line_num
+            if len(record) != 2:
+                problems.append(Problem(name, line, "", f"expected 2 fields, found {len(record)}"))
+                continue
+            year_text, kind = record[0].strip(), record[1].strip()
+            try:
+                year = int(year_text)
+            except ValueError:
+                problems.append(Problem(name, line, "year", "not an integer", year_text))
+                continue
+            if kind not in ("history", "projection"):
+                problems.append(Problem(name, line, "kind", "must be history or projection", kind))
+                continue
+            if year in seen:
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "year",
+                        f"duplicate year (first on line {seen[year]})",
+                        year_text,
+                    )
+                )
+                continue
+            seen[year] = line
+            rows.append((year, kind))
+    if not rows:
+        problems.append(Problem(name, 0, "", "no rows"))
+        return None
+    return pd.DataFrame(rows, columns=["year", "kind"])
