@@ -167,25 +167,29 @@ def read_classification(
         problems.append(
             Problem(name, int(r["_line"]), spec.key, "duplicate code", str(r[spec.key]))
         )
-    # Each code of a coarser level must have one title and, within a hierarchy, one parent.
+    # A code must have the same title on every line and, in a chain, the same parent.
     for pos, level in enumerate(spec.levels[:-1]):
-        cols = [level.name] + ([level.label] if level.label else [])
-        for child, parents in frame.groupby(level.name)[cols].nunique().iterrows():
-            if (parents > 1).any():
-                line = int(frame.loc[frame[level.name] == child, "_line"].iloc[0])
-                problems.append(
-                    Problem(name, line, level.name, "code has more than one title", str(child))
-                )
-        finer = spec.levels[pos + 1]
+        checks = [(level.name, [level.label] if level.label else [], "title")]
         if spec.nested:
-            counts = frame.groupby(finer.name)[level.name].nunique()
-            for child in counts[counts > 1].index:
-                line = int(frame.loc[frame[finer.name] == child, "_line"].iloc[0])
+            checks.append((spec.levels[pos + 1].name, [level.name], level.name))
+        for code_col, cols, what in checks:
+            if not cols:
+                continue
+            first = frame.groupby(code_col)[[*cols, "_line"]].transform("first")
+            differs = (frame[cols] != first[cols]).any(axis=1)
+            for idx in frame.index[differs]:
                 problems.append(
                     Problem(
-                        name, line, finer.name, f"code has more than one {level.name}", str(child)
+                        name,
+                        int(frame.at[idx, "_line"]),
+                        cols[0],
+                        f"{code_col} {frame.at[idx, code_col]} has a different {what} "
+                        f"on line {int(first.at[idx, '_line'])}",
+                        str(frame.at[idx, cols[0]]),
                     )
                 )
+    if len(problems) > before:
+        return None  # codes of a broken classification would only cascade into more problems
     frame = frame.drop(columns="_line")
     if spec.root:
         root, code, title = spec.root

@@ -26,6 +26,7 @@ from etl.problems import Problem
 
 BASE_YEAR = 2023  # the ASHE year, and the year Working Futures employment is about 32M
 LAST_HISTORY_YEAR = 2024
+ARMED_FORCES = (1171, 3311)  # SOC unit groups with no ASHE pay or hours data
 TOTAL_EMPLOYMENT = 32_000_000.0
 KEEP_EXPONENT = 0.6  # how strongly large expected cells are favoured when sampling cells
 
@@ -280,7 +281,8 @@ def generate(
         FROM pay_cells c JOIN f_region r USING (region)
         JOIN f_qual q USING (occupation, qualification)
         JOIN f_occ_effects oe USING (occupation) JOIN f_ind_effects ie USING (industry)
-        WHERE round(c.weight, 2) > 0"""
+        WHERE round(c.weight, 2) > 0
+          AND c.occupation NOT IN ({", ".join(map(str, ARMED_FORCES))})"""
     )
     _copy(
         con,
@@ -317,8 +319,8 @@ def generate(
                 con,
                 f"""SELECT {year} AS year, gender, status, industry, occupation, region,
                            qualification,
-                           round(weight * exp(growth * ({year} - {BASE_YEAR})) * (1 + 0.03 * {noise}), 2)
-                           AS weight
+                           round(weight * exp(growth * ({year} - {BASE_YEAR}))
+                                 * (1 + 0.03 * {noise}), 2) AS weight
                     FROM wf_cells
                     ORDER BY gender, status, industry, occupation, region, qualification""",
                 part,
@@ -358,7 +360,8 @@ def _age_ratios(rng: np.random.Generator) -> pd.DataFrame:
                 for qual in (1, 2, 3, 4):  # high, medium, low, all
                     peak = 44 + {1: 3, 2: 0, 3: -3, 4: 0}[qual] + rng.normal(0, 1.5)
                     if gender == 0:
-                        peak -= 4
+                        peak -= 3
+                    peak = float(np.clip(peak, 36, 52))
                     amplitude = {1: 0.75, 2: 0.5, 3: 0.3, 4: 0.55}[qual] * rng.uniform(0.85, 1.15)
                     if status == 0:
                         amplitude *= 0.5

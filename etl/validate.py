@@ -178,8 +178,8 @@ class Validator:
                 f"""SELECT {file}, line_no, '{col.name}', 'must be > 0', {raw}
                 FROM {stage} WHERE {c} <= 0"""
             )
-        if col.codes:
-            valid = self.codes.get(col.codes, [])
+        if col.codes and col.codes in self.codes:  # else its classification is itself invalid
+            valid = self.codes[col.codes]
             self._insert(
                 f"""SELECT {file}, line_no, '{col.name}',
                        {_lit(f"unknown {_level_name(col.codes)} code; valid: {_choices(valid)}")},
@@ -216,14 +216,16 @@ class Validator:
         )
         self._insert(
             f"""SELECT {_lit(source.file)}, 0, '{"+".join(groups)}',
-                   'group (' || {label} || ') is missing; every group needs ages {AGES[0]}..{AGES[-1]}',
-                   ''
+                   'group (' || {label} || ') is missing; every group needs ages '
+                   || '{AGES[0]}..{AGES[-1]}', ''
             FROM (SELECT * FROM {domains}
                   EXCEPT SELECT {cols} FROM {stage})"""
         )
 
     def _rule_occupation_at_level(self, source: SourceFile, stage: str) -> None:
         """The occupation code must exist at the row's soc_level (0 = all occupations)."""
+        if "occupation.soc4" not in self.codes:
+            return  # the SOC classification is itself invalid and already reported
         parts = ["(soc_level = 0 AND occupation = 0)"]
         for level in (1, 2, 3, 4):
             table = _q(f"codes_occupation.soc{level}")
@@ -269,6 +271,7 @@ def read_wf_years(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         problems.append(Problem(WF_YEARS_FILE, 0, "", "file is missing"))
         return None
     rows = []
+    before = len(problems)
     with path.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.reader(fh)
         header = [c.strip() for c in next(reader, [])]
@@ -307,5 +310,6 @@ def read_wf_years(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
             rows.append((year, kind))
     if not rows:
         problems.append(Problem(name, 0, "", "no rows"))
-        return None
+    if len(problems) > before:
+        return None  # its years would only cascade into "unknown year" on every WF row
     return pd.DataFrame(rows, columns=["year", "kind"])
