@@ -77,7 +77,7 @@ def open_read_only(path: Path) -> sa.Engine:
         raise FileNotFoundError(f"no warehouse at {path}; run `lmi-cubes load` first")
     return sa.create_engine(
         f"duckdb:///{path}",
-        connect_args={"read_only": True, "config": {"enable_progress_bar": False}},
+        connect_args={"read_only": True},
         poolclass=sa.pool.QueuePool,
         pool_size=4,
         max_overflow=4,

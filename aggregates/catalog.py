@@ -1,0 +1,170 @@
+"""The members of every dimension, read once per warehouse vintage from the dimension tables.
+
+Dimension tables are small (at most a few hundred rows), so they are held in memory: member
+lists, labels, ancestor maps and cut resolution need no SQL per request. Cuts at a coarse
+level become sets of fact keys here, so the compiled statement only filters fact columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+import sqlalchemy as sa
+
+from aggregates.cuts import CutSpec
+from aggregates.errors import NotFound, QueryError
+from aggregates.model import Cube, Dimension, Hierarchy, Level, Model
+
+
+@dataclass(frozen=True)
+class Member:
+    key: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A resolved cut: the fact keys it keeps (or drops, when inverted)."""
+
+    dimension: str
+    level: str
+    kind: str
+    keys: tuple[int, ...]  # member keys at `level`
+    fact_keys: frozenset[int]  # keys at the dimension's finest level
+    invert: bool = False
+
+    def allowed(self, universe: frozenset[int]) -> frozenset[int]:
+        return universe - self.fact_keys if self.invert else self.fact_keys & universe
+
+
+class Catalog:
+    """Members of each dimension table, with lookups between levels."""
+
+    def __init__(self, model: Model, tables: dict[str, pd.DataFrame]):
+        self.model = model
+        self.tables = tables  # dimension name -> its dimension table
+
+    @classmethod
+    def read(cls, model: Model, engine: sa.Engine) -> Catalog:
+        tables: dict[str, pd.DataFrame] = {}
+        dims = {d.name: d for c in model.cubes for d in c.dimensions}
+        with engine.connect() as con:
+            for name, dim in dims.items():
+                columns = [a for lv in dim.levels for a in lv.attributes]
+                table = sa.table(dim.table, *map(sa.column, columns))
+                rows = con.execute(sa.select(table)).fetchall()
+                tables[name] = pd.DataFrame([tuple(r) for r in rows], columns=columns)
+        return cls(model, tables)
+
+    def table(self, dim: Dimension) -> pd.DataFrame:
+        return self.tables[dim.name]
+
+    def members(self, dim: Dimension, level: Level) -> list[Member]:
+        frame = self._level_frame(dim.name, level.name)
+        return [Member(int(k), str(v)) for k, v in frame.itertuples(index=False)]
+
+    def label(self, dim: Dimension, level: Level, key: int) -> str:
+        return self._labels(dim.name, level.name).get(key, str(key))
+
+    def _level_frame(self, dim_name: str, level_name: str) -> pd.DataFrame:
+        return self._cache_levels[(dim_name, level_name)]
+
+    @cached_property
+    def _cache_levels(self) -> dict[tuple[str, str], pd.DataFrame]:
+        out = {}
+        for cube in self.model.cubes:
+            for dim in cube.dimensions:
+                for level in dim.levels:
+                    table = self.tables[dim.name]
+                    frame = pd.DataFrame(
+                        {"key": table[level.key], "label": table[level.label_attribute].astype(str)}
+                    )
+                    frame = frame.drop_duplicates("key").sort_values("key")
+                    out[(dim.name, level.name)] = frame.reset_index(drop=True)
+        return out
+
+    def _labels(self, dim_name: str, level_name: str) -> dict[int, str]:
+        return self._cache_labels[(dim_name, level_name)]
+
+    @cached_property
+    def _cache_labels(self) -> dict[tuple[str, str], dict[int, str]]:
+        return {
+            name: dict(zip(frame["key"].astype(int), frame["label"], strict=True))
+            for name, frame in self._cache_levels.items()
+        }
+
+    def fact_keys(self, dim: Dimension) -> frozenset[int]:
+        return frozenset(int(k) for k in self.tables[dim.name][dim.table_key])
+
+    def level_of_fact_keys(self, dim: Dimension, level: Level) -> dict[int, int]:
+        """Map each finest (fact) key to its member key at `level`."""
+        frame = self.tables[dim.name]
+        return dict(
+            zip(frame[dim.table_key].astype(int), frame[level.key].astype(int), strict=True)
+        )
+
+    def ancestor_map(self, dim: Dimension, level: Level, coarser: Level) -> dict[int, int] | None:
+        """Member key at `level` -> its key at `coarser`, or None if not unique for some member."""
+        frame = self.tables[dim.name][[level.key, coarser.key]].drop_duplicates()
+        if frame[level.key].duplicated().any():
+            return None
+        return dict(zip(frame[level.key].astype(int), frame[coarser.key].astype(int), strict=True))
+
+    def resolve_cut(self, cube: Cube, spec: CutSpec) -> Cut:
+        dim = cube.dimension(spec.dimension, "cut")
+        hierarchy = dim.hierarchy(spec.hierarchy, "cut")
+        lengths = {len(p) for p in spec.paths if p}
+        if len(lengths) != 1:
+            raise QueryError("cut", f"all members of the {dim.name} cut must be at the same level")
+        depth = lengths.pop()
+        if depth > len(hierarchy.levels):
+            raise QueryError(
+                "cut",
+                f"path for {dim.name} has {depth} parts but hierarchy {hierarchy.name!r} "
+                f"has {len(hierarchy.levels)} levels",
+                hierarchy.level_names,
+            )
+        level = hierarchy.levels[depth - 1]
+        if spec.kind == "range":
+            low, high = spec.paths
+            bounds = [self._member_key(dim, hierarchy, p) if p else None for p in (low, high)]
+            keys = tuple(
+                m.key
+                for m in self.members(dim, level)
+                if (bounds[0] is None or m.key >= bounds[0])
+                and (bounds[1] is None or m.key <= bounds[1])
+            )
+        else:
+            keys = tuple(self._member_key(dim, hierarchy, p) for p in spec.paths)
+        to_level = self.level_of_fact_keys(dim, level)
+        fact = frozenset(k for k, v in to_level.items() if v in set(keys))
+        return Cut(dim.name, level.name, spec.kind, keys, fact, spec.invert)
+
+    def _member_key(self, dim: Dimension, hierarchy: Hierarchy, path: tuple[str, ...]) -> int:
+        """The key at the path's level, checking each step is a child of the one before."""
+        frame = self.tables[dim.name]
+        for depth, text in enumerate(path):
+            level = hierarchy.levels[depth]
+            try:
+                key = int(text)
+            except ValueError:
+                raise QueryError(
+                    "cut", f"{dim.name} member {text!r} at level {level.name} is not a number"
+                ) from None
+            matching = frame[frame[level.key] == key]
+            if matching.empty:
+                valid = [str(m.key) for m in self.members(dim, level)]
+                if depth:
+                    parent = hierarchy.levels[depth - 1]
+                    valid = [str(k) for k in sorted(set(frame[level.key]))]
+                    raise NotFound(
+                        "cut",
+                        f"{dim.name} has no {level.name} member {text!r} under "
+                        f"{parent.name} {path[depth - 1]}",
+                        valid,
+                    )
+                raise NotFound("cut", f"{dim.name} has no {level.name} member {text!r}", valid)
+            frame = matching
+        return int(path[-1])

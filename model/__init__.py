@@ -1,0 +1,1 @@
+"""The logical cube models as JSON files (Cubes model vocabulary); no code lives here."""
