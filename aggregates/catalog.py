@@ -115,10 +115,7 @@ class Catalog:
     def resolve_cut(self, cube: Cube, spec: CutSpec) -> Cut:
         dim = cube.dimension(spec.dimension, "cut")
         hierarchy = dim.hierarchy(spec.hierarchy, "cut")
-        lengths = {len(p) for p in spec.paths if p}
-        if len(lengths) != 1:
-            raise QueryError("cut", f"all members of the {dim.name} cut must be at the same level")
-        depth = lengths.pop()
+        depth = max(len(p) for p in spec.paths)
         if depth > len(hierarchy.levels):
             raise QueryError(
                 "cut",
@@ -126,8 +123,8 @@ class Catalog:
                 f"has {len(hierarchy.levels)} levels",
                 hierarchy.level_names,
             )
-        level = hierarchy.levels[depth - 1]
         if spec.kind == "range":
+            level = hierarchy.levels[depth - 1]
             low, high = spec.paths
             bounds = [self._member_key(dim, hierarchy, p) if p else None for p in (low, high)]
             keys = tuple(
@@ -136,11 +133,20 @@ class Catalog:
                 if (bounds[0] is None or m.key >= bounds[0])
                 and (bounds[1] is None or m.key <= bounds[1])
             )
-        else:
-            keys = tuple(self._member_key(dim, hierarchy, p) for p in spec.paths)
-        to_level = self.level_of_fact_keys(dim, level)
-        fact = frozenset(k for k, v in to_level.items() if v in set(keys))
-        return Cut(dim.name, level.name, spec.kind, keys, fact, spec.invert)
+            selected = [(level, keys)]
+        else:  # a set may mix levels: occupation:1,11,111,1115;9,92
+            selected = [
+                (hierarchy.levels[len(p) - 1], (self._member_key(dim, hierarchy, p),))
+                for p in spec.paths
+            ]
+            level = selected[0][0]
+            keys = tuple(k for _, ks in selected for k in ks)
+        fact: set[int] = set()
+        for at_level, level_keys in selected:
+            to_level = self.level_of_fact_keys(dim, at_level)
+            wanted = set(level_keys)
+            fact.update(k for k, v in to_level.items() if v in wanted)
+        return Cut(dim.name, level.name, spec.kind, keys, frozenset(fact), spec.invert)
 
     def _member_key(self, dim: Dimension, hierarchy: Hierarchy, path: tuple[str, ...]) -> int:
         """The key at the path's level, checking each step is a child of the one before."""

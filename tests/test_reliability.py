@@ -1,0 +1,60 @@
+"""Flags, primary and secondary suppression, and rounding, on hand-made grids."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aggregates.model import Reliability
+from aggregates.reliability import flags, round_to, suppress
+
+POLICY = Reliability("employment", 1000, 10000)
+
+
+def with_totals(cells: list[list[float]]) -> np.ndarray:
+    grid = np.array(cells, dtype=float)
+    grid = np.vstack([grid, grid.sum(axis=0)])
+    return np.hstack([grid, grid.sum(axis=1, keepdims=True)])
+
+
+@pytest.mark.parametrize(
+    ("weight", "flag"),
+    [(0, "suppressed"), (999, "suppressed"), (999.99, "suppressed"), (1000, "low_reliability"),
+     (9999, "low_reliability"), (9999.99, "low_reliability"), (10000, "reliable"), (np.nan, "suppressed")],
+)  # fmt: skip
+def test_flags_at_the_threshold_edges(weight, flag):
+    w = np.array([weight])
+    assert flags(w, suppress(w, POLICY, (False,)), POLICY)[0] == flag
+
+
+def test_a_lone_withheld_cell_takes_a_partner_in_its_row_and_column():
+    w = with_totals([[500, 5000, 6000], [7000, 8000, 9000]])
+    mask = suppress(w, POLICY, (True, True))
+    expected = np.array(
+        [[True, True, False, False], [True, True, False, False], [False, False, False, False]]
+    )
+    assert (mask == expected).all()
+
+
+def test_no_secondary_suppression_without_published_totals():
+    w = with_totals([[500, 5000, 6000], [7000, 8000, 9000]])
+    mask = suppress(w, POLICY, (False, False))
+    assert mask.sum() == 1 and mask[0, 0]
+
+
+def test_two_withheld_cells_in_a_line_need_no_partner():
+    w = with_totals([[500, 600, 60000], [50000, 80000, 90000], [40000, 30000, 20000]])
+    mask = suppress(w, POLICY, (True, True))
+    # row 0 has two unknowns; columns 0 and 1 each have one, so each takes a partner
+    assert mask[0, 0] and mask[0, 1] and not mask[0, 2]
+    assert mask[:, 0].sum() >= 2 and mask[:, 1].sum() >= 2
+    assert not mask[-1].any() and not mask[:, -1].any()
+
+
+@pytest.mark.parametrize(
+    ("value", "step", "rounded"),
+    [(791.72, 10, 790), (795, 10, 800), (794.999, 10, 790), (-45, 10, -50), (37.25, 0.1, 37.3),
+     (37.24, 0.1, 37.2), (12344.9, 10, 12340), (0.04, 0.1, 0.0)],
+)  # fmt: skip
+def test_rounding_is_half_away_from_zero(value, step, rounded):
+    assert round_to(np.array([value]), step)[0] == rounded
