@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import oracle
 import pytest
 
-import oracle
 from aggregates.engine import Engine
 from aggregates.errors import NotFound, QueryError, TooLarge
 from aggregates.model import load_model
@@ -76,7 +76,9 @@ def test_mean_pay_crosstab_with_margins(engine, pay):
 
 def test_small_cells_are_withheld_and_no_margin_gives_them_away(engine, pay):
     cut = "gender:1|status:2|qualification:1,2"
-    q = engine.query("ashe_pay", axes=["occupation:soc3", "region:region"], measures=["employment"], cut=cut)
+    q = engine.query(
+        "ashe_pay", axes=["occupation:soc3", "region:region"], measures=["employment"], cut=cut
+    )
     result = engine.run(q)
     frame = pay[(pay.gender == 1) & (pay.status == 2) & (pay.qualification == 2)]
     expected = oracle.crosstab(frame.assign(weight=frame.Employment), "soc3", "region", ["weight"])
@@ -100,7 +102,9 @@ def test_mean_hours_and_cut_kinds(engine, tiny_dir):
         q = engine.query("ashe_hours", axes=["gender", "status"], measures=["mean_hours"], cut=cut)
         result = engine.run(q)
         expected = oracle.crosstab(hours[keep], "gender", "status", ["weight", "TotalHours"])
-        checked = check_against(result, expected, "mean_hours", lambda s: s.TotalHours / s.weight, 0.1)
+        checked = check_against(
+            result, expected, "mean_hours", lambda s: s.TotalHours / s.weight, 0.1
+        )
         assert checked >= 4, cut
 
 
@@ -193,12 +197,22 @@ def test_fallback_fills_a_withheld_cell_from_the_nearest_reliable_level(engine, 
         (dict(axes=["gender"], measures=["mean_wage"]), NotFound, "measure", "median_pay"),
         (dict(axes=["gender"], measures=["mean_pay"], cut="gender:7"), NotFound, "cut", "1"),
         (dict(axes=["gender"], measures=["mean_pay"], cut="gender"), QueryError, "cut", None),
-        (dict(axes=["gender"], measures=["mean_pay"], cut="occupation:1,99"), NotFound, "cut", "11"),
+        (
+            dict(axes=["gender"], measures=["mean_pay"], cut="occupation:1,99"),
+            NotFound,
+            "cut",
+            "11",
+        ),
         (dict(axes=["gender"], measures=["mean_pay_at_age"], age=19), QueryError, "age", "20..65"),
         (dict(axes=["gender"], measures=["mean_pay_at_age"], age=66), QueryError, "age", "20..65"),
         (dict(axes=["gender"], measures=["mean_pay_at_age"], age="x"), QueryError, "age", None),
         (dict(axes=["gender"], measures=["pay_decile"], decile=55), QueryError, "decile", "50"),
-        (dict(axes=["occupation:soc4", "industry:ind75"], measures=["employment"]), TooLarge, "rows", None),
+        (
+            dict(axes=["occupation:soc4", "industry:ind75"], measures=["employment"]),
+            TooLarge,
+            "rows",
+            None,
+        ),
         (dict(axes=["gender", "gender"], measures=["employment"]), QueryError, "columns", None),
     ],
 )
@@ -222,11 +236,25 @@ def test_unknown_cube(engine):
 
 def test_wf_change_needs_years_in_order(engine):
     with pytest.raises(QueryError) as caught:
-        engine.query("working_futures", axes=["gender"], measures=["expansion_demand"], year_from=2025, year_to=2022)
+        engine.query(
+            "working_futures",
+            axes=["gender"],
+            measures=["expansion_demand"],
+            year_from=2025,
+            year_to=2022,
+        )
     assert caught.value.parameter == "to"
     with pytest.raises(QueryError) as caught:
-        engine.query("working_futures", axes=["gender"], measures=["expansion_demand"], year_from=1990, year_to=2025)
+        engine.query(
+            "working_futures",
+            axes=["gender"],
+            measures=["expansion_demand"],
+            year_from=1990,
+            year_to=2025,
+        )
     assert caught.value.parameter == "from" and "2021" in caught.value.choices
     with pytest.raises(QueryError) as caught:
-        engine.query("working_futures", axes=["gender"], measures=["employment"], cut="year:2021-2023")
+        engine.query(
+            "working_futures", axes=["gender"], measures=["employment"], cut="year:2021-2023"
+        )
     assert caught.value.parameter == "cut"

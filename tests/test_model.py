@@ -1,0 +1,59 @@
+"""Model files: the shipped ones load; broken ones report every problem with its path."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from aggregates.errors import ModelError
+from aggregates.model import check_warehouse, default_model_dir, load_model
+from etl.warehouse import open_read_only
+
+
+def test_shipped_models_load_and_match_the_warehouse(warehouse):
+    model = load_model()
+    assert [c.name for c in model.cubes] == ["ashe_hours", "ashe_pay", "working_futures"]
+    pay = model.cube("ashe_pay")
+    assert pay.reliability.suppress_below == 1000 and pay.reliability.reliable_from == 10000
+    assert pay.dimension("occupation", "x").hierarchy(None, "x").level_names == [
+        "soc1", "soc2", "soc3", "soc4",
+    ]  # fmt: skip
+    assert pay.aggregate("mean_pay", "x").ratio == ("paybill", "employment")
+    check_warehouse(model, open_read_only(warehouse))
+
+
+def test_every_problem_is_reported_with_file_and_key(tmp_path):
+    for f in default_model_dir().glob("*.json"):
+        shutil.copy(f, tmp_path / f.name)
+    pay = json.loads((tmp_path / "ashe_pay.json").read_text())
+    cube = pay["cubes"][0]
+    cube["dimensions"].append("shoe_size")
+    cube["aggregates"][2]["expression"] = "paybill / headcount"
+    cube["info"]["reliability"]["weight"] = "people"
+    (tmp_path / "ashe_pay.json").write_text(json.dumps(pay))
+    dims = json.loads((tmp_path / "dimensions.json").read_text())
+    del dims["dimensions"][3]["levels"][1]["key"]
+    (tmp_path / "dimensions.json").write_text(json.dumps(dims))
+    (tmp_path / "broken.json").write_text("{not json")
+    with pytest.raises(ModelError) as caught:
+        load_model(tmp_path)
+    text = "\n".join(caught.value.problems)
+    assert "broken.json: not valid JSON" in text
+    assert "ashe_pay.json: cubes[0].dimensions[7]: unknown dimension 'shoe_size'" in text
+    assert "ashe_pay.json: cubes[0].aggregates[2]: expression uses 'headcount'" in text
+    assert "ashe_pay.json: cubes[0].info.reliability: weight 'people'" in text
+    assert "dimensions.json: dimensions[3].levels[1]: missing 'key'" in text
+
+
+def test_a_mapping_to_a_missing_column_is_reported(tmp_path, warehouse):
+    for f in default_model_dir().glob("*.json"):
+        shutil.copy(f, tmp_path / f.name)
+    hours = json.loads((tmp_path / "ashe_hours.json").read_text())
+    hours["cubes"][0]["measures"][1]["name"] = "overtime"
+    hours["cubes"][0]["aggregates"][1]["measure"] = "overtime"
+    (tmp_path / "ashe_hours.json").write_text(json.dumps(hours))
+    with pytest.raises(ModelError) as caught:
+        check_warehouse(load_model(tmp_path), open_read_only(warehouse))
+    assert any("fact_ashe_hours.overtime" in p for p in caught.value.problems)
