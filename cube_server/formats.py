@@ -1,0 +1,205 @@
+"""Engine results rendered as the JSON and CSV the API serves.
+
+A withheld cell is rendered with no value and no weight, whatever the format: the engine
+already set its value to NaN, and nothing here reads weights.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import Any
+
+import numpy as np
+
+from aggregates.engine import Result
+from aggregates.reliability import LOW, NOT_APPLICABLE, SUPPRESSED
+
+GSS_WITHHELD, GSS_LOW = "[x]", "[u]"
+
+
+def _number(value: float) -> float | int | None:
+    if value is None or math.isnan(value):
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def cell(result: Result, index: tuple[int, ...], measure: str) -> dict[str, Any]:
+    flag = str(result.flags[index])
+    out: dict[str, Any] = {"value": _number(result.values[measure][index]), "flag": flag}
+    messages = result.query.cube.reliability.messages
+    if flag == SUPPRESSED:
+        out["reason"] = messages.get(SUPPRESSED, "no reliable data available")
+        suggested = result.suggested(index)
+        if suggested:
+            out["go_up"] = [{"dimension": d, "level": lv} for d, lv in suggested]
+    elif flag == LOW:
+        out["note"] = messages.get(LOW, "based on a relatively small sample")
+    elif flag == NOT_APPLICABLE:
+        out["reason"] = "not summed over years"
+    fill = result.fill(index)
+    if fill is not None:
+        out["filled_from"] = {
+            "dimension": fill.dimension, "level": fill.level, "key": fill.key, "label": fill.label,
+        }  # fmt: skip
+    return out
+
+
+def _axis(result: Result, i: int) -> dict[str, Any]:
+    axis = result.query.axes[i]
+    return {
+        "dimension": axis.dimension.name,
+        "level": axis.level.name,
+        "label": axis.level.label,
+        "members": [
+            {"key": k, "label": lbl} for k, lbl in zip(axis.keys, result.labels[i], strict=True)
+        ],
+    }
+
+
+def _meta(result: Result) -> dict[str, Any]:
+    q = result.query
+    policy = q.cube.reliability
+    out: dict[str, Any] = {
+        "cube": q.cube.name,
+        "cuts": [
+            {
+                "dimension": c.dimension,
+                "level": c.level,
+                "kind": c.kind,
+                "keys": list(c.keys),
+                "invert": c.invert,
+            }
+            for c in q.cuts
+        ],  # fmt: skip
+        "policy": {
+            "weight": policy.weight,
+            "suppress_below": policy.suppress_below,
+            "reliable_from": policy.reliable_from,
+            "messages": policy.messages,
+            "rounding": {m.name: m.round_to for m in q.measures},
+        },
+        "table": result.table,
+        "vintage": result.vintage,
+    }
+    params = {"age": q.age, "decile": q.decile, "from": q.year_from, "to": q.year_to}
+    out["parameters"] = {k: v for k, v in params.items() if v is not None}
+    if q.default_year is not None:
+        out["defaults"] = {"year": q.default_year}
+    return out
+
+
+def crosstab_json(result: Result, margins: bool) -> dict[str, Any]:
+    q = result.query
+    measure = q.measures[0]
+    two = len(q.axes) == 2
+    n_rows = len(q.axes[0].keys)
+    n_cols = len(q.axes[1].keys) if two else 0
+
+    def at(i: int, j: int | None) -> dict[str, Any]:
+        return cell(result, (i, j) if two else (i,), measure.name)  # type: ignore[arg-type]
+
+    out: dict[str, Any] = {
+        **_meta(result),
+        "measure": {"name": measure.name, "label": measure.label},
+        "rows": _axis(result, 0),
+        "columns": _axis(result, 1) if two else None,
+        "cells": [
+            [at(i, j) for j in range(n_cols)] if two else [at(i, None)] for i in range(n_rows)
+        ],
+    }
+    if margins:
+        if two:
+            out["row_totals"] = [at(i, n_cols) for i in range(n_rows)]
+            out["column_totals"] = [at(n_rows, j) for j in range(n_cols)]
+            out["grand_total"] = at(n_rows, n_cols)
+        else:
+            out["grand_total"] = at(n_rows, None)
+    return out
+
+
+def crosstab_csv(result: Result, layout: str, margins: bool) -> str:
+    q = result.query
+    measure = q.measures[0].name
+    two = len(q.axes) == 2
+    rows = [*zip(q.axes[0].keys, result.labels[0], strict=True), ("total", "Total")]
+    cols = (
+        [*zip(q.axes[1].keys, result.labels[1], strict=True), ("total", "Total")]
+        if two
+        else [("total", "Total")]
+    )
+    if not margins:
+        rows, cols = rows[:-1], (cols[:-1] if two else cols)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    row_name = q.axes[0].name
+    col_name = q.axes[1].name if two else None
+    if layout == "wide":
+        writer.writerow([row_name, *(label for _, label in cols)])
+        for i, (_, row_label) in enumerate(rows):
+            line = [row_label]
+            for j in range(len(cols)):
+                c = cell(result, (i, j) if two else (i,), measure)
+                if c["value"] is None:
+                    line.append(GSS_WITHHELD)
+                elif c["flag"] == LOW:
+                    line.append(f"{c['value']} {GSS_LOW}")
+                else:
+                    line.append(str(c["value"]))
+            writer.writerow(line)
+        return buffer.getvalue()
+    header = [f"{row_name}_key", f"{row_name}_label"]
+    if two:
+        header += [f"{col_name}_key", f"{col_name}_label"]
+    writer.writerow([*header, "measure", "value", "flag", "filled_from"])
+    for i, (row_key, row_label) in enumerate(rows):
+        for j, (col_key, col_label) in enumerate(cols):
+            c = cell(result, (i, j) if two else (i,), measure)
+            source = c.get("filled_from")
+            filled = f"{source['dimension']}:{source['level']}:{source['key']}" if source else ""
+            head = [row_key, row_label] + ([col_key, col_label] if two else [])
+            value = "" if c["value"] is None else c["value"]
+            writer.writerow([*head, measure, value, c["flag"], filled])
+    return buffer.getvalue()
+
+
+def aggregate_cells(result: Result) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Slicer's `summary` and `cells`: one record per drilldown cell, totals excluded."""
+    q = result.query
+    names = [m.name for m in q.measures]
+
+    def record(index: tuple[int, ...]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for a, (axis, pos) in enumerate(zip(q.axes, index, strict=True)):
+            out[f"{axis.dimension.name}.{axis.level.key}"] = axis.keys[pos]
+            out[f"{axis.dimension.name}.{axis.level.label_attribute}"] = result.labels[a][pos]
+        first = cell(result, index, names[0])
+        for name in names:
+            out[name] = _number(result.values[name][index])
+        out.update({k: v for k, v in first.items() if k != "value"})
+        return out
+
+    summary_index = tuple(-1 for _ in q.axes)
+    summary = {k: v for k, v in record(summary_index).items() if "." not in k}
+    cells = (
+        [
+            record(tuple(int(i) for i in index))
+            for index in np.ndindex(*(len(a.keys) for a in q.axes))
+        ]
+        if q.axes
+        else []
+    )
+    return summary, cells
+
+
+def records_csv(cells: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    if not cells:
+        return ""
+    fields = [k for k in cells[0] if k not in ("go_up", "filled_from")]
+    writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for c in cells:
+        writer.writerow({k: ("" if c.get(k) is None else c.get(k)) for k in fields})
+    return buffer.getvalue()

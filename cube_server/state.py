@@ -1,0 +1,122 @@
+"""The served warehouse: reopened when a load swaps a new file in, with a result cache.
+
+A load renames a new file over the warehouse path. Each request stats the path (cheap);
+when the file's identity changes, a new read-only engine is opened on the new file and the
+result cache starts afresh. Requests already running finish on the old engine, whose file
+stays readable through its open descriptor, so no request fails during a reload.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from aggregates.engine import Engine
+from aggregates.model import Model
+from etl.warehouse import FileIdentity, open_read_only
+
+
+@dataclass(frozen=True)
+class Served:
+    """One opened warehouse file and what /health reports about it."""
+
+    engine: Engine
+    identity: FileIdentity
+    vintage: str
+    loaded_at: str | None
+    row_counts: dict[str, int]
+    opened_at: float
+
+
+class ResultCache:
+    """A small thread-safe LRU of rendered responses, keyed by vintage and request."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: Any, value: Any) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class WarehouseState:
+    def __init__(self, path: Path, model: Model, cache_size: int = 512):
+        self.path = path
+        self.model = model
+        self.cache = ResultCache(cache_size)
+        self._served: Served | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> Served:
+        identity = FileIdentity.of(self.path)
+        served = self._served
+        if served is not None and served.identity == identity:
+            return served
+        with self._lock:
+            identity = FileIdentity.of(self.path)
+            if self._served is None or self._served.identity != identity:
+                if identity is None:
+                    raise FileNotFoundError(f"no warehouse at {self.path}")
+                self._served = self._open(identity)
+                self.cache.clear()
+            return self._served
+
+    def _open(self, identity: FileIdentity) -> Served:
+        warehouse = open_read_only(self.path)
+        info = _load_info(warehouse)
+        engine = Engine(self.model, warehouse, vintage=info["vintage"])
+        return Served(
+            engine, identity, info["vintage"], info["loaded_at"], info["row_counts"], time.time()
+        )
+
+
+def _load_info(warehouse: sa.Engine) -> dict[str, Any]:
+    runs = sa.table(
+        "load_runs", sa.column("vintage"), sa.column("finished_at"), sa.column("outcome"),
+        sa.column("row_counts"),
+    )  # fmt: skip
+    query = (
+        sa.select(runs.c.vintage, sa.cast(runs.c.finished_at, sa.String), runs.c.row_counts)
+        .where(runs.c.outcome == "loaded")
+        .order_by(runs.c.finished_at.desc())
+        .limit(1)
+    )
+    with warehouse.connect() as con:
+        row = con.execute(query).fetchall()
+    if not row:
+        return {"vintage": "unknown", "loaded_at": None, "row_counts": {}}
+    vintage, finished, counts = row[0]
+    counts = json.loads(counts) if isinstance(counts, str) else dict(counts or {})
+    return {
+        "vintage": str(vintage),
+        "loaded_at": str(finished),
+        "row_counts": {k: int(v) for k, v in counts.items() if k.startswith("fact_")},
+    }
