@@ -122,9 +122,18 @@ class Engine:
         )
         elapsed_ms = (time.perf_counter() - started) * 1000
         return Result(
-            query, labels, values, flags, tuple(suggestions), fill_source, fill_key,
-            tuple(fill_labels), query.cube.fact, self.vintage, elapsed_ms,
-        )  # fmt: skip
+            query,
+            labels,
+            values,
+            flags,
+            tuple(suggestions),
+            fill_source,
+            fill_key,
+            tuple(fill_labels),
+            query.cube.fact,
+            self.vintage,
+            elapsed_ms,
+        )
 
     # -- SQL -------------------------------------------------------------------------
 

@@ -275,9 +275,15 @@ def _dimension(raw: dict[str, Any], path: str, problems: list[str]) -> Dimension
     if not (name and table and table_key and hierarchies):
         return None
     return Dimension(
-        name, raw.get("label", name), table, table_key, tuple(levels), tuple(hierarchies),
-        default, raw.get("role"),
-    )  # fmt: skip
+        name,
+        raw.get("label", name),
+        table,
+        table_key,
+        tuple(levels),
+        tuple(hierarchies),
+        default,
+        raw.get("role"),
+    )
 
 
 def _cube(

@@ -63,9 +63,10 @@ def parse_axis(cube: Cube, text: str, parameter: str) -> tuple[Dimension, Level]
     match = _AXIS.match(text.strip())
     if not match:
         raise QueryError(
-            parameter, f"{text!r} is not dimension[:level] (e.g. occupation:soc2)",
+            parameter,
+            f"{text!r} is not dimension[:level] (e.g. occupation:soc2)",
             [d.name for d in cube.dimensions],
-        )  # fmt: skip
+        )
     dim = cube.dimension(match.group(1), parameter)
     hierarchy = dim.hierarchy(match.group(2), parameter)
     level = dim.level(match.group(3), parameter, hierarchy.name) if match.group(3) else None
@@ -166,9 +167,17 @@ def build_query(
                     years,
                 )
     query = Query(
-        cube, tuple(resolved_axes), aggregates, cuts, query_age, query_decile, y0, y1,
-        bool(fallback), default_year,
-    )  # fmt: skip
+        cube,
+        tuple(resolved_axes),
+        aggregates,
+        cuts,
+        query_age,
+        query_decile,
+        y0,
+        y1,
+        bool(fallback),
+        default_year,
+    )
     if query.cell_count > cube.max_cells:
         raise TooLarge(
             axis_parameters[0],

@@ -58,9 +58,16 @@ def _split(text: str | None) -> list[str]:
 def cubes() -> Response:
     params.parse("cubes", request.args)
     served = _state().current()
-    return _respond(served, "cubes", lambda e: _json([
-        {"name": c.name, "label": c.label, "description": c.description} for c in e.model.cubes
-    ]))  # fmt: skip
+    return _respond(
+        served,
+        "cubes",
+        lambda e: _json(
+            [
+                {"name": c.name, "label": c.label, "description": c.description}
+                for c in e.model.cubes
+            ]
+        ),
+    )
 
 
 @api.get("/cube/<cube>/model")
@@ -70,40 +77,56 @@ def model(cube: str) -> Response:
     c = served.engine.model.cube(cube)
 
     def render(_e: Engine) -> tuple[str, str]:
-        return _json({
-            "name": c.name,
-            "label": c.label,
-            "description": c.description,
-            "dimensions": [
-                {
-                    "name": d.name,
-                    "label": d.label,
-                    "role": d.role,
-                    "levels": [
-                        {"name": lv.name, "label": lv.label, "key": lv.key,
-                         "label_attribute": lv.label_attribute, "attributes": list(lv.attributes)}
-                        for lv in d.levels
-                    ],
-                    "hierarchies": [{"name": h.name, "levels": h.level_names} for h in d.hierarchies],
-                    "default_hierarchy_name": d.default_hierarchy,
-                }
-                for d in c.dimensions
-            ],
-            "measures": [{"name": n, "label": m.get("label", n)} for n, m in c.measures.items()],
-            "aggregates": [
-                {"name": a.name, "label": a.label, "parameters": list(a.parameters),
-                 "rounding": a.round_to}
-                for a in c.aggregates if a.public
-            ],
-            "default_measure": c.default_measure,
-            "reliability": {
-                "weight": c.reliability.weight,
-                "suppress_below": c.reliability.suppress_below,
-                "reliable_from": c.reliability.reliable_from,
-                "messages": c.reliability.messages,
-            },
-            "max_cells": c.max_cells,
-        })  # fmt: skip
+        return _json(
+            {
+                "name": c.name,
+                "label": c.label,
+                "description": c.description,
+                "dimensions": [
+                    {
+                        "name": d.name,
+                        "label": d.label,
+                        "role": d.role,
+                        "levels": [
+                            {
+                                "name": lv.name,
+                                "label": lv.label,
+                                "key": lv.key,
+                                "label_attribute": lv.label_attribute,
+                                "attributes": list(lv.attributes),
+                            }
+                            for lv in d.levels
+                        ],
+                        "hierarchies": [
+                            {"name": h.name, "levels": h.level_names} for h in d.hierarchies
+                        ],
+                        "default_hierarchy_name": d.default_hierarchy,
+                    }
+                    for d in c.dimensions
+                ],
+                "measures": [
+                    {"name": n, "label": m.get("label", n)} for n, m in c.measures.items()
+                ],
+                "aggregates": [
+                    {
+                        "name": a.name,
+                        "label": a.label,
+                        "parameters": list(a.parameters),
+                        "rounding": a.round_to,
+                    }
+                    for a in c.aggregates
+                    if a.public
+                ],
+                "default_measure": c.default_measure,
+                "reliability": {
+                    "weight": c.reliability.weight,
+                    "suppress_below": c.reliability.suppress_below,
+                    "reliable_from": c.reliability.reliable_from,
+                    "messages": c.reliability.messages,
+                },
+                "max_cells": c.max_cells,
+            }
+        )
 
     return _respond(served, "model", render)
 
@@ -118,28 +141,36 @@ def members(cube: str, dimension: str) -> Response:
     hierarchy = dim.hierarchy(p["hierarchy"], "hierarchy")
     level = hierarchy.level(p["level"], "level") if p["level"] else hierarchy.levels[-1]
     # the engine resolves the cut and the members left by it, as for an axis
-    query = engine.query(cube, axes=[f"{dim.name}@{hierarchy.name}:{level.name}"],
-                         measures=[c.reliability.weight], cut=p["cut"],
-                         axis_parameters=("level",))  # fmt: skip
+    query = engine.query(
+        cube,
+        axes=[f"{dim.name}@{hierarchy.name}:{level.name}"],
+        measures=[c.reliability.weight],
+        cut=p["cut"],
+        axis_parameters=("level",),
+    )
     keys = query.axes[0].keys
     table = engine.catalog.table(dim)
     path_levels = hierarchy.levels[: hierarchy.levels.index(level) + 1]
     paths = table.drop_duplicates(level.key).set_index(level.key)
 
     def render(_e: Engine) -> tuple[str, str]:
-        return _json({
-            "dimension": dim.name,
-            "hierarchy": hierarchy.name,
-            "level": level.name,
-            "members": [
-                {
-                    "key": k,
-                    "label": engine.catalog.label(dim, level, k),
-                    "path": [int(paths.at[k, lv.key]) if lv is not level else k for lv in path_levels],
-                }
-                for k in keys
-            ],
-        })  # fmt: skip
+        return _json(
+            {
+                "dimension": dim.name,
+                "hierarchy": hierarchy.name,
+                "level": level.name,
+                "members": [
+                    {
+                        "key": k,
+                        "label": engine.catalog.label(dim, level, k),
+                        "path": [
+                            int(paths.at[k, lv.key]) if lv is not level else k for lv in path_levels
+                        ],
+                    }
+                    for k in keys
+                ],
+            }
+        )
 
     return _respond(served, "members", render)
 
@@ -157,9 +188,14 @@ def aggregate(cube: str) -> Response:
         cube,
         axes=_split(p["drilldown"]),
         measures=_split(p["aggregates"]) or [c.default_measure],
-        cut=p["cut"], age=p["age"], decile=p["decile"], year_from=p["from"], year_to=p["to"],
-        axis_parameters=("drilldown",), measure_parameter="aggregates",
-    )  # fmt: skip
+        cut=p["cut"],
+        age=p["age"],
+        decile=p["decile"],
+        year_from=p["from"],
+        year_to=p["to"],
+        axis_parameters=("drilldown",),
+        measure_parameter="aggregates",
+    )
     order = _order(p["order"], query)
 
     def render(engine: Engine) -> tuple[str, str]:
@@ -175,18 +211,20 @@ def aggregate(cube: str) -> Response:
         page = cells[start : start + p["pagesize"]]
         if p["format"] == "csv":
             return formats.records_csv(page), "text/csv"
-        return _json({
-            "summary": summary,
-            "cells": page,
-            "total_cell_count": total,
-            "aggregates": [m.name for m in query.measures],
-            "levels": {a.dimension.name: [a.level.name] for a in query.axes},
-            "page": p["page"],
-            "pagesize": p["pagesize"],
-            "table": result.table,
-            "vintage": result.vintage,
-            **({"defaults": {"year": query.default_year}} if query.default_year else {}),
-        })  # fmt: skip
+        return _json(
+            {
+                "summary": summary,
+                "cells": page,
+                "total_cell_count": total,
+                "aggregates": [m.name for m in query.measures],
+                "levels": {a.dimension.name: [a.level.name] for a in query.axes},
+                "page": p["page"],
+                "pagesize": p["pagesize"],
+                "table": result.table,
+                "vintage": result.vintage,
+                **({"defaults": {"year": query.default_year}} if query.default_year else {}),
+            }
+        )
 
     return _respond(served, "aggregate", render)
 
@@ -220,10 +258,16 @@ def crosstab(cube: str) -> Response:
     c = served.engine.model.cube(cube)
     axes = [p["rows"]] + ([p["columns"]] if p["columns"] else [])
     query = served.engine.query(
-        cube, axes=axes, measures=[p["measure"] or c.default_measure], cut=p["cut"],
-        age=p["age"], decile=p["decile"], year_from=p["from"], year_to=p["to"],
+        cube,
+        axes=axes,
+        measures=[p["measure"] or c.default_measure],
+        cut=p["cut"],
+        age=p["age"],
+        decile=p["decile"],
+        year_from=p["from"],
+        year_to=p["to"],
         fallback=p["fallback"],
-    )  # fmt: skip
+    )
 
     def render(engine: Engine) -> tuple[str, str]:
         result = engine.run(query)

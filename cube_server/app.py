@@ -58,7 +58,10 @@ def _finish(response: Response) -> Response:
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     log.info(
         "%s %s %s %.1fms id=%s",
-        request.method, request.full_path.rstrip("?"), response.status_code, elapsed,
+        request.method,
+        request.full_path.rstrip("?"),
+        response.status_code,
+        elapsed,
         g.get("request_id"),
-    )  # fmt: skip
+    )
     return response

@@ -15,8 +15,14 @@ from aggregates.errors import QueryError
 
 log = logging.getLogger("cube_server")
 
-TYPES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
-         500: "internal_error", 503: "unavailable"}  # fmt: skip
+TYPES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    500: "internal_error",
+    503: "unavailable",
+}
 
 
 def error_response(

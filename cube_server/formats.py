@@ -41,8 +41,11 @@ def cell(result: Result, index: tuple[int, ...], measure: str) -> dict[str, Any]
     fill = result.fill(index)
     if fill is not None:
         out["filled_from"] = {
-            "dimension": fill.dimension, "level": fill.level, "key": fill.key, "label": fill.label,
-        }  # fmt: skip
+            "dimension": fill.dimension,
+            "level": fill.level,
+            "key": fill.key,
+            "label": fill.label,
+        }
     return out
 
 
@@ -72,7 +75,7 @@ def _meta(result: Result) -> dict[str, Any]:
                 "invert": c.invert,
             }
             for c in q.cuts
-        ],  # fmt: skip
+        ],
         "policy": {
             "weight": policy.weight,
             "suppress_below": policy.suppress_below,

@@ -10,11 +10,23 @@ from cube_server.params import ENDPOINTS, Param
 PATHS = {
     "/cubes": ("cubes", "List the cubes", []),
     "/cube/{cube}/model": ("model", "A cube's dimensions, levels, measures and policy", ["cube"]),
-    "/cube/{cube}/members/{dimension}": ("members", "Members of a dimension level", ["cube", "dimension"]),
-    "/cube/{cube}/aggregate": ("aggregate", "Slicer-style aggregation with reliability flags", ["cube"]),
-    "/cube/{cube}/crosstab": ("crosstab", "A two-dimensional table with margins and withheld cells", ["cube"]),
+    "/cube/{cube}/members/{dimension}": (
+        "members",
+        "Members of a dimension level",
+        ["cube", "dimension"],
+    ),
+    "/cube/{cube}/aggregate": (
+        "aggregate",
+        "Slicer-style aggregation with reliability flags",
+        ["cube"],
+    ),
+    "/cube/{cube}/crosstab": (
+        "crosstab",
+        "A two-dimensional table with margins and withheld cells",
+        ["cube"],
+    ),
     "/health": ("health", "Warehouse vintage, load time and row counts", []),
-}  # fmt: skip
+}
 
 
 def _schema(param: Param) -> dict[str, Any]:
@@ -38,13 +50,22 @@ def openapi_document(model: Model) -> dict[str, Any]:
         parameters: list[dict[str, Any]] = []
         for name in path_params:
             enum = cubes if name == "cube" else dimensions
-            parameters.append({"name": name, "in": "path", "required": True,
-                               "schema": {"type": "string", "enum": enum}})  # fmt: skip
+            parameters.append(
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "enum": enum},
+                }
+            )
         for param in ENDPOINTS[endpoint]:
             entry: dict[str, Any] = {
-                "name": param.name, "in": "query", "required": False,
-                "description": param.description, "schema": _schema(param),
-            }  # fmt: skip
+                "name": param.name,
+                "in": "query",
+                "required": False,
+                "description": param.description,
+                "schema": _schema(param),
+            }
             if param.example:
                 entry["example"] = param.example
             parameters.append(entry)

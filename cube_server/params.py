@@ -43,10 +43,22 @@ ENDPOINTS: dict[str, tuple[Param, ...]] = {
         CUT,
     ),
     "aggregate": (
-        Param("drilldown", "Dimensions to group by, dim[@hierarchy][:level], '|' between", example="occupation:soc1|gender"),
+        Param(
+            "drilldown",
+            "Dimensions to group by, dim[@hierarchy][:level], '|' between",
+            example="occupation:soc1|gender",
+        ),
         CUT,
-        Param("aggregates", "Measures, '|' between (default: the cube's default measure)", example="employment|mean_pay"),
-        Param("order", "Order cells by a measure or drilldown dimension, name[:asc|desc]", example="mean_pay:desc"),
+        Param(
+            "aggregates",
+            "Measures, '|' between (default: the cube's default measure)",
+            example="employment|mean_pay",
+        ),
+        Param(
+            "order",
+            "Order cells by a measure or drilldown dimension, name[:asc|desc]",
+            example="mean_pay:desc",
+        ),
         Param("page", "Page number, from 0", "integer", default=0),
         Param("pagesize", "Cells per page (1..10000)", "integer", default=1000),
         Param("age", "Age 20..65 for pay-at-age measures", "integer"),
@@ -57,19 +69,33 @@ ENDPOINTS: dict[str, tuple[Param, ...]] = {
     ),
     "crosstab": (
         Param("rows", "Row axis, dim[@hierarchy][:level]", example="occupation:soc1"),
-        Param("columns", "Column axis, dim[@hierarchy][:level] (optional)", example="region:nation"),
+        Param(
+            "columns", "Column axis, dim[@hierarchy][:level] (optional)", example="region:nation"
+        ),
         Param("measure", "Measure (default: the cube's default measure)", example="mean_pay"),
         CUT,
-        Param("age", "Age 20..65 for mean_pay_at_age (optional for median_pay, pay_decile)", "integer"),
+        Param(
+            "age", "Age 20..65 for mean_pay_at_age (optional for median_pay, pay_decile)", "integer"
+        ),
         Param("decile", "Decile 10..90 for pay_decile", "integer"),
         Param("from", "First year of a change (Working Futures)", "integer"),
         Param("to", "Last year of a change (Working Futures)", "integer"),
         Param("margins", "Include row, column and grand totals", "boolean", default=True),
-        Param("fallback", "Fill withheld cells from the nearest reliable coarser level", "boolean", default=False),
+        Param(
+            "fallback",
+            "Fill withheld cells from the nearest reliable coarser level",
+            "boolean",
+            default=False,
+        ),
         FORMAT,
-        Param("layout", "CSV layout: tidy (one line per cell) or wide (matrix with [x] and [u])", enum=("tidy", "wide"), default="tidy"),
+        Param(
+            "layout",
+            "CSV layout: tidy (one line per cell) or wide (matrix with [x] and [u])",
+            enum=("tidy", "wide"),
+            default="tidy",
+        ),
     ),
-}  # fmt: skip
+}
 
 
 def parse(endpoint: str, args: Mapping[str, str]) -> dict[str, Any]:

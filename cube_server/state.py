@@ -100,9 +100,12 @@ class WarehouseState:
 
 def _load_info(warehouse: sa.Engine) -> dict[str, Any]:
     runs = sa.table(
-        "load_runs", sa.column("vintage"), sa.column("finished_at"), sa.column("outcome"),
+        "load_runs",
+        sa.column("vintage"),
+        sa.column("finished_at"),
+        sa.column("outcome"),
         sa.column("row_counts"),
-    )  # fmt: skip
+    )
     query = (
         sa.select(runs.c.vintage, sa.cast(runs.c.finished_at, sa.String), runs.c.row_counts)
         .where(runs.c.outcome == "loaded")

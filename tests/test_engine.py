@@ -152,9 +152,12 @@ def test_replacement_and_expansion_demand(engine, tiny_dir):
 def test_fallback_fills_a_withheld_cell_from_the_nearest_reliable_level(engine, pay):
     cut = "gender:2|status:2|qualification:1,1"
     q = engine.query(
-        "ashe_pay", axes=["occupation:soc4", "region:nation"], measures=["mean_pay"],
-        cut=cut, fallback=True,
-    )  # fmt: skip
+        "ashe_pay",
+        axes=["occupation:soc4", "region:nation"],
+        measures=["mean_pay"],
+        cut=cut,
+        fallback=True,
+    )
     result = engine.run(q)
     frame = pay[(pay.gender == 2) & (pay.status == 2) & (pay.qualification == 1)]
     frame = frame.assign(weight=frame.Employment)
@@ -180,9 +183,14 @@ def test_fallback_fills_a_withheld_cell_from_the_nearest_reliable_level(engine, 
         checked += 1
     assert checked
     # without fallback the same cells are withheld, with suggestions naming the level
-    plain = engine.run(engine.query(
-        "ashe_pay", axes=["occupation:soc4", "region:nation"], measures=["mean_pay"], cut=cut,
-    ))  # fmt: skip
+    plain = engine.run(
+        engine.query(
+            "ashe_pay",
+            axes=["occupation:soc4", "region:nation"],
+            measures=["mean_pay"],
+            cut=cut,
+        )
+    )
     i, j = filled[0]
     assert plain.flags[i, j] == "suppressed" and math.isnan(plain.values["mean_pay"][i, j])
     fill = result.fill((i, j))

@@ -18,8 +18,11 @@ def test_shipped_models_load_and_match_the_warehouse(warehouse):
     pay = model.cube("ashe_pay")
     assert pay.reliability.suppress_below == 1000 and pay.reliability.reliable_from == 10000
     assert pay.dimension("occupation", "x").hierarchy(None, "x").level_names == [
-        "soc1", "soc2", "soc3", "soc4",
-    ]  # fmt: skip
+        "soc1",
+        "soc2",
+        "soc3",
+        "soc4",
+    ]
     assert pay.aggregate("mean_pay", "x").ratio == ("paybill", "employment")
     check_warehouse(model, open_read_only(warehouse))
 

@@ -19,9 +19,17 @@ def with_totals(cells: list[list[float]]) -> np.ndarray:
 
 @pytest.mark.parametrize(
     ("weight", "flag"),
-    [(0, "suppressed"), (999, "suppressed"), (999.99, "suppressed"), (1000, "low_reliability"),
-     (9999, "low_reliability"), (9999.99, "low_reliability"), (10000, "reliable"), (np.nan, "suppressed")],
-)  # fmt: skip
+    [
+        (0, "suppressed"),
+        (999, "suppressed"),
+        (999.99, "suppressed"),
+        (1000, "low_reliability"),
+        (9999, "low_reliability"),
+        (9999.99, "low_reliability"),
+        (10000, "reliable"),
+        (np.nan, "suppressed"),
+    ],
+)
 def test_flags_at_the_threshold_edges(weight, flag):
     w = np.array([weight])
     assert flags(w, suppress(w, POLICY, (False,)), POLICY)[0] == flag
@@ -53,8 +61,16 @@ def test_two_withheld_cells_in_a_line_need_no_partner():
 
 @pytest.mark.parametrize(
     ("value", "step", "rounded"),
-    [(791.72, 10, 790), (795, 10, 800), (794.999, 10, 790), (-45, 10, -50), (37.25, 0.1, 37.3),
-     (37.24, 0.1, 37.2), (12344.9, 10, 12340), (0.04, 0.1, 0.0)],
-)  # fmt: skip
+    [
+        (791.72, 10, 790),
+        (795, 10, 800),
+        (794.999, 10, 790),
+        (-45, 10, -50),
+        (37.25, 0.1, 37.3),
+        (37.24, 0.1, 37.2),
+        (12344.9, 10, 12340),
+        (0.04, 0.1, 0.0),
+    ],
+)
 def test_rounding_is_half_away_from_zero(value, step, rounded):
     assert round_to(np.array([value]), step)[0] == rounded
