@@ -68,4 +68,4 @@ def round_to(values: np.ndarray, step: float) -> np.ndarray:
     scaled = np.abs(values) / step
     rounded = np.sign(values) * np.floor(scaled + 0.5 + 1e-9) * step
     decimals = max(0, int(-np.floor(np.log10(step)))) if step < 1 else 0
-    return np.round(rounded, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return np.array(np.round(rounded, decimals) + 0.0, dtype=float)  # + 0.0: no -0.0

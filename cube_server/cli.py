@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -73,6 +74,46 @@ def load_command(data_dir: Path, warehouse: str | None, memory_limit: str) -> No
         raise click.ClickException(str(exc)) from exc
     counts = ", ".join(f"{t}={n:,}" for t, n in result.rows.items() if t.startswith("fact_"))
     say(f"loaded vintage {result.vintage} into {target} in {result.seconds:.1f}s ({counts})")  # type: ignore[operator]
+
+
+EXAMPLES = (
+    "cube/ashe_pay/crosstab?rows=occupation:soc1&columns=region:nation&measure=mean_pay",
+    "cube/ashe_pay/crosstab?rows=occupation:soc4&columns=region:nation&measure=median_pay"
+    "&cut=occupation:2,21|gender:2",
+    "cube/working_futures/crosstab?rows=occupation:soc2&columns=gender&measure=total_requirement"
+    "&from=2020&to=2030&format=csv&layout=wide",
+)
+ACCESS_LOG = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms id=%({x-request-id}o)s'
+
+
+@main.command("serve")
+@warehouse_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+def serve_command(warehouse: str | None, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the API with gunicorn; build the small demo warehouse first if there is none."""
+    target = _target(warehouse)
+    _, say = _progress()
+    if not target.exists():
+        demo = target.parent / "demo-data"
+        say(f"no warehouse at {target}: building the small demo data set first")  # type: ignore[operator]
+        generate(demo, "small", 1, progress=say)  # type: ignore[arg-type]
+        load(demo, target, progress=say)  # type: ignore[arg-type]
+    url = f"http://{host}:{port}/"
+    click.echo(f"Serving {target} at {url}  (API explorer: {url}docs)", err=True)
+    click.echo("Try:", err=True)
+    for example in EXAMPLES:
+        click.echo(f"  curl '{url}{example}'", err=True)
+    env = {**os.environ, ENV_VAR: str(target)}
+    argv = [
+        sys.executable, "-m", "gunicorn",
+        "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+        "--bind", f"{host}:{port}", "--access-logfile", "-", "--access-logformat", ACCESS_LOG,
+        "--graceful-timeout", "10", "cube_server.app:create_app()",
+    ]  # fmt: skip
+    os.execve(sys.executable, argv, env)
 
 
 if __name__ == "__main__":

@@ -101,6 +101,7 @@ class WarehouseState:
 def _load_info(warehouse: sa.Engine) -> dict[str, Any]:
     runs = sa.table(
         "load_runs",
+        sa.column("seq"),
         sa.column("vintage"),
         sa.column("finished_at"),
         sa.column("outcome"),
@@ -109,7 +110,7 @@ def _load_info(warehouse: sa.Engine) -> dict[str, Any]:
     query = (
         sa.select(runs.c.vintage, sa.cast(runs.c.finished_at, sa.String), runs.c.row_counts)
         .where(runs.c.outcome == "loaded")
-        .order_by(runs.c.finished_at.desc())
+        .order_by(runs.c.seq.desc())
         .limit(1)
     )
     with warehouse.connect() as con:

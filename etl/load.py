@@ -280,6 +280,7 @@ def _write_load_runs(con: duckdb.DuckDBPyConnection, history: list[dict[str, obj
     frame = pd.DataFrame(
         [
             {
+                "seq": seq,
                 "run_id": r.get("run_id"),
                 "started_at": r.get("started_at"),
                 "finished_at": r.get("finished_at"),
@@ -291,16 +292,16 @@ def _write_load_runs(con: duckdb.DuckDBPyConnection, history: list[dict[str, obj
                 "problems": int(r.get("problems", 0) or 0),  # type: ignore[call-overload]
                 "message": r.get("message"),
             }
-            for r in history
+            for seq, r in enumerate(history, start=1)
         ]
     )
     con.register("history", frame)
     con.execute(
-        """CREATE TABLE wh.load_runs AS SELECT run_id::VARCHAR AS run_id,
+        """CREATE TABLE wh.load_runs AS SELECT seq::INTEGER AS seq, run_id::VARCHAR AS run_id,
                started_at::TIMESTAMPTZ AS started_at, finished_at::TIMESTAMPTZ AS finished_at,
                outcome::VARCHAR AS outcome, vintage::VARCHAR AS vintage,
                data_dir::VARCHAR AS data_dir, files::JSON AS files, row_counts::JSON AS row_counts,
                problems::INTEGER AS problems, message::VARCHAR AS message
-           FROM history"""
+           FROM history ORDER BY seq"""
     )
     con.unregister("history")

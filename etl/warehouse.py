@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -71,14 +72,33 @@ class FileIdentity:
         return cls(st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-def open_read_only(path: Path) -> sa.Engine:
-    """A SQLAlchemy engine on the warehouse file, opened read-only so loads never block."""
+def open_read_only(path: Path, memory_limit: str = "2GB") -> sa.Engine:
+    """A SQLAlchemy engine whose connections read the warehouse file as it is now.
+
+    DuckDB keeps one database instance per file path per process, so reopening the same
+    path after a swap would return the old instance. Each pooled connection is therefore
+    a private in-memory database that ATTACHes the file read-only: connections made after
+    a swap read the new file, connections already open keep their snapshot.
+    """
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}; run `lmi-cubes load` first")
-    return sa.create_engine(
-        f"duckdb:///{path}",
-        connect_args={"read_only": True},
+    literal = "'" + str(path).replace("'", "''") + "'"
+    engine = sa.create_engine(
+        "duckdb:///:memory:",
         poolclass=sa.pool.QueuePool,
         pool_size=4,
-        max_overflow=4,
+        max_overflow=8,
+        pool_pre_ping=False,
     )
+
+    @sa.event.listens_for(engine, "connect")
+    def _attach(dbapi_connection: Any, _record: Any) -> None:
+        for statement in (
+            f"SET memory_limit = '{memory_limit}'",
+            "SET enable_progress_bar = false",
+            f"ATTACH {literal} AS wh (READ_ONLY)",
+            "USE wh",
+        ):
+            dbapi_connection.execute(statement).fetchall()
+
+    return engine

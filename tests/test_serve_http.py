@@ -1,0 +1,103 @@
+"""`lmi-cubes serve` as a real process over real HTTP, answering through a reload."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import requests
+
+from conftest import copy_data, rewrite
+from etl import sources
+from etl.load import load
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def server(tiny_dir, tmp_path):
+    target = tmp_path / "served.duckdb"
+    load(tiny_dir, target)
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cube_server.cli",
+            "serve",
+            "--warehouse",
+            str(target),
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base}/health", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    else:
+        os.killpg(proc.pid, signal.SIGTERM)
+        pytest.fail("server did not start")
+    yield base, target
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
+def test_real_http_answers_and_keeps_answering_through_a_reload(server, tiny_dir, tmp_path):
+    base, target = server
+    url = f"{base}/cube/ashe_pay/crosstab?rows=occupation:soc1&columns=gender&measure=employment"
+    before = requests.get(url, timeout=30)
+    assert before.status_code == 200 and before.headers["Access-Control-Allow-Origin"] == "*"
+    old_vintage = before.json()["vintage"]
+    old_total = before.json()["grand_total"]["value"]
+    bad = requests.get(f"{base}/cube/ashe_pay/crosstab?rows=shoe", timeout=30)
+    assert bad.status_code == 404 and bad.json()["error"]["parameter"] == "rows"
+
+    data = copy_data(tiny_dir, tmp_path / "changed")
+    rewrite(
+        data / sources.ASHE_PAY.file,
+        lambda ls: ls.__setitem__(1, ",".join([*ls[1].split(",")[:7], "1000000", "500000000"])),
+    )
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def hammer() -> None:
+        while not stop.is_set():
+            statuses.append(requests.get(url, timeout=30).status_code)
+
+    workers = [threading.Thread(target=hammer) for _ in range(3)]
+    for w in workers:
+        w.start()
+    time.sleep(0.5)
+    load(data, target)
+    time.sleep(1.0)
+    stop.set()
+    for w in workers:
+        w.join()
+    assert statuses and set(statuses) == {200}, statuses
+    after = requests.get(url, timeout=30).json()
+    assert after["vintage"] != old_vintage
+    assert after["grand_total"]["value"] > old_total + 900_000
+    health = requests.get(f"{base}/health", timeout=30).json()
+    assert health["vintage"] == after["vintage"]
