@@ -18,13 +18,21 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from aggregates import derived, reliability
+from aggregates import derived, reliability, rollups
 from aggregates.catalog import Catalog
 from aggregates.derived import Lookups
 from aggregates.model import Aggregate, Cube, Model, check_warehouse
 from aggregates.query import Axis, Query, build_query
+from aggregates.sql import (
+    EMPLOYMENT_FROM,
+    EMPLOYMENT_PERIOD,
+    EMPLOYMENT_TO,
+    REPLACEMENT_LEVEL,
+    Source,
+    compile_statement,
+)
 
-EMPLOYMENT_FROM, EMPLOYMENT_TO, REPLACEMENT = "employment_from", "employment_to", "replacement"
+REPLACEMENT = "replacement"
 CHANGE_KINDS = {"change", "replacement", "requirement"}
 
 
@@ -80,14 +88,39 @@ class Result:
 class Engine:
     """Answers queries on one warehouse; holds the members and lookups of its vintage."""
 
-    def __init__(self, model: Model, warehouse: sa.Engine, vintage: str = ""):
+    def __init__(
+        self, model: Model, warehouse: sa.Engine, vintage: str = "", use_rollups: bool = True
+    ):
         self.model = model
         self.warehouse = warehouse
         self.vintage = vintage
+        self.use_rollups = use_rollups
         check_warehouse(model, warehouse)
+        self.sources = self._sources()
         self.catalog = Catalog.read(model, warehouse)
         self.lookups = {
             cube.name: Lookups.read(warehouse, cube.lookups) for cube in model.cubes if cube.lookups
+        }
+
+    def _sources(self) -> dict[str, list[Source]]:
+        """The facts first, then every declared rollup present in this warehouse."""
+        tables = sa.table("tables", sa.column("table_name"), schema="information_schema")
+        counts: dict[str, int] = {}
+        with self.warehouse.connect() as con:
+            present = {r[0] for r in con.execute(sa.select(tables.c.table_name)).fetchall()}
+            for cube in self.model.cubes:
+                for table in [cube.fact, *(r.table for r in cube.rollups)]:
+                    if table in present:
+                        count = sa.select(sa.func.count()).select_from(sa.table(table))
+                        counts[table] = int(con.execute(count).scalar_one())
+        return {
+            cube.name: [Source.facts(cube, counts.get(cube.fact, 0))]
+            + [
+                rollups.rollup_source(cube, r.table, r.level_map, counts[r.table])
+                for r in cube.rollups
+                if r.table in counts
+            ]
+            for cube in self.model.cubes
         }
 
     def query(self, cube: str, **kwargs: Any) -> Query:
@@ -95,7 +128,8 @@ class Engine:
 
     def run(self, query: Query) -> Result:
         started = time.perf_counter()
-        frame = self._fetch(query)
+        source = self.source_for(query)
+        frame = self._fetch(query, source)
         weights, mask, values = self._evaluate(query, frame)
         flags = reliability.flags(weights, mask, query.cube.reliability)
         for axis_index, additive in enumerate(self._additive(query)):
@@ -138,61 +172,31 @@ class Engine:
     # -- SQL -------------------------------------------------------------------------
 
     def statement(self, query: Query) -> sa.Select:
-        cube = query.cube
-        fk = cube.fact_keys
-        measures = [a.measure for a in cube.sums() if a.measure]
-        fact = sa.table(cube.fact, *map(sa.column, {*fk.values(), *measures})).alias("f")
-        source: sa.FromClause = fact
-        keys = []
-        for i, axis in enumerate(query.axes):
-            dim = axis.dimension
-            column = fact.c[fk[dim.name]]
-            if axis.level.key != dim.table_key:
-                table = sa.table(dim.table, sa.column(dim.table_key), sa.column(axis.level.key))
-                d = table.alias(f"d{i}")
-                source = source.join(d, column == d.c[dim.table_key])
-                column = d.c[axis.level.key]
-            keys.append(column.label(f"k{i}"))
-        conditions = []
-        for cut in query.cuts:
-            column = fact.c[fk[cut.dimension]]
-            allowed = sorted(cut.fact_keys)
-            condition = column.in_(allowed) if allowed else sa.false()
-            conditions.append(sa.not_(condition) if cut.invert else condition)
-        if query.year_from is not None:
-            weight = fact.c[cube.aggregate(cube.reliability.weight, "measure").measure]
-            year = fact.c[fk["year"]]
-            occupation = cube.dimension("occupation", "measure")
-            occ = sa.table(occupation.table, sa.column(occupation.table_key), sa.column("soc2"))
-            occ = occ.alias("ro")
-            rates = sa.table(
-                cube.lookups["replacement_rates"],
-                sa.column("soc2"),
-                *map(sa.column, derived.RATE_COLUMNS),
-            ).alias("rr")
-            source = source.join(occ, fact.c[fk["occupation"]] == occ.c[occupation.table_key])
-            source = source.outerjoin(rates, rates.c.soc2 == occ.c.soc2)
-            rate = sum((rates.c[c] for c in derived.RATE_COLUMNS), sa.literal(0.0))
-            in_period = sa.and_(year >= query.year_from, year < query.year_to)
-            sums = [
-                sa.func.sum(sa.case((year == query.year_from, weight))).label(EMPLOYMENT_FROM),
-                sa.func.sum(sa.case((year == query.year_to, weight))).label(EMPLOYMENT_TO),
-                sa.func.sum(sa.case((in_period, weight * rate))).label(REPLACEMENT),
-            ]
-            conditions.append(year.between(query.year_from, query.year_to))
-        else:
-            sums = [sa.func.sum(fact.c[a.measure]).label(a.name) for a in cube.sums()]
-        statement = sa.select(*keys, *sums).select_from(source).where(*conditions)
-        return statement.group_by(*keys) if keys else statement
+        return compile_statement(query, self.source_for(query), self.catalog)
 
-    def _fetch(self, query: Query) -> pd.DataFrame:
-        statement = self.statement(query)
+    def source_for(self, query: Query) -> Source:
+        sources = self.sources[query.cube.name]
+        return rollups.choose(query, sources, self.catalog) if self.use_rollups else sources[0]
+
+    def _fetch(self, query: Query, source: Source) -> pd.DataFrame:
+        statement = compile_statement(query, source, self.catalog)
         with self.warehouse.connect() as con:
             result = con.execute(statement)
             try:  # columnar fetch from the DBAPI cursor: no per-row Python objects
-                return pd.DataFrame(result.cursor.fetchnumpy())
+                frame = pd.DataFrame(result.cursor.fetchnumpy())
             finally:
                 result.close()
+        if query.year_from is None:
+            return frame
+        # replacement demand: each SOC sub-major group's rate times its employment over the
+        # period, summed in Python from exact sums so every source gives identical numbers
+        rates = self.lookups[query.cube.name].replacement
+        frame[REPLACEMENT] = frame[EMPLOYMENT_PERIOD].astype(float) * frame[REPLACEMENT_LEVEL].map(
+            rates
+        )
+        frame = frame.drop(columns=[REPLACEMENT_LEVEL, EMPLOYMENT_PERIOD])
+        keys = [f"k{i}" for i in range(len(query.axes))]
+        return frame.groupby(keys, as_index=False).sum() if keys else frame.sum().to_frame().T
 
     # -- grids -----------------------------------------------------------------------
 

@@ -98,6 +98,10 @@ class Dimension:
     def finest(self) -> Level:
         return self.hierarchy(None, "").levels[-1]
 
+    def level_of_key(self) -> Level:
+        """The level whose key is the column the fact table joins on."""
+        return next(lv for lv in self.levels if lv.key == self.table_key)
+
 
 @dataclass(frozen=True)
 class Aggregate:
@@ -128,6 +132,19 @@ class Reliability:
 
 
 @dataclass(frozen=True)
+class Rollup:
+    """A pre-computed aggregate table: the facts summed to one level per kept dimension."""
+
+    name: str
+    table: str
+    levels: tuple[tuple[str, str], ...]  # (dimension, level); other dimensions summed away
+
+    @property
+    def level_map(self) -> dict[str, str]:
+        return dict(self.levels)
+
+
+@dataclass(frozen=True)
 class Cube:
     name: str
     label: str
@@ -141,6 +158,7 @@ class Cube:
     max_cells: int = 20000
     default_measure: str = "employment"
     lookups: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    rollups: tuple[Rollup, ...] = ()
 
     def dimension(self, name: str, parameter: str) -> Dimension:
         for d in self.dimensions:
@@ -350,6 +368,23 @@ def _cube(
     default_measure = info.get("default_measure", "employment")
     if default_measure not in [a.name for a in aggregates]:
         problems.append(f"{path}.info: default_measure {default_measure!r} is not an aggregate")
+    rollups = []
+    for j, r in enumerate(info.get("rollups", [])):
+        rpath = f"{path}.info.rollups[{j}]"
+        rname = _require(r, "name", rpath, problems)
+        levels = []
+        for dname, lname in (r.get("levels") or {}).items():
+            dim = next((d for d in dims if d.name == dname), None)
+            if dim is None:
+                problems.append(f"{rpath}.levels: {dname!r} is not a dimension of this cube")
+            elif lname not in [lv.name for lv in dim.levels]:
+                problems.append(f"{rpath}.levels.{dname}: unknown level {lname!r}")
+            else:
+                levels.append((dname, lname))
+        if not levels:
+            problems.append(f"{rpath}: a rollup needs at least one dimension level")
+        if rname and name:
+            rollups.append(Rollup(rname, f"rollup_{name}_{rname}", tuple(levels)))
     if not (name and fact and reliability) or len(dims) != len(raw.get("dimensions", [])):
         return None
     return Cube(
@@ -365,6 +400,7 @@ def _cube(
         max_cells=int(info.get("max_cells", 20000)),
         default_measure=default_measure,
         lookups=dict(info.get("lookups", {})),
+        rollups=tuple(rollups),
     )
 
 

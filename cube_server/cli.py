@@ -5,23 +5,26 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from aggregates import rollups
+from aggregates.model import load_model
 from etl.generate import SCALES, generate
-from etl.load import LoadError, load
+from etl.load import LoadError, LoadResult, load, rebuild
 from etl.problems import ValidationFailed
 from etl.warehouse import ENV_VAR, WarehouseTargetError, default_warehouse, resolve_target
 
 
-def _progress() -> tuple[float, object]:
+def _progress() -> Callable[[str], None]:
     started = time.monotonic()
 
     def say(message: str) -> None:
         click.echo(f"[{time.monotonic() - started:7.1f}s] {message}", err=True)
 
-    return started, say
+    return say
 
 
 warehouse_option = click.option(
@@ -31,6 +34,23 @@ warehouse_option = click.option(
     metavar="TARGET",
     help=f"DuckDB file path or duckdb:/// URL [default: ${ENV_VAR} or {default_warehouse()}]",
 )
+
+
+def load_warehouse(
+    data_dir: Path,
+    target: Path,
+    progress: Callable[[str], None] | None = None,
+    memory_limit: str = "4GB",
+) -> LoadResult:
+    """A load that also builds the model's rollup tables inside the same atomic swap."""
+    model = load_model()
+    return load(
+        data_dir,
+        target,
+        progress=progress,
+        memory_limit=memory_limit,
+        extra=lambda con: rollups.build(con, model),
+    )
 
 
 def _target(warehouse: str | None) -> Path:
@@ -51,9 +71,9 @@ def main() -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 def generate_command(out_dir: Path, scale: str, seed: int) -> None:
     """Write synthetic source files (SPEC section 3) to OUT_DIR."""
-    _, say = _progress()
-    generate(out_dir, scale, seed, progress=say)  # type: ignore[arg-type]
-    say(f"wrote {scale} data (seed {seed}) to {out_dir}")  # type: ignore[operator]
+    say = _progress()
+    generate(out_dir, scale, seed, progress=say)
+    say(f"wrote {scale} data (seed {seed}) to {out_dir}")
 
 
 @main.command("load")
@@ -63,9 +83,9 @@ def generate_command(out_dir: Path, scale: str, seed: int) -> None:
 def load_command(data_dir: Path, warehouse: str | None, memory_limit: str) -> None:
     """Validate every file in DATA_DIR and swap a new warehouse in atomically."""
     target = _target(warehouse)
-    _, say = _progress()
+    say = _progress()
     try:
-        result = load(data_dir, target, progress=say, memory_limit=memory_limit)  # type: ignore[arg-type]
+        result = load_warehouse(data_dir, target, say, memory_limit)
     except ValidationFailed as exc:
         click.echo(str(exc), err=True)
         click.echo(f"Nothing was loaded; {target} is unchanged.", err=True)
@@ -73,7 +93,26 @@ def load_command(data_dir: Path, warehouse: str | None, memory_limit: str) -> No
     except LoadError as exc:
         raise click.ClickException(str(exc)) from exc
     counts = ", ".join(f"{t}={n:,}" for t, n in result.rows.items() if t.startswith("fact_"))
-    say(f"loaded vintage {result.vintage} into {target} in {result.seconds:.1f}s ({counts})")  # type: ignore[operator]
+    say(f"loaded vintage {result.vintage} into {target} in {result.seconds:.1f}s ({counts})")
+
+
+@main.group("aggregates")
+def aggregates_group() -> None:
+    """Pre-computed rollup tables declared in the model files."""
+
+
+@aggregates_group.command("build")
+@warehouse_option
+def aggregates_build(warehouse: str | None) -> None:
+    """Rebuild the rollup tables of the warehouse in a new file and swap it in atomically."""
+    target = _target(warehouse)
+    say = _progress()
+    model = load_model()
+    try:
+        rows = rebuild(target, lambda con: rollups.build(con, model), progress=say)
+    except LoadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    say("built " + ", ".join(f"{t}={n:,}" for t, n in rows.items()))
 
 
 EXAMPLES = (
@@ -95,12 +134,12 @@ ACCESS_LOG = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms id=%({x-request-id}o)s'
 def serve_command(warehouse: str | None, host: str, port: int, workers: int, threads: int) -> None:
     """Serve the API with gunicorn; build the small demo warehouse first if there is none."""
     target = _target(warehouse)
-    _, say = _progress()
+    say = _progress()
     if not target.exists():
         demo = target.parent / "demo-data"
-        say(f"no warehouse at {target}: building the small demo data set first")  # type: ignore[operator]
-        generate(demo, "small", 1, progress=say)  # type: ignore[arg-type]
-        load(demo, target, progress=say)  # type: ignore[arg-type]
+        say(f"no warehouse at {target}: building the small demo data set first")
+        generate(demo, "small", 1, progress=say)
+        load_warehouse(demo, target, say)
     url = f"http://{host}:{port}/"
     click.echo(f"Serving {target} at {url}  (API explorer: {url}docs)", err=True)
     click.echo("Try:", err=True)

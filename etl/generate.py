@@ -41,7 +41,7 @@ class Scale:
 SCALES: dict[str, Scale] = {
     "tiny": Scale(pay_density=0.002, wf_density=0.0015, wf_years=range(2021, 2028)),
     "small": Scale(pay_density=0.03, wf_density=0.01, wf_years=range(2012, 2031)),
-    "full": Scale(pay_density=0.35, wf_density=0.055, wf_years=range(2000, 2036)),
+    "full": Scale(pay_density=0.21, wf_density=0.055, wf_years=range(2000, 2036)),
 }
 
 # Effects by SOC major group 1..9 (index 0 = group 1).

@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -31,6 +32,9 @@ from etl.sources import SOURCES, WF_YEARS_FILE, SourceFile
 from etl.validate import Validator, read_wf_years, staging_table
 
 Progress = Callable[[str], None]
+# Builds derived tables (rollups) inside the new warehouse, attached as `wh`, before the
+# swap; returns their row counts. The ETL does not know what they are.
+Extra = Callable[[duckdb.DuckDBPyConnection], dict[str, int]]
 
 
 class LoadError(RuntimeError):
@@ -101,6 +105,7 @@ def load(
     target: Path,
     progress: Progress | None = None,
     memory_limit: str = "4GB",
+    extra: Extra | None = None,
 ) -> LoadResult:
     """Validate every file in data_dir and swap a new warehouse in at target."""
     say = progress or (lambda _msg: None)
@@ -123,7 +128,7 @@ def load(
         scratch = sidecar(target, f"scratch-{run_id}")
         building = sidecar(target, f"building-{run_id}")
         try:
-            result = _load(data_dir, target, scratch, building, record, say, memory_limit)
+            result = _load(data_dir, target, scratch, building, record, say, memory_limit, extra)
         except ValidationFailed as exc:
             record.update(outcome="rejected", problems=exc.total, message=str(exc)[:2000])
             raise
@@ -154,6 +159,7 @@ def _load(
     record: dict[str, object],
     say: Progress,
     memory_limit: str,
+    extra: Extra | None,
 ) -> LoadResult:
     started = time.monotonic()
     inputs = _inputs(data_dir)
@@ -202,6 +208,9 @@ def _load(
             raise ValidationFailed(validator.first(), total, str(rejects))
         assert wf_years is not None  # any problem above would have raised
         rows = _build(con, building, dims, wf_years, staged, say)
+        if extra is not None:
+            say("building rollup tables")
+            rows.update(extra(con))
         record.update(outcome="loaded", rows=rows)
         history = [
             *read_journal(target),
@@ -249,10 +258,14 @@ def _build(
         cols = []
         for col in source.columns:
             expr = f'"{col.name}"'
+            if col.kind == "amount":  # from the text, so that 0.1 stays exactly 0.1
+                expr = (
+                    f'coalesce(TRY_CAST("raw_{col.name}" AS DECIMAL(18,6)), {expr}::DECIMAL(18,6))'
+                )
             if col.mapping:
                 whens = " ".join(f"WHEN {k} THEN {v}" for k, v in col.mapping.items())
                 expr = f"CASE {expr} {whens} END"
-            sql_type = "SMALLINT" if col.kind == "int" else "DOUBLE"
+            sql_type = {"int": "SMALLINT", "float": "DOUBLE", "amount": "DECIMAL(18,6)"}[col.kind]
             cols.append(f'{expr}::{sql_type} AS "{col.target}"')
         con.execute(
             f"""CREATE TABLE wh.{source.table} AS SELECT {", ".join(cols)}
@@ -305,3 +318,39 @@ def _write_load_runs(con: duckdb.DuckDBPyConnection, history: list[dict[str, obj
            FROM history ORDER BY seq"""
     )
     con.unregister("history")
+
+
+def rebuild(target: Path, extra: Extra, progress: Progress | None = None) -> dict[str, int]:
+    """Rebuild derived tables of a loaded warehouse: copy it, build, swap atomically."""
+    say = progress or (lambda _msg: None)
+    if not target.exists():
+        raise LoadError(f"no warehouse at {target}; run `lmi-cubes load` first")
+    run_id = uuid.uuid4().hex[:12]
+    record: dict[str, object] = {
+        "run_id": run_id,
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "outcome": "failed",
+    }
+    with _exclusive(target):
+        building = sidecar(target, f"building-{run_id}")
+        try:
+            say("copying the warehouse")
+            shutil.copyfile(target, building)
+            con = duckdb.connect()
+            try:
+                con.execute(f"ATTACH '{building}' AS wh")
+                say("building rollup tables")
+                rows = extra(con)
+                con.execute("CHECKPOINT wh")
+                con.execute("DETACH wh")
+            finally:
+                con.close()
+            _fsync_path(building)
+            os.replace(building, target)
+            _fsync_path(target.parent)
+            record.update(outcome="rebuilt", rows=rows)
+        finally:
+            record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+            _journal(target, record)
+            building.unlink(missing_ok=True)
+    return rows

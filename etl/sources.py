@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["int", "float"]
+# "amount": a summable quantity (jobs, GBP, hours), stored exactly as DECIMAL(18,6) so that
+# sums are exact and identical in whatever order or table they are taken.
+Kind = Literal["int", "float", "amount"]
+MAX_AMOUNT = 10**12
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,8 @@ ASHE_PAY = SourceFile(
     table="fact_ashe_pay",
     columns=(
         *_dims((1, 2), with_qual=True),
-        Column("Employment", "float", "employment", non_negative=True),
-        Column("PayBill", "float", "paybill", non_negative=True),
+        Column("Employment", "amount", "employment", non_negative=True),
+        Column("PayBill", "amount", "paybill", non_negative=True),
     ),
     key=_PAY_KEY,
     zero_with=(("PayBill", "Employment"),),
@@ -92,8 +95,8 @@ ASHE_HOURS = SourceFile(
     table="fact_ashe_hours",
     columns=(
         *_dims((1, 2), with_qual=False),
-        Column("Employment", "float", "employment", non_negative=True),
-        Column("TotalHours", "float", "total_hours", non_negative=True),
+        Column("Employment", "amount", "employment", non_negative=True),
+        Column("TotalHours", "amount", "total_hours", non_negative=True),
     ),
     key=_PAY_KEY[:-1],
     zero_with=(("TotalHours", "Employment"),),
@@ -104,7 +107,7 @@ WF_EMPLOYMENT = SourceFile(
     table="fact_wf_employment",
     columns=(
         *_dims(None, with_qual=True),
-        Column("weight", "float", "employment", non_negative=True),
+        Column("weight", "amount", "employment", non_negative=True),
     ),
     key=_PAY_KEY,
 )

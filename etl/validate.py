@@ -15,8 +15,9 @@ import duckdb
 import pandas as pd
 
 from etl.problems import Problem
-from etl.sources import AGES, WF_YEARS_FILE, Column, SourceFile
+from etl.sources import AGES, MAX_AMOUNT, WF_YEARS_FILE, Column, SourceFile
 
+_SQL_TYPES = {"int": "BIGINT", "float": "DOUBLE", "amount": "DOUBLE"}
 PROBLEMS_DDL = """CREATE OR REPLACE TEMP TABLE problems (
     file VARCHAR, line BIGINT, "column" VARCHAR, message VARCHAR, value VARCHAR)"""
 
@@ -101,36 +102,64 @@ class Validator:
                 )
             self.add(problems)
             return False
+        stage = staging_table(source)
+        if self._stage_fast(source, path, stage):
+            self._check(source, stage, None)
+            if self._count(source.file) == 0:
+                return True
+            # something is wrong: read it again line by line so that every problem gets
+            # its exact line and column
+            self.con.execute("DELETE FROM problems WHERE file = ?", [source.file])
         raw = f"raw_{source.table}"
         self.con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {raw} AS
+            f"""CREATE OR REPLACE TABLE {raw} AS
             SELECT line FROM read_csv({_lit(str(path))}, columns = {{'line': 'VARCHAR'}},
                 header = false, delim = '\x1f', quote = '', escape = '', new_line = '\\r\\n',
-                auto_detect = false, strict_mode = false)"""
+                parallel = false, auto_detect = false, strict_mode = false)"""
         )
         casts = []
         for i, col in enumerate(source.columns, start=1):
             field = f"trim(f[{i}], ' \"')"
-            sql_type = "BIGINT" if col.kind == "int" else "DOUBLE"
             casts.append(f"{field} AS {_q('raw_' + col.name)}")
-            casts.append(f"TRY_CAST({field} AS {sql_type}) AS {_q(col.name)}")
-        stage = staging_table(source)
+            casts.append(f"TRY_CAST({field} AS {_SQL_TYPES[col.kind]}) AS {_q(col.name)}")
         self.con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {stage} AS
+            f"""CREATE OR REPLACE TABLE {stage} AS
             SELECT line_no, len(f) AS n_fields, {", ".join(casts)}
             FROM (SELECT rowid + 1 AS line_no, string_split(rtrim(line, chr(13)), ',') AS f
                   FROM {raw} WHERE rowid > 0 AND trim(coalesce(line, '')) <> '')"""
         )
         self._check(source, stage, raw)
+        self.con.execute(f"DROP TABLE {raw}")
         return True
 
-    def _check(self, source: SourceFile, stage: str, raw: str) -> None:
+    def _stage_fast(self, source: SourceFile, path: Path, stage: str) -> bool:
+        """The usual case, a valid file: DuckDB's parallel typed reader. False if the file
+        does not even parse; line numbers are then only trusted from the slow path."""
+        types = ", ".join(f"{_lit(c.name)}: '{_SQL_TYPES[c.kind]}'" for c in source.columns)
+        raw_columns = ", ".join(f"NULL::VARCHAR AS {_q('raw_' + c.name)}" for c in source.columns)
+        try:
+            self.con.execute(
+                f"""CREATE OR REPLACE TABLE {stage} AS
+                SELECT rowid + 2 AS line_no, {len(source.columns)} AS n_fields, *, {raw_columns}
+                FROM read_csv({_lit(str(path))}, header = true, columns = {{{types}}},
+                              auto_detect = false)"""
+            )
+        except duckdb.Error:
+            return False
+        return True
+
+    def _count(self, file: str) -> int:
+        rows = self.con.execute("SELECT count(*) FROM problems WHERE file = ?", [file]).fetchall()
+        return int(rows[0][0])
+
+    def _check(self, source: SourceFile, stage: str, raw: str | None) -> None:
         file = _lit(source.file)
         n = len(source.columns)
-        self._insert(
-            f"""SELECT {file}, s.line_no, '', 'expected {n} fields, found ' || s.n_fields, r.line
-            FROM {stage} s JOIN {raw} r ON r.rowid + 1 = s.line_no WHERE s.n_fields <> {n}"""
-        )
+        if raw is not None:
+            self._insert(
+                f"""SELECT {file}, s.line_no, '', 'expected {n} fields, found ' || s.n_fields, r.line
+                FROM {stage} s JOIN {raw} r ON r.rowid + 1 = s.line_no WHERE s.n_fields <> {n}"""
+            )
         for col in source.columns:
             self._check_column(source, stage, col)
         key = ", ".join(_q(k) for k in source.key)
@@ -163,10 +192,16 @@ class Validator:
                    coalesce({raw}, '')
             FROM {stage} WHERE {c} IS NULL AND n_fields = {len(source.columns)}"""
         )
-        if col.kind == "float":
+        if col.kind != "int":
             self._insert(
                 f"""SELECT {file}, line_no, '{col.name}', 'not a finite number', {raw}
                 FROM {stage} WHERE {c} IS NOT NULL AND NOT isfinite({c})"""
+            )
+        if col.kind == "amount":
+            self._insert(
+                f"""SELECT {file}, line_no, '{col.name}', 'too large (at most {MAX_AMOUNT:,})',
+                       {raw}
+                FROM {stage} WHERE isfinite({c}) AND abs({c}) >= {MAX_AMOUNT}"""
             )
         if col.non_negative:
             self._insert(

@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cube_server.cli import load_warehouse
 from etl.generate import generate
-from etl.load import load
 
 
 @pytest.fixture(scope="session")
@@ -20,9 +20,9 @@ def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def warehouse(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A loaded tiny warehouse; tests must treat it as read-only."""
+    """A loaded tiny warehouse with its rollups; tests must treat it as read-only."""
     target = tmp_path_factory.mktemp("warehouse") / "tiny.duckdb"
-    load(tiny_dir, target)
+    load_warehouse(tiny_dir, target)
     return target
 
 

@@ -216,7 +216,7 @@ def test_fallback_fills_a_withheld_cell_from_the_nearest_reliable_level(engine, 
         (dict(axes=["gender"], measures=["mean_pay_at_age"], age="x"), QueryError, "age", None),
         (dict(axes=["gender"], measures=["pay_decile"], decile=55), QueryError, "decile", "50"),
         (
-            dict(axes=["occupation:soc4", "industry:ind75"], measures=["employment"]),
+            dict(axes=["occupation:soc4", "industry:ind75", "gender"], measures=["employment"]),
             TooLarge,
             "rows",
             None,

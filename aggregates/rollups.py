@@ -1,0 +1,102 @@
+"""Pre-computed rollup tables: which one answers a query, and how they are built.
+
+A rollup keeps some dimensions at a declared level and sums the others away. It can answer
+a query exactly when every axis is at its level or coarser, every cut selects whole members
+of its level, and (for Working Futures change measures) occupation is at sub-major group or
+finer and years are kept. `choose` is a pure function of the query, the candidate sources
+and the catalog; among the rollups that can answer, the one with fewest rows wins.
+"""
+
+from __future__ import annotations
+
+import duckdb
+from duckdb_engine import Dialect
+
+from aggregates.catalog import Catalog, Cut
+from aggregates.model import Cube, Dimension, Model
+from aggregates.query import Axis, Query
+from aggregates.sql import REPLACEMENT_LEVEL, Source, compile_statement
+
+
+def _covers(catalog: Catalog, dim: Dimension, have: str, want: str) -> bool:
+    """Whether members at level `have` each fall in exactly one member at level `want`."""
+    if have == want:
+        return True
+    fine, coarse = dim.level(have, "rows"), dim.level(want, "rows")
+    return catalog.ancestor_map(dim, fine, coarse) is not None
+
+
+def _aligned(catalog: Catalog, dim: Dimension, have: str, cut: Cut) -> bool:
+    """Whether the cut keeps or drops whole members of level `have`."""
+    level = dim.level(have, "cut")
+    if level.key == dim.table_key:
+        return True
+    to_level = catalog.level_of_fact_keys(dim, level)
+    touched = {to_level[k] for k in cut.fact_keys}
+    return all((k in cut.fact_keys) == (v in touched) for k, v in to_level.items())
+
+
+def can_answer(query: Query, source: Source, catalog: Catalog) -> bool:
+    cube = query.cube
+    for axis in query.axes:
+        have = source.levels.get(axis.dimension.name)
+        if have is None or not _covers(catalog, axis.dimension, have, axis.level.name):
+            return False
+    for cut in query.cuts:
+        have = source.levels.get(cut.dimension)
+        if have is None or not _aligned(catalog, cube.dimension(cut.dimension, "cut"), have, cut):
+            return False
+    if query.year_from is not None:
+        occupation = cube.dimension("occupation", "measure")
+        have = source.levels.get("occupation")
+        if "year" not in source.levels or have is None:
+            return False
+        if not _covers(catalog, occupation, have, REPLACEMENT_LEVEL):
+            return False
+    return True
+
+
+def choose(query: Query, sources: list[Source], catalog: Catalog) -> Source:
+    """The smallest source that answers the query exactly; sources[0] must be the facts."""
+    able = [s for s in sources[1:] if can_answer(query, s, catalog)]
+    return min(able, key=lambda s: (s.rows, s.table)) if able else sources[0]
+
+
+def rollup_source(cube: Cube, table: str, levels: dict[str, str], rows: int) -> Source:
+    return Source(table, dict(levels), {d: d for d in levels}, rows)
+
+
+def build_statements(model: Model) -> list[tuple[str, str]]:
+    """(table, CREATE TABLE ... AS SELECT) for every rollup declared in the model."""
+    dialect = Dialect()
+    out = []
+    for cube in model.cubes:
+        facts = Source.facts(cube)
+        for rollup in cube.rollups:
+            axes = tuple(
+                Axis(
+                    cube.dimension(d, "rollup"), cube.dimension(d, "rollup").level(lv, "rollup"), ()
+                )
+                for d, lv in rollup.levels
+            )
+            query = Query(cube, axes, (), ())
+            select = compile_statement(query, facts, None, labels=[d for d, _ in rollup.levels])
+            order = ", ".join(f'"{d}"' for d, _ in rollup.levels)
+            sql = str(select.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+            out.append((rollup.table, f'CREATE TABLE "{rollup.table}" AS {sql} ORDER BY {order}'))
+    return out
+
+
+def build(con: duckdb.DuckDBPyConnection, model: Model, schema: str = "wh") -> dict[str, int]:
+    """Create every declared rollup inside `schema` (the new warehouse, before its swap)."""
+    original = con.execute("SELECT current_database()").fetchall()[0][0]
+    con.execute(f"USE {schema}")
+    rows = {}
+    try:
+        for table, statement in build_statements(model):
+            con.execute(f'DROP TABLE IF EXISTS "{table}"')
+            con.execute(statement)
+            rows[table] = int(con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0])
+    finally:
+        con.execute(f'USE "{original}"')
+    return rows

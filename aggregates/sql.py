@@ -1,0 +1,101 @@
+"""Compiling a query to one SQLAlchemy Core statement over a source table.
+
+A source is the fact table or one of its rollups; both hold one key column per dimension
+at some level and one column per stored (summable) measure. Axes at a coarser level than
+the source's are reached through a small DISTINCT mapping of the dimension table; cuts
+become bound IN-lists of keys at the source's level. No user text reaches the SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from aggregates.catalog import Catalog, Cut
+from aggregates.model import Cube, Dimension, Level
+from aggregates.query import Query
+
+EMPLOYMENT_FROM, EMPLOYMENT_TO, EMPLOYMENT_PERIOD = (
+    "employment_from",
+    "employment_to",
+    "employment_period",
+)
+REPLACEMENT_LEVEL = "soc2"  # replacement rates are given per SOC sub-major group (SPEC 3.6)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A table that can answer queries: the facts, or a rollup of them."""
+
+    table: str
+    levels: dict[str, str] = field(hash=False)  # dimension -> level of its key column
+    columns: dict[str, str] = field(hash=False)  # dimension -> key column name
+    rows: int = 0
+
+    @classmethod
+    def facts(cls, cube: Cube, rows: int = 0) -> Source:
+        levels = {d.name: d.level_of_key().name for d in cube.dimensions}
+        return cls(cube.fact, levels, dict(cube.fact_keys), rows)
+
+
+def source_keys(catalog: Catalog, dim: Dimension, level: Level, cut: Cut) -> list[int]:
+    """The cut's keys at the source level (exact only when the cut is aligned to it)."""
+    if level.key == dim.table_key:
+        return sorted(cut.fact_keys)
+    to_level = catalog.level_of_fact_keys(dim, level)
+    return sorted({to_level[k] for k in cut.fact_keys})
+
+
+def compile_statement(
+    query: Query, source: Source, catalog: Catalog | None, labels: list[str] | None = None
+) -> sa.Select:
+    cube = query.cube
+    measures = [a.measure for a in cube.sums() if a.measure]
+    table = sa.table(source.table, *map(sa.column, {*source.columns.values(), *measures})).alias(
+        "f"
+    )
+    joined: sa.FromClause = table
+    keys = []
+
+    def at_level(dim: Dimension, target: Level, alias: str) -> sa.ColumnElement:
+        nonlocal joined
+        column = table.c[source.columns[dim.name]]
+        have = dim.level(source.levels[dim.name], "rows")
+        if have.key == target.key:
+            return column
+        mapping = sa.table(dim.table, sa.column(have.key), sa.column(target.key))
+        pairs = sa.select(mapping.c[have.key], mapping.c[target.key]).distinct().subquery(alias)
+        joined = joined.join(pairs, column == pairs.c[have.key])
+        return pairs.c[target.key]
+
+    for i, axis in enumerate(query.axes):
+        label = labels[i] if labels else f"k{i}"
+        keys.append(at_level(axis.dimension, axis.level, f"m{i}").label(label))
+    conditions = []
+    for cut in query.cuts:
+        dim = cube.dimension(cut.dimension, "cut")
+        have = dim.level(source.levels[dim.name], "cut")
+        assert catalog is not None or have.key == dim.table_key
+        allowed = source_keys(catalog, dim, have, cut) if catalog else sorted(cut.fact_keys)
+        column = table.c[source.columns[dim.name]]
+        condition = column.in_(allowed) if allowed else sa.false()
+        conditions.append(sa.not_(condition) if cut.invert else condition)
+    weight = cube.aggregate(cube.reliability.weight, "measure").measure
+    if query.year_from is not None:
+        occupation = cube.dimension("occupation", "measure")
+        soc2 = at_level(occupation, occupation.level(REPLACEMENT_LEVEL, "measure"), "ms")
+        keys.append(soc2.label(REPLACEMENT_LEVEL))
+        year = table.c[source.columns["year"]]
+        employment = table.c[weight]
+        in_period = sa.and_(year >= query.year_from, year < query.year_to)
+        sums = [
+            sa.func.sum(sa.case((year == query.year_from, employment))).label(EMPLOYMENT_FROM),
+            sa.func.sum(sa.case((year == query.year_to, employment))).label(EMPLOYMENT_TO),
+            sa.func.sum(sa.case((in_period, employment))).label(EMPLOYMENT_PERIOD),
+        ]
+        conditions.append(year.between(query.year_from, query.year_to))
+    else:
+        sums = [sa.func.sum(table.c[a.measure]).label(a.name) for a in cube.sums()]
+    statement = sa.select(*keys, *sums).select_from(joined).where(*conditions)
+    return statement.group_by(*keys) if keys else statement

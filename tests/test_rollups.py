@@ -1,0 +1,253 @@
+"""Rollup tables: the routing rule case by case, and identical answers from every table."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from aggregates.engine import Engine
+from aggregates.model import load_model
+from aggregates.rollups import can_answer, choose
+from etl.warehouse import open_read_only
+
+
+@pytest.fixture(scope="module")
+def engines(warehouse):
+    model = load_model()
+    return (
+        Engine(model, open_read_only(warehouse), use_rollups=False),
+        Engine(model, open_read_only(warehouse), use_rollups=True),
+    )
+
+
+def routed(engine: Engine, cube: str, **kwargs) -> str:
+    query = engine.query(cube, **kwargs)
+    return choose(query, engine.sources[cube], engine.catalog).table
+
+
+@pytest.mark.parametrize(
+    ("cube", "kwargs", "table"),
+    [
+        # coarse axes with no cuts: the smallest table holding both dimensions
+        (
+            "ashe_pay",
+            dict(axes=["occupation:soc1", "region:nation"], measures=["mean_pay"]),
+            "rollup_ashe_pay_soc1_sector",
+        ),
+        # soc2 is finer than soc1_sector keeps, and only soc2_ind22 also keeps region
+        (
+            "ashe_pay",
+            dict(
+                axes=["occupation:soc2", "industry:ind22"],
+                measures=["mean_pay"],
+                cut="region:1,1,1",
+            ),
+            "rollup_ashe_pay_soc2_ind22",
+        ),
+        # unit groups by region: the occupation x region table
+        (
+            "ashe_pay",
+            dict(axes=["occupation:soc4", "region"], measures=["employment"]),
+            "rollup_ashe_pay_occupation_region",
+        ),
+        # ...but a cut on industry needs a table that keeps industry
+        (
+            "ashe_pay",
+            dict(
+                axes=["occupation:soc4", "region:nation"], measures=["employment"], cut="industry:2"
+            ),
+            "fact_ashe_pay",
+        ),
+        # a cut at a level the rollup keeps whole members of is fine
+        (
+            "ashe_pay",
+            dict(
+                axes=["occupation:soc2"], measures=["employment"], cut="industry:2,5|region:1,1,1"
+            ),
+            "rollup_ashe_pay_soc2_ind22",
+        ),
+        # a cut finer than the rollup's level cannot be answered by it
+        (
+            "ashe_pay",
+            dict(axes=["occupation:soc2"], measures=["employment"], cut="industry:2,5,6"),
+            "rollup_ashe_pay_occupation_industry",
+        ),
+        # an inverted cut of whole members is aligned too
+        (
+            "ashe_pay",
+            dict(axes=["gender"], measures=["employment"], cut="!occupation:9"),
+            "rollup_ashe_pay_soc1_sector",
+        ),
+        # derived measures route like their base measure
+        (
+            "ashe_pay",
+            dict(axes=["occupation:soc4"], measures=["median_pay"], cut="gender:2|region:1,1,1"),
+            "rollup_ashe_pay_occupation_region",
+        ),
+        # replacement demand needs sub-major groups and years
+        (
+            "working_futures",
+            dict(
+                axes=["region:nation"],
+                measures=["replacement_demand"],
+                year_from=2022,
+                year_to=2025,
+                cut="industry:2",
+            ),
+            "rollup_working_futures_soc2_ind22",
+        ),
+        (
+            "working_futures",
+            dict(
+                axes=["occupation:soc1", "gender"],
+                measures=["total_requirement"],
+                year_from=2022,
+                year_to=2025,
+                cut="industry:2",
+            ),
+            "rollup_working_futures_soc2_ind22",
+        ),
+        # WF employment carries the default one-year cut
+        (
+            "working_futures",
+            dict(axes=["occupation:soc4", "industry"], measures=["employment"]),
+            "rollup_working_futures_occupation_industry",
+        ),
+        (
+            "ashe_hours",
+            dict(axes=["industry", "region"], measures=["mean_hours"]),
+            "rollup_ashe_hours_no_occupation",
+        ),
+    ],
+)
+def test_the_smallest_able_table_is_chosen(engines, cube, kwargs, table):
+    assert routed(engines[1], cube, **kwargs) == table
+
+
+def test_a_rollup_without_a_needed_dimension_cannot_answer(engines):
+    engine = engines[1]
+    query = engine.query("ashe_pay", axes=["qualification"], measures=["employment"])
+    by_name = {s.table: s for s in engine.sources["ashe_pay"]}
+    assert not can_answer(query, by_name["rollup_ashe_pay_occupation_region"], engine.catalog)
+    assert can_answer(query, by_name["rollup_ashe_pay_no_occupation"], engine.catalog)
+    assert can_answer(query, by_name["fact_ashe_pay"], engine.catalog)
+
+
+QUERIES = [
+    (
+        "ashe_pay",
+        dict(axes=["occupation:soc1", "region:nation"], measures=["mean_pay", "employment"]),
+    ),
+    (
+        "ashe_pay",
+        dict(axes=["occupation:soc2", "industry:ind22"], measures=["median_pay"], fallback=True),
+    ),
+    (
+        "ashe_pay",
+        dict(axes=["occupation:soc4", "region"], measures=["employment"], cut="gender:2|status:2"),
+    ),
+    (
+        "ashe_pay",
+        dict(
+            axes=["occupation:soc3", "qualification@nqf:nqf6"], measures=["mean_pay"], fallback=True
+        ),
+    ),
+    (
+        "ashe_pay",
+        dict(
+            axes=["industry:ind75"], measures=["pay_decile"], decile=90, age=40, cut="occupation:2"
+        ),
+    ),
+    (
+        "ashe_pay",
+        dict(
+            axes=["occupation:soc2"],
+            measures=["mean_pay_at_age"],
+            age=25,
+            cut="industry:2,5|gender:1",
+        ),
+    ),
+    (
+        "ashe_pay",
+        dict(axes=["gender", "status"], measures=["mean_pay"], cut="!occupation:9|region:1,1"),
+    ),
+    ("ashe_hours", dict(axes=["industry", "region"], measures=["mean_hours"], fallback=True)),
+    (
+        "ashe_hours",
+        dict(
+            axes=["occupation:soc4", "gender"],
+            measures=["mean_hours", "employment"],
+            cut="region:1,3",
+        ),
+    ),
+    ("working_futures", dict(axes=["occupation:soc4", "industry:ind22"], measures=["employment"])),
+    (
+        "working_futures",
+        dict(axes=["occupation:soc1", "year"], measures=["employment"], cut="region:1,1,1"),
+    ),
+    (
+        "working_futures",
+        dict(
+            axes=["region:nation", "qualification"],
+            measures=["total_requirement"],
+            year_from=2021,
+            year_to=2027,
+        ),
+    ),
+    (
+        "working_futures",
+        dict(
+            axes=["occupation:soc3"],
+            measures=["replacement_demand", "expansion_demand"],
+            year_from=2023,
+            year_to=2026,
+            cut="gender:2",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("cube", "kwargs"), QUERIES)
+def test_rollups_and_base_facts_give_identical_answers(engines, cube, kwargs):
+    base_engine, rollup_engine = engines
+    base = base_engine.run(base_engine.query(cube, **kwargs))
+    fast = rollup_engine.run(rollup_engine.query(cube, **kwargs))
+    assert base.table.startswith("fact_")
+    assert (base.flags == fast.flags).all()
+    for name, values in base.values.items():
+        np.testing.assert_array_equal(values, fast.values[name])  # NaN == NaN here
+    np.testing.assert_array_equal(base.fill_source, fast.fill_source)
+    np.testing.assert_array_equal(base.fill_key, fast.fill_key)
+    assert [(d, lv) for d, lv, _ in base.suggestions] == [(d, lv) for d, lv, _ in fast.suggestions]
+
+
+def test_the_choice_is_the_smallest_table_that_can_answer(engines):
+    engine = engines[1]
+    for cube, kwargs in QUERIES:
+        query = engine.query(cube, **kwargs)
+        able = [s for s in engine.sources[cube] if can_answer(query, s, engine.catalog)]
+        chosen = choose(query, engine.sources[cube], engine.catalog)
+        assert chosen.rows == min(s.rows for s in able), (cube, kwargs)
+
+
+def test_most_of_those_queries_are_answered_by_a_rollup(engines):
+    tables = [routed(engines[1], cube, **kwargs) for cube, kwargs in QUERIES]
+    assert sum(t.startswith("rollup_") for t in tables) >= len(QUERIES) - 2
+
+
+def test_aggregates_build_rebuilds_in_place(warehouse, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(warehouse.read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-m", "cube_server.cli", "aggregates", "build", "--warehouse", str(copy)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "rollup_ashe_pay_soc2_ind22=" in done.stderr
+    engine = Engine(load_model(), open_read_only(copy))
+    assert len(engine.sources["working_futures"]) == 7
