@@ -7,14 +7,15 @@ until a new load is swapped in.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
-from aggregates.engine import Engine
 from aggregates.errors import NotFound, QueryError
 from cube_server import formats, params
 from cube_server.openapi import openapi_document
@@ -27,23 +28,34 @@ def _state() -> WarehouseState:
     return current_app.extensions["lmi_cubes"]
 
 
-def _respond(served: Served, endpoint: str, render: Any) -> Response:
-    """Serve from the cache or render; set ETag/Cache-Control keyed to the vintage."""
-    state = _state()
-    args = tuple(sorted(request.args.items(multi=True)))
-    key = (served.identity, request.path, args)
-    etag = hashlib.sha256(repr((served.vintage, request.path, args)).encode()).hexdigest()[:20]
-    cached = state.cache.get(key)
-    if cached is None:
-        body, mimetype = render(served.engine)
-        cached = (body.encode() if isinstance(body, str) else body, mimetype)
-        state.cache.put(key, cached)
-    body, mimetype = cached
-    response = Response(body, mimetype=mimetype)
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "public, max-age=60, must-revalidate"
-    response.headers["X-Data-Vintage"] = served.vintage
-    return response.make_conditional(request)
+def cached(view: Callable[..., tuple[str, str]]) -> Callable[..., Response]:
+    """Serve a rendered body from the in-process cache, else render and keep it.
+
+    The key includes the warehouse file's identity, so a swapped-in load starts afresh;
+    only successful renders are kept, so a hit needs no parsing or validation at all.
+    The ETag is keyed to the data vintage and the request.
+    """
+
+    @functools.wraps(view)
+    def wrapper(**kwargs: Any) -> Response:
+        state = _state()
+        served = state.current()
+        args = tuple(sorted(request.args.items(multi=True)))
+        key = (served.identity, request.path, args)
+        hit = state.cache.get(key)
+        if hit is None:
+            body, mimetype = view(served=served, **kwargs)
+            etag = hashlib.sha256(repr((served.vintage, key[1:])).encode()).hexdigest()[:20]
+            hit = (body.encode(), mimetype, etag)
+            state.cache.put(key, hit)
+        body, mimetype, etag = hit
+        response = Response(body, mimetype=mimetype)
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "public, max-age=60, must-revalidate"
+        response.headers["X-Data-Vintage"] = served.vintage
+        return response.make_conditional(request)
+
+    return wrapper
 
 
 def _json(data: Any) -> tuple[str, str]:
@@ -55,92 +67,82 @@ def _split(text: str | None) -> list[str]:
 
 
 @api.get("/cubes")
-def cubes() -> Response:
+@cached
+def cubes(served: Served) -> tuple[str, str]:
     params.parse("cubes", request.args)
-    served = _state().current()
-    return _respond(
-        served,
-        "cubes",
-        lambda e: _json(
-            [
-                {"name": c.name, "label": c.label, "description": c.description}
-                for c in e.model.cubes
-            ]
-        ),
+    return _json(
+        [
+            {"name": c.name, "label": c.label, "description": c.description}
+            for c in served.engine.model.cubes
+        ]
     )
 
 
 @api.get("/cube/<cube>/model")
-def model(cube: str) -> Response:
+@cached
+def model(cube: str, served: Served) -> tuple[str, str]:
     params.parse("model", request.args)
-    served = _state().current()
     c = served.engine.model.cube(cube)
-
-    def render(_e: Engine) -> tuple[str, str]:
-        return _json(
-            {
-                "name": c.name,
-                "label": c.label,
-                "description": c.description,
-                "dimensions": [
-                    {
-                        "name": d.name,
-                        "label": d.label,
-                        "role": d.role,
-                        "levels": [
-                            {
-                                "name": lv.name,
-                                "label": lv.label,
-                                "key": lv.key,
-                                "label_attribute": lv.label_attribute,
-                                "attributes": list(lv.attributes),
-                            }
-                            for lv in d.levels
-                        ],
-                        "hierarchies": [
-                            {"name": h.name, "levels": h.level_names} for h in d.hierarchies
-                        ],
-                        "default_hierarchy_name": d.default_hierarchy,
-                    }
-                    for d in c.dimensions
-                ],
-                "measures": [
-                    {"name": n, "label": m.get("label", n)} for n, m in c.measures.items()
-                ],
-                "aggregates": [
-                    {
-                        "name": a.name,
-                        "label": a.label,
-                        "parameters": list(a.parameters),
-                        "rounding": a.round_to,
-                    }
-                    for a in c.aggregates
-                    if a.public
-                ],
-                "default_measure": c.default_measure,
-                "reliability": {
-                    "weight": c.reliability.weight,
-                    "suppress_below": c.reliability.suppress_below,
-                    "reliable_from": c.reliability.reliable_from,
-                    "messages": c.reliability.messages,
-                },
-                "max_cells": c.max_cells,
-            }
-        )
-
-    return _respond(served, "model", render)
+    return _json(
+        {
+            "name": c.name,
+            "label": c.label,
+            "description": c.description,
+            "dimensions": [
+                {
+                    "name": d.name,
+                    "label": d.label,
+                    "role": d.role,
+                    "levels": [
+                        {
+                            "name": lv.name,
+                            "label": lv.label,
+                            "key": lv.key,
+                            "label_attribute": lv.label_attribute,
+                            "attributes": list(lv.attributes),
+                        }
+                        for lv in d.levels
+                    ],
+                    "hierarchies": [
+                        {"name": h.name, "levels": h.level_names} for h in d.hierarchies
+                    ],
+                    "default_hierarchy_name": d.default_hierarchy,
+                }
+                for d in c.dimensions
+            ],
+            "measures": [{"name": n, "label": m.get("label", n)} for n, m in c.measures.items()],
+            "aggregates": [
+                {
+                    "name": a.name,
+                    "label": a.label,
+                    "parameters": list(a.parameters),
+                    "rounding": a.round_to,
+                }
+                for a in c.aggregates
+                if a.public
+            ],
+            "default_measure": c.default_measure,
+            "reliability": {
+                "weight": c.reliability.weight,
+                "suppress_below": c.reliability.suppress_below,
+                "reliable_from": c.reliability.reliable_from,
+                "messages": c.reliability.messages,
+            },
+            "max_cells": c.max_cells,
+        }
+    )
 
 
 @api.get("/cube/<cube>/members/<dimension>")
-def members(cube: str, dimension: str) -> Response:
+@cached
+def members(cube: str, dimension: str, served: Served) -> tuple[str, str]:
     p = params.parse("members", request.args)
-    served = _state().current()
     engine = served.engine
     c = engine.model.cube(cube)
     dim = c.dimension(dimension, "dimension")
     hierarchy = dim.hierarchy(p["hierarchy"], "hierarchy")
     level = hierarchy.level(p["level"], "level") if p["level"] else hierarchy.levels[-1]
-    # the engine resolves the cut and the members left by it, as for an axis
+    # the engine resolves the cut and the members it leaves, as for an axis
     query = engine.query(
         cube,
         axes=[f"{dim.name}@{hierarchy.name}:{level.name}"],
@@ -148,41 +150,35 @@ def members(cube: str, dimension: str) -> Response:
         cut=p["cut"],
         axis_parameters=("level",),
     )
-    keys = query.axes[0].keys
-    table = engine.catalog.table(dim)
+    table = engine.catalog.table(dim).drop_duplicates(level.key).set_index(level.key)
     path_levels = hierarchy.levels[: hierarchy.levels.index(level) + 1]
-    paths = table.drop_duplicates(level.key).set_index(level.key)
-
-    def render(_e: Engine) -> tuple[str, str]:
-        return _json(
-            {
-                "dimension": dim.name,
-                "hierarchy": hierarchy.name,
-                "level": level.name,
-                "members": [
-                    {
-                        "key": k,
-                        "label": engine.catalog.label(dim, level, k),
-                        "path": [
-                            int(paths.at[k, lv.key]) if lv is not level else k for lv in path_levels
-                        ],
-                    }
-                    for k in keys
-                ],
-            }
-        )
-
-    return _respond(served, "members", render)
+    return _json(
+        {
+            "dimension": dim.name,
+            "hierarchy": hierarchy.name,
+            "level": level.name,
+            "members": [
+                {
+                    "key": k,
+                    "label": engine.catalog.label(dim, level, k),
+                    "path": [
+                        int(table.at[k, lv.key]) if lv is not level else k for lv in path_levels
+                    ],
+                }
+                for k in query.axes[0].keys
+            ],
+        }
+    )
 
 
 @api.get("/cube/<cube>/aggregate")
-def aggregate(cube: str) -> Response:
+@cached
+def aggregate(cube: str, served: Served) -> tuple[str, str]:
     p = params.parse("aggregate", request.args)
     if p["page"] < 0:
         raise QueryError("page", "must be 0 or more")
     if not 1 <= p["pagesize"] <= 10000:
         raise QueryError("pagesize", "must be between 1 and 10000")
-    served = _state().current()
     c = served.engine.model.cube(cube)
     query = served.engine.query(
         cube,
@@ -197,36 +193,31 @@ def aggregate(cube: str) -> Response:
         measure_parameter="aggregates",
     )
     order = _order(p["order"], query)
-
-    def render(engine: Engine) -> tuple[str, str]:
-        result = engine.run(query)
-        summary, cells = formats.aggregate_cells(result)
-        if order:
-            name, descending = order
-            present = [x for x in cells if x.get(name) is not None]
-            missing = [x for x in cells if x.get(name) is None]
-            cells = sorted(present, key=lambda x: x[name], reverse=descending) + missing
-        total = len(cells)
-        start = p["page"] * p["pagesize"]
-        page = cells[start : start + p["pagesize"]]
-        if p["format"] == "csv":
-            return formats.records_csv(page), "text/csv"
-        return _json(
-            {
-                "summary": summary,
-                "cells": page,
-                "total_cell_count": total,
-                "aggregates": [m.name for m in query.measures],
-                "levels": {a.dimension.name: [a.level.name] for a in query.axes},
-                "page": p["page"],
-                "pagesize": p["pagesize"],
-                "table": result.table,
-                "vintage": result.vintage,
-                **({"defaults": {"year": query.default_year}} if query.default_year else {}),
-            }
-        )
-
-    return _respond(served, "aggregate", render)
+    result = served.engine.run(query)
+    summary, cells = formats.aggregate_cells(result)
+    if order:
+        name, descending = order
+        present = [x for x in cells if x.get(name) is not None]
+        missing = [x for x in cells if x.get(name) is None]
+        cells = sorted(present, key=lambda x: x[name], reverse=descending) + missing
+    start = p["page"] * p["pagesize"]
+    page = cells[start : start + p["pagesize"]]
+    if p["format"] == "csv":
+        return formats.records_csv(page), "text/csv"
+    return _json(
+        {
+            "summary": summary,
+            "cells": page,
+            "total_cell_count": len(cells),
+            "aggregates": [m.name for m in query.measures],
+            "levels": {a.dimension.name: [a.level.name] for a in query.axes},
+            "page": p["page"],
+            "pagesize": p["pagesize"],
+            "table": result.table,
+            "vintage": result.vintage,
+            **({"defaults": {"year": query.default_year}} if query.default_year else {}),
+        }
+    )
 
 
 def _order(text: str | None, query: Any) -> tuple[str, bool] | None:
@@ -246,20 +237,18 @@ def _order(text: str | None, query: Any) -> tuple[str, bool] | None:
 
 
 @api.get("/cube/<cube>/crosstab")
-def crosstab(cube: str) -> Response:
+@cached
+def crosstab(cube: str, served: Served) -> tuple[str, str]:
     p = params.parse("crosstab", request.args)
+    c = served.engine.model.cube(cube)
     if not p["rows"]:
-        served = _state().current()
-        dims = [d.name for d in served.engine.model.cube(cube).dimensions]
+        dims = [d.name for d in c.dimensions]
         raise QueryError("rows", "a cross-tab needs rows=dimension[:level]", dims)
     if p["layout"] != "tidy" and p["format"] != "csv":
         raise QueryError("layout", "layout applies to format=csv only", ["tidy"])
-    served = _state().current()
-    c = served.engine.model.cube(cube)
-    axes = [p["rows"]] + ([p["columns"]] if p["columns"] else [])
     query = served.engine.query(
         cube,
-        axes=axes,
+        axes=[p["rows"]] + ([p["columns"]] if p["columns"] else []),
         measures=[p["measure"] or c.default_measure],
         cut=p["cut"],
         age=p["age"],
@@ -268,14 +257,10 @@ def crosstab(cube: str) -> Response:
         year_to=p["to"],
         fallback=p["fallback"],
     )
-
-    def render(engine: Engine) -> tuple[str, str]:
-        result = engine.run(query)
-        if p["format"] == "csv":
-            return formats.crosstab_csv(result, p["layout"], p["margins"]), "text/csv"
-        return _json(formats.crosstab_json(result, p["margins"]))
-
-    return _respond(served, "crosstab", render)
+    result = served.engine.run(query)
+    if p["format"] == "csv":
+        return formats.crosstab_csv(result, p["layout"], p["margins"]), "text/csv"
+    return _json(formats.crosstab_json(result, p["margins"]))
 
 
 @api.get("/health")

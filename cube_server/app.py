@@ -23,18 +23,23 @@ log = logging.getLogger("cube_server")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Config keys: WAREHOUSE (path or duckdb:/// URL), MODEL_DIR, CACHE_SIZE."""
+    """Config keys: WAREHOUSE (path or duckdb:/// URL), MODEL_DIR, CACHE_SIZE (0 turns the
+    result cache off), USE_ROLLUPS (False answers everything from the base facts)."""
     app = Flask(__name__)
     app.config.update(
         WAREHOUSE=os.environ.get("LMI_CUBES_WAREHOUSE"),
         MODEL_DIR=os.environ.get("LMI_CUBES_MODEL_DIR"),
         CACHE_SIZE=int(os.environ.get("LMI_CUBES_CACHE_SIZE", "512")),
+        USE_ROLLUPS=os.environ.get("LMI_CUBES_ROLLUPS", "1") not in ("0", "false", "no"),
     )
     app.config.update(config or {})
     model_dir = app.config["MODEL_DIR"]
     model = load_model(Path(model_dir) if model_dir else None)
     app.extensions["lmi_cubes"] = WarehouseState(
-        resolve_target(app.config["WAREHOUSE"]), model, app.config["CACHE_SIZE"]
+        resolve_target(app.config["WAREHOUSE"]),
+        model,
+        app.config["CACHE_SIZE"],
+        app.config["USE_ROLLUPS"],
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api)

@@ -68,9 +68,10 @@ class ResultCache:
 
 
 class WarehouseState:
-    def __init__(self, path: Path, model: Model, cache_size: int = 512):
+    def __init__(self, path: Path, model: Model, cache_size: int = 512, use_rollups: bool = True):
         self.path = path
         self.model = model
+        self.use_rollups = use_rollups
         self.cache = ResultCache(cache_size)
         self._served: Served | None = None
         self._lock = threading.Lock()
@@ -92,7 +93,9 @@ class WarehouseState:
     def _open(self, identity: FileIdentity) -> Served:
         warehouse = open_read_only(self.path)
         info = _load_info(warehouse)
-        engine = Engine(self.model, warehouse, vintage=info["vintage"])
+        engine = Engine(
+            self.model, warehouse, vintage=info["vintage"], use_rollups=self.use_rollups
+        )
         return Served(
             engine, identity, info["vintage"], info["loaded_at"], info["row_counts"], time.time()
         )
