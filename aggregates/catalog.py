@@ -7,8 +7,10 @@ level become sets of fact keys here, so the compiled statement only filters fact
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -45,6 +47,7 @@ class Catalog:
     def __init__(self, model: Model, tables: dict[str, pd.DataFrame]):
         self.model = model
         self.tables = tables  # dimension name -> its dimension table
+        self._cache: dict[tuple[str, ...], Any] = {}
 
     @classmethod
     def read(cls, model: Model, engine: sa.Engine) -> Catalog:
@@ -62,8 +65,11 @@ class Catalog:
         return self.tables[dim.name]
 
     def members(self, dim: Dimension, level: Level) -> list[Member]:
-        frame = self._level_frame(dim.name, level.name)
-        return [Member(int(k), str(v)) for k, v in frame.itertuples(index=False)]
+        def build() -> list[Member]:
+            frame = self._level_frame(dim.name, level.name)
+            return [Member(int(k), str(v)) for k, v in frame.itertuples(index=False)]
+
+        return self._memo(("members", dim.name, level.name), build)
 
     def label(self, dim: Dimension, level: Level, key: int) -> str:
         return self._labels(dim.name, level.name).get(key, str(key))
@@ -95,22 +101,39 @@ class Catalog:
             for name, frame in self._cache_levels.items()
         }
 
+    def _memo(self, key: tuple[str, ...], build: Callable[[], Any]) -> Any:
+        """Per-catalog memo: dimension tables never change within a vintage."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
     def fact_keys(self, dim: Dimension) -> frozenset[int]:
-        return frozenset(int(k) for k in self.tables[dim.name][dim.table_key])
+        return self._memo(
+            ("fact", dim.name),
+            lambda: frozenset(int(k) for k in self.tables[dim.name][dim.table_key]),
+        )
 
     def level_of_fact_keys(self, dim: Dimension, level: Level) -> dict[int, int]:
         """Map each finest (fact) key to its member key at `level`."""
-        frame = self.tables[dim.name]
-        return dict(
-            zip(frame[dim.table_key].astype(int), frame[level.key].astype(int), strict=True)
-        )
+
+        def build() -> dict[int, int]:
+            frame = self.tables[dim.name]
+            keys, values = frame[dim.table_key].astype(int), frame[level.key].astype(int)
+            return dict(zip(keys, values, strict=True))
+
+        return self._memo(("level", dim.name, level.name), build)
 
     def ancestor_map(self, dim: Dimension, level: Level, coarser: Level) -> dict[int, int] | None:
         """Member key at `level` -> its key at `coarser`, or None if not unique for some member."""
-        frame = self.tables[dim.name][[level.key, coarser.key]].drop_duplicates()
-        if frame[level.key].duplicated().any():
-            return None
-        return dict(zip(frame[level.key].astype(int), frame[coarser.key].astype(int), strict=True))
+
+        def build() -> dict[int, int] | None:
+            frame = self.tables[dim.name][[level.key, coarser.key]].drop_duplicates()
+            if frame[level.key].duplicated().any():
+                return None
+            keys, values = frame[level.key].astype(int), frame[coarser.key].astype(int)
+            return dict(zip(keys, values, strict=True))
+
+        return self._memo(("ancestor", dim.name, level.name, coarser.name), build)
 
     def resolve_cut(self, cube: Cube, spec: CutSpec) -> Cut:
         dim = cube.dimension(spec.dimension, "cut")

@@ -9,7 +9,6 @@ measure is a sum, this is exact, and a margin can never disagree with its cells.
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,8 +128,8 @@ class Engine:
     def run(self, query: Query) -> Result:
         started = time.perf_counter()
         source = self.source_for(query)
-        frame = self._fetch(query, source)
-        weights, mask, values = self._evaluate(query, frame)
+        sums = self._grid(query, self._fetch(query, source))
+        weights, mask, values = self._evaluate(query, sums)
         flags = reliability.flags(weights, mask, query.cube.reliability)
         for axis_index, additive in enumerate(self._additive(query)):
             if not additive:  # totals over a non-additive axis (years) are not published
@@ -144,7 +143,7 @@ class Engine:
         fill_labels: list[dict[int, str]] = []
         if mask.any() and query.axes:
             self._go_up(
-                query, frame, mask, values, flags, fill_source, fill_key, suggestions, fill_labels
+                query, sums, mask, values, flags, fill_source, fill_key, suggestions, fill_labels
             )
         hidden = (flags == reliability.SUPPRESSED) | (flags == reliability.NOT_APPLICABLE)
         for aggregate in query.measures:
@@ -216,13 +215,13 @@ class Engine:
     def _grid(self, query: Query, frame: pd.DataFrame) -> dict[str, np.ndarray]:
         shape = tuple(len(a.keys) + 1 for a in query.axes)
         positions = []
-        for i, axis in enumerate(query.axes):
-            index = {k: p for p, k in enumerate(axis.keys)}
-            positions.append(frame[f"k{i}"].map(index).to_numpy(dtype=np.int64))
+        for i, axis in enumerate(query.axes):  # axis keys are sorted: binary search
+            keys = np.asarray(axis.keys, dtype=np.int64)
+            positions.append(np.searchsorted(keys, frame[f"k{i}"].to_numpy(dtype=np.int64)))
         grids = {}
         for name in self._components(query):
             grid = np.zeros(shape)
-            data = frame[name].astype(float).fillna(0.0).to_numpy()
+            data = np.nan_to_num(frame[name].to_numpy(dtype=float))
             if query.axes:
                 np.add.at(grid, tuple(positions), data)
             else:
@@ -237,9 +236,8 @@ class Engine:
         return grids
 
     def _evaluate(
-        self, query: Query, frame: pd.DataFrame
+        self, query: Query, sums: dict[str, np.ndarray]
     ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-        sums = self._grid(query, frame)
         weights = sums[self._weight_component(query)]
         mask = reliability.suppress(weights, query.cube.reliability, self._additive(query))
         values = {a.name: self._measure(query, a, sums) for a in query.measures}
@@ -332,7 +330,7 @@ class Engine:
     def _go_up(
         self,
         query: Query,
-        frame: pd.DataFrame,
+        sums: dict[str, np.ndarray],
         mask: np.ndarray,
         values: dict[str, np.ndarray],
         flags: np.ndarray,
@@ -351,7 +349,6 @@ class Engine:
         candidates.sort(key=lambda c: (c[0], c[1]))
         unresolved = mask.copy()
         grid_index = np.indices(mask.shape)
-        key_columns = [f"k{j}" for j in range(len(query.axes))]
         for _, i, level in candidates:
             axis = query.axes[i]
             parent_of = self.catalog.ancestor_map(axis.dimension, axis.level, level)
@@ -365,11 +362,10 @@ class Engine:
                     for j, a in enumerate(query.axes)
                 ),
             )
-            coarse_frame = frame.assign(**{key_columns[i]: frame[key_columns[i]].map(parent_of)})
-            coarse_frame = coarse_frame.groupby(key_columns, as_index=False).sum()
-            c_weights, c_mask, c_values = self._evaluate(coarse_query, coarse_frame)
             position = {k: p for p, k in enumerate(parent_keys)}
             to_parent = np.array([position[parent_of[k]] for k in axis.keys] + [len(parent_keys)])
+            coarse_sums = {name: _roll_up(grid, i, to_parent) for name, grid in sums.items()}
+            c_weights, c_mask, c_values = self._evaluate(coarse_query, coarse_sums)
             index = list(grid_index)
             index[i] = to_parent[grid_index[i]]
             at_parent = tuple(index)
@@ -392,5 +388,10 @@ class Engine:
             unresolved &= ~fill
 
 
-def finite(value: float) -> float | None:
-    return None if value is None or math.isnan(value) else float(value)
+def _roll_up(grid: np.ndarray, axis: int, to_parent: np.ndarray) -> np.ndarray:
+    """Sum a grid's members along one axis into their parents (the total stays last)."""
+    moved = np.moveaxis(grid, axis, 0)
+    out = np.zeros((int(to_parent[-1]) + 1, *moved.shape[1:]))
+    np.add.at(out, to_parent[:-1], moved[:-1])
+    out[-1] = moved[-1]
+    return np.moveaxis(out, 0, axis)

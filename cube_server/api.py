@@ -14,6 +14,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
+import orjson
 from flask import Blueprint, Response, current_app, request
 
 from aggregates.errors import NotFound, QueryError
@@ -28,7 +29,7 @@ def _state() -> WarehouseState:
     return current_app.extensions["lmi_cubes"]
 
 
-def cached(view: Callable[..., tuple[str, str]]) -> Callable[..., Response]:
+def cached(view: Callable[..., tuple[str | bytes, str]]) -> Callable[..., Response]:
     """Serve a rendered body from the in-process cache, else render and keep it.
 
     The key includes the warehouse file's identity, so a swapped-in load starts afresh;
@@ -46,7 +47,7 @@ def cached(view: Callable[..., tuple[str, str]]) -> Callable[..., Response]:
         if hit is None:
             body, mimetype = view(served=served, **kwargs)
             etag = hashlib.sha256(repr((served.vintage, key[1:])).encode()).hexdigest()[:20]
-            hit = (body.encode(), mimetype, etag)
+            hit = (body.encode() if isinstance(body, str) else body, mimetype, etag)
             state.cache.put(key, hit)
         body, mimetype, etag = hit
         response = Response(body, mimetype=mimetype)
@@ -58,8 +59,8 @@ def cached(view: Callable[..., tuple[str, str]]) -> Callable[..., Response]:
     return wrapper
 
 
-def _json(data: Any) -> tuple[str, str]:
-    return json.dumps(data, separators=(",", ":"), allow_nan=False), "application/json"
+def _json(data: Any) -> tuple[bytes, str]:
+    return orjson.dumps(data), "application/json"
 
 
 def _split(text: str | None) -> list[str]:
@@ -68,7 +69,7 @@ def _split(text: str | None) -> list[str]:
 
 @api.get("/cubes")
 @cached
-def cubes(served: Served) -> tuple[str, str]:
+def cubes(served: Served) -> tuple[str | bytes, str]:
     params.parse("cubes", request.args)
     return _json(
         [
@@ -80,7 +81,7 @@ def cubes(served: Served) -> tuple[str, str]:
 
 @api.get("/cube/<cube>/model")
 @cached
-def model(cube: str, served: Served) -> tuple[str, str]:
+def model(cube: str, served: Served) -> tuple[str | bytes, str]:
     params.parse("model", request.args)
     c = served.engine.model.cube(cube)
     return _json(
@@ -135,7 +136,7 @@ def model(cube: str, served: Served) -> tuple[str, str]:
 
 @api.get("/cube/<cube>/members/<dimension>")
 @cached
-def members(cube: str, dimension: str, served: Served) -> tuple[str, str]:
+def members(cube: str, dimension: str, served: Served) -> tuple[str | bytes, str]:
     p = params.parse("members", request.args)
     engine = served.engine
     c = engine.model.cube(cube)
@@ -173,7 +174,7 @@ def members(cube: str, dimension: str, served: Served) -> tuple[str, str]:
 
 @api.get("/cube/<cube>/aggregate")
 @cached
-def aggregate(cube: str, served: Served) -> tuple[str, str]:
+def aggregate(cube: str, served: Served) -> tuple[str | bytes, str]:
     p = params.parse("aggregate", request.args)
     if p["page"] < 0:
         raise QueryError("page", "must be 0 or more")
@@ -238,7 +239,7 @@ def _order(text: str | None, query: Any) -> tuple[str, bool] | None:
 
 @api.get("/cube/<cube>/crosstab")
 @cached
-def crosstab(cube: str, served: Served) -> tuple[str, str]:
+def crosstab(cube: str, served: Served) -> tuple[str | bytes, str]:
     p = params.parse("crosstab", request.args)
     c = served.engine.model.cube(cube)
     if not p["rows"]:
