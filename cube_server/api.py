@@ -22,7 +22,7 @@ from cube_server import formats, params
 from cube_server.openapi import openapi_document
 from cube_server.state import Served, WarehouseState
 
-api = Blueprint("api", __name__)
+api = Blueprint("api", __name__, static_folder="static", static_url_path="/static")
 
 
 def _state() -> WarehouseState:
@@ -61,6 +61,11 @@ def cached(view: Callable[..., tuple[str | bytes, str]]) -> Callable[..., Respon
 
 def _json(data: Any) -> tuple[bytes, str]:
     return orjson.dumps(data), "application/json"
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars from the dimension table as JSON-ready Python values."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def _split(text: str | None) -> list[str]:
@@ -291,8 +296,22 @@ def openapi() -> Response:
     return Response(json.dumps(openapi_document(model)), mimetype="application/json")
 
 
+def _page(name: str) -> Response:
+    text = resources.files("cube_server").joinpath(f"static/{name}").read_text("utf-8")
+    return Response(text, mimetype="text/html")
+
+
 @api.get("/")
-@api.get("/docs")
+@api.get("/explorer")
 def explorer() -> Response:
-    page = resources.files("cube_server").joinpath("static/explorer.html").read_text("utf-8")
-    return Response(page, mimetype="text/html")
+    return _page("explorer.html")
+
+
+@api.get("/widget")
+def widget() -> Response:
+    return _page("widget.html")
+
+
+@api.get("/docs")
+def docs() -> Response:
+    return _page("api.html")

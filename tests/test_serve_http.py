@@ -2,66 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 import requests
 
-from conftest import copy_data, rewrite
+from conftest import copy_data, rewrite, serving
 from etl import sources
 from etl.load import load
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def server(tiny_dir, tmp_path):
+    """`lmi-cubes serve` on a private warehouse this test may reload."""
     target = tmp_path / "served.duckdb"
     load(tiny_dir, target)
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cube_server.cli",
-            "serve",
-            "--warehouse",
-            str(target),
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--threads",
-            "2",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/health", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    else:
-        os.killpg(proc.pid, signal.SIGTERM)
-        pytest.fail("server did not start")
-    yield base, target
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=30)
+    with serving(target) as base:
+        yield base, target
 
 
 def test_real_http_answers_and_keeps_answering_through_a_reload(server, tiny_dir, tmp_path):

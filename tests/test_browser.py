@@ -1,0 +1,232 @@
+"""The explorer and the comparison widget in headless Chromium against `lmi-cubes serve`.
+
+Needs Debian's chromium and chromium-driver (.ci/run installs them). Set
+LMI_CUBES_SCREENSHOTS=DIR to also save screenshots of each step.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from conftest import serving
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="module")
+def base(warehouse):
+    with serving(warehouse) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists(), (
+        "browser tests need Debian's chromium and chromium-driver: "
+        "apt-get install chromium chromium-driver (.ci/run does this)"
+    )
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1300,900"):  # fmt: skip
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def shot(browser, name: str) -> None:
+    folder = os.environ.get("LMI_CUBES_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(Path(folder) / f"{name}.png"))
+
+
+def renders(browser) -> int:
+    return int(browser.execute_script("return Number(document.body.dataset.renders || 0)"))
+
+
+def wait_render(browser, after: int) -> None:
+    WebDriverWait(browser, 30).until(lambda d: renders(d) > after)
+
+
+def page_params(browser) -> dict[str, str]:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlparse(browser.current_url).query))
+
+
+def body_rows(browser):
+    return browser.find_elements(By.CSS_SELECTOR, "#table-view tbody tr")
+
+
+def test_build_drill_go_up_chart_and_download(browser, base):
+    browser.get(
+        f"{base}/?cube=ashe_pay&rows=occupation:soc1&columns=region:nation&measure=mean_pay"
+    )
+    wait_render(browser, 0)
+    api = requests.get(
+        f"{base}/cube/ashe_pay/crosstab",
+        params={"rows": "occupation:soc1", "columns": "region:nation", "measure": "mean_pay"},
+        timeout=30,
+    ).json()
+    rows = body_rows(browser)
+    assert len(rows) == 10  # nine major groups and the total row
+    first = rows[0].find_elements(By.CSS_SELECTOR, "td")
+    assert first[0].text.split()[0] == f"{api['cells'][0][0]['value']:,}"
+    assert (
+        rows[-1].find_elements(By.CSS_SELECTOR, "td")[-1].text.split()[0]
+        == f"{api['grand_total']['value']:,}"
+    )
+    assert "background" in (first[0].get_attribute("style") or "")  # heat-map colouring
+    shot(browser, "explorer")
+
+    # drill down: clicking a row header shows that group's next level
+    n = renders(browser)
+    rows[0].find_element(By.CSS_SELECTOR, "th button.drill").click()
+    wait_render(browser, n)
+    params = page_params(browser)
+    assert params["rows"] == "occupation:soc2" and params["cut"] == "occupation:1"
+    headers = [
+        th.text for th in browser.find_elements(By.CSS_SELECTOR, "#table-view tbody th.member")
+    ]
+    assert headers == ["Corporate managers and directors", "Other managers and proprietors"]
+    assert "Managers, directors and senior officials" in browser.find_element(By.ID, "crumbs").text
+
+    # ...and the breadcrumb drills back up
+    n = renders(browser)
+    browser.find_element(By.CSS_SELECTOR, "#crumbs button").click()
+    wait_render(browser, n)
+    assert page_params(browser)["rows"] == "occupation:soc1" and "cut" not in page_params(browser)
+    assert len(body_rows(browser)) == 10
+
+    # a table with withheld cells: greyed, with the reason and a "go up a level" button
+    browser.get(
+        f"{base}/?cube=ashe_pay&rows=occupation:soc4&columns=region:nation&measure=median_pay"
+        "&cut=occupation:2,21|gender:2|status:2"
+    )
+    wait_render(browser, 0)
+    withheld = browser.find_elements(By.CSS_SELECTOR, "#table-view td.suppressed")
+    assert withheld and all(td.text.startswith("[x]") for td in withheld)
+    assert withheld[0].get_attribute("title") == "no reliable data available"
+    shot(browser, "explorer-withheld")
+    button = next(td for td in withheld if td.find_elements(By.CSS_SELECTOR, "button.up"))
+    button = button.find_element(By.CSS_SELECTOR, "button.up")
+    before = page_params(browser)
+    n = renders(browser)
+    button.click()
+    wait_render(browser, n)
+    after = page_params(browser)
+    assert (after["rows"], after.get("columns")) != (before["rows"], before.get("columns"))
+    assert (
+        after["rows"] in ("occupation:soc3", "occupation:soc2", "occupation:soc1")
+        or after["columns"] == "region:uk"
+    )
+
+    # chart view of the same table
+    browser.find_element(By.ID, "view-chart").click()
+    assert browser.find_element(By.ID, "table-view").get_attribute("hidden") is not None
+    bars = browser.find_elements(By.CSS_SELECTOR, "#chart-view svg rect")
+    assert bars and page_params(browser)["view"] == "chart"
+    shot(browser, "explorer-chart")
+
+    # CSV download is the API's CSV of the same view
+    href = browser.find_element(By.ID, "csv").get_attribute("href")
+    response = requests.get(href, timeout=30)
+    assert response.headers["Content-Type"].startswith("text/csv")
+    table = list(csv.DictReader(io.StringIO(response.text)))
+    assert table and {"value", "flag"} <= set(table[0])
+
+
+def test_cut_picker_works_from_the_keyboard(browser, base):
+    browser.get(f"{base}/?cube=ashe_hours&rows=industry:sector6&measure=mean_hours")
+    wait_render(browser, 0)
+    Select(browser.find_element(By.ID, "cut-dim")).select_by_value("region")
+    search = browser.find_element(By.ID, "cut-search")
+    search.send_keys("Scot")
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#cut-results li"))
+    n = renders(browser)
+    option = browser.find_element(By.CSS_SELECTOR, "#cut-results li")
+    assert option.text.endswith("Scotland")
+    option.send_keys(Keys.ENTER)
+    wait_render(browser, n)
+    assert page_params(browser)["cut"] == "region:1,3,11"
+    assert "Region: Scotland" in browser.find_element(By.ID, "cut-list").text
+
+
+def test_comparison_widget(browser, base):
+    browser.get(f"{base}/widget")
+    WebDriverWait(browser, 30).until(
+        lambda d: d.execute_script("return document.body.dataset.ready")
+    )
+    for text, title in (("nurse", "Nurses"), ("programm", "Programmers"), ("chef", "Chefs")):
+        box = browser.find_element(By.ID, "job")
+        box.send_keys(text)
+        choice = WebDriverWait(browser, 10).until(
+            lambda d, t=title: next(
+                (
+                    b
+                    for b in d.find_elements(By.CSS_SELECTOR, "#job-results button")
+                    if b.text.startswith(t)
+                ),
+                None,
+            )
+        )
+        count = len(browser.find_elements(By.CSS_SELECTOR, "#cards .card"))
+        choice.click()
+        WebDriverWait(browser, 30).until(
+            lambda d, c=count: len(d.find_elements(By.CSS_SELECTOR, "#cards .card")) == c + 1
+        )
+    cards = browser.find_elements(By.CSS_SELECTOR, "#cards .card")
+    assert [c.get_attribute("data-soc") for c in cards] == ["2231", "2136", "5434"]
+    pay = requests.get(
+        f"{base}/cube/ashe_pay/aggregate",
+        params={"aggregates": "mean_pay|median_pay", "cut": "occupation:2,22,223,2231"},
+        timeout=30,
+    ).json()["summary"]
+    shown = cards[0].find_element(By.CSS_SELECTOR, "dd[data-measure='mean_pay']").text
+    assert shown.split()[0] == f"£{pay['mean_pay']:,}"
+    hours = cards[0].find_element(By.CSS_SELECTOR, "dd[data-measure='mean_hours']").text
+    assert hours.endswith("h")
+    assert cards[0].find_element(By.CSS_SELECTOR, "dd[data-measure='total_requirement']").text
+    shot(browser, "widget")
+    # a fourth occupation cannot be added
+    browser.find_element(By.ID, "job").send_keys("teach")
+    buttons = WebDriverWait(browser, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#job-results button")
+    )
+    assert all(b.get_attribute("disabled") is not None for b in buttons)
+    # the embed script points an iframe at the widget
+    assert "widget?embed=1" in requests.get(f"{base}/static/embed.js", timeout=30).text
+
+
+def test_pages_fit_a_phone_screen(browser, base):
+    browser.set_window_size(390, 844)
+    try:
+        for path in (
+            "/?cube=ashe_pay&rows=occupation:soc1&columns=region:nation",
+            "/widget?soc=2231",
+        ):
+            browser.get(base + path)
+            WebDriverWait(browser, 30).until(
+                lambda d: d.execute_script(
+                    "return document.body.dataset.renders || document.body.dataset.ready"
+                )
+            )
+            overflow = browser.execute_script(
+                "return document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 1, path  # wide tables scroll inside their own box
+    finally:
+        browser.set_window_size(1300, 900)
