@@ -44,9 +44,16 @@ class Cut:
 class Catalog:
     """Members of each dimension table, with lookups between levels."""
 
-    def __init__(self, model: Model, tables: dict[str, pd.DataFrame]):
+    def __init__(
+        self,
+        model: Model,
+        tables: dict[str, pd.DataFrame],
+        present: dict[tuple[str, str], frozenset[int]] | None = None,
+    ):
         self.model = model
         self.tables = tables  # dimension name -> its dimension table
+        # (fact table, column) -> keys that occur in it; absent members are structural
+        self.present = present or {}
         self._cache: dict[tuple[str, ...], Any] = {}
 
     @classmethod
@@ -59,7 +66,20 @@ class Catalog:
                 table = sa.table(dim.table, *map(sa.column, columns))
                 rows = con.execute(sa.select(table)).fetchall()
                 tables[name] = pd.DataFrame([tuple(r) for r in rows], columns=columns)
-        return cls(model, tables)
+            present: dict[tuple[str, str], set[int]] = {}
+            info = sa.table("tables", sa.column("table_name"), schema="information_schema")
+            names = {r[0] for r in con.execute(sa.select(info.c.table_name)).fetchall()}
+            if "fact_members" in names:
+                members = sa.table("fact_members", *map(sa.column, ("fact", "column", "key")))
+                for fact, column, key in con.execute(sa.select(members)).fetchall():
+                    present.setdefault((str(fact), str(column)), set()).add(int(key))
+        return cls(model, tables, {k: frozenset(v) for k, v in present.items()})
+
+    def universe(self, cube: Cube, dim: Dimension) -> frozenset[int]:
+        """The dimension's finest keys that occur in the cube's fact table."""
+        keys = self.fact_keys(dim)
+        present = self.present.get((cube.fact, cube.fact_keys[dim.name]))
+        return keys & present if present is not None else keys
 
     def table(self, dim: Dimension) -> pd.DataFrame:
         return self.tables[dim.name]

@@ -111,7 +111,7 @@ def build_query(
         dim, level = parse_axis(cube, text, parameter)
         if any(a.dimension.name == dim.name for a in resolved_axes):
             raise QueryError(parameter, f"dimension {dim.name!r} is already on another axis")
-        resolved_axes.append(Axis(dim, level, _axis_keys(catalog, dim, level, cuts)))
+        resolved_axes.append(Axis(dim, level, _axis_keys(catalog, cube, dim, level, cuts)))
     aggregates = tuple(cube.aggregate(m.strip(), measure_parameter) for m in measures if m.strip())
     if not aggregates:
         raise QueryError(
@@ -204,10 +204,10 @@ def _year_cut(catalog: Catalog, cube: Cube, year: int) -> Cut:
 
 
 def _axis_keys(
-    catalog: Catalog, dim: Dimension, level: Level, cuts: tuple[Cut, ...]
+    catalog: Catalog, cube: Cube, dim: Dimension, level: Level, cuts: tuple[Cut, ...]
 ) -> tuple[int, ...]:
-    """The level's members left by any cut on the same dimension, in key order."""
-    universe = catalog.fact_keys(dim)
+    """The level's members in the cube and left by any cut on the dimension, in key order."""
+    universe = catalog.universe(cube, dim)
     for cut in cuts:
         if cut.dimension == dim.name:
             universe = cut.allowed(universe)

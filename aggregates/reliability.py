@@ -39,20 +39,21 @@ def suppress(
         for axis, additive in enumerate(additive_axes):
             if not additive or weights.shape[axis] < 3:
                 continue  # no total on this axis, or one member whose total equals it
-            m = np.moveaxis(mask, axis, -1)
-            ww = np.moveaxis(w, axis, -1)
-            parts = m[..., :-1]
-            unknown = parts.sum(axis=-1) + m[..., -1]
-            lone = (unknown == 1) & ~m[..., -1]
+            # every line along this axis as a row of a 2-D view: parts..., total
+            m = np.moveaxis(mask, axis, -1).reshape(-1, weights.shape[axis])
+            ww = np.moveaxis(w, axis, -1).reshape(-1, weights.shape[axis])
+            parts = m[:, :-1]
+            lone = (parts.sum(axis=1) == 1) & ~m[:, -1]
             if not lone.any():
                 continue
-            candidates = np.where(parts, np.inf, ww[..., :-1])
-            pick = np.argmin(candidates, axis=-1)
-            best = np.take_along_axis(candidates, pick[..., None], axis=-1)[..., 0]
-            lines = np.nonzero(lone & np.isfinite(best))
-            if lines[0].size == 0:
+            candidates = np.where(parts, np.inf, ww[:, :-1])
+            pick = np.argmin(candidates, axis=1)
+            best = candidates[np.arange(len(pick)), pick]
+            lines = np.flatnonzero(lone & np.isfinite(best))
+            if lines.size == 0:
                 continue
-            m[(*lines, pick[lines])] = True  # m is a view: this writes into mask
+            m[lines, pick[lines]] = True
+            mask = np.moveaxis(m.reshape(np.moveaxis(mask, axis, -1).shape), -1, axis).copy()
             changed = True
     return mask
 

@@ -274,6 +274,17 @@ def _build(
         rows[source.table] = int(
             con.execute(f"SELECT count(*) FROM wh.{source.table}").fetchall()[0][0]
         )
+    # which members each fact table actually has (armed forces have no pay data, the
+    # self-employed no ASHE rows): the engine leaves structural absences off its axes
+    present = " UNION ALL ".join(
+        f"SELECT '{s.table}' AS fact, '{c.target}' AS \"column\", \"{c.target}\" AS key "
+        f'FROM wh.{s.table} GROUP BY "{c.target}"'
+        for s in staged
+        if s.table.startswith("fact_")
+        for c in s.columns
+        if c.kind == "int"
+    )
+    con.execute(f'CREATE TABLE wh.fact_members AS {present} ORDER BY fact, "column", key')
     fact_years = " UNION ".join(
         f"SELECT DISTINCT year FROM wh.{s.table}" for s in staged if "year" in s.header
     )

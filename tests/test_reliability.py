@@ -74,3 +74,10 @@ def test_two_withheld_cells_in_a_line_need_no_partner():
 )
 def test_rounding_is_half_away_from_zero(value, step, rounded):
     assert round_to(np.array([value]), step)[0] == rounded
+
+
+def test_a_one_dimensional_line_gets_secondary_suppression_too():
+    """Regression: a 1-D result with one withheld cell crashed (nonzero on a 0-d array)."""
+    w = np.array([5000.0, 6000.0, 500.0, 11500.0])
+    mask = suppress(w, POLICY, (True,))
+    assert list(mask) == [True, False, True, False]
