@@ -10,15 +10,33 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from aggregates.errors import ModelError, NotFound
 
+
+class _HasName(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+Named = TypeVar("Named", bound=_HasName)
+
 RATIO = re.compile(r"^\s*(\w+)\s*/\s*(\w+)\s*$")
 DERIVED_KINDS = {"pay_distribution", "pay_at_age", "change", "replacement", "requirement"}
+
+
+def find(items: Iterable[Named], name: str, parameter: str, message: str) -> Named:
+    """The item called `name`, or NotFound naming the parameter and every valid name."""
+    items = list(items)
+    for item in items:
+        if item.name == name:
+            return item
+    raise NotFound(parameter, message, [i.name for i in items])
 
 
 @dataclass(frozen=True)
@@ -36,12 +54,7 @@ class Hierarchy:
     levels: tuple[Level, ...]  # coarsest first
 
     def level(self, name: str, parameter: str) -> Level:
-        for level in self.levels:
-            if level.name == name:
-                return level
-        raise NotFound(
-            parameter, f"hierarchy {self.name!r} has no level {name!r}", self.level_names
-        )
+        return find(self.levels, name, parameter, f"hierarchy {self.name!r} has no level {name!r}")
 
     @property
     def level_names(self) -> list[str]:
@@ -66,28 +79,15 @@ class Dimension:
 
     def hierarchy(self, name: str | None, parameter: str) -> Hierarchy:
         wanted = name or self.default_hierarchy
-        for h in self.hierarchies:
-            if h.name == wanted:
-                return h
-        raise NotFound(
-            parameter,
-            f"dimension {self.name!r} has no hierarchy {wanted!r}",
-            [h.name for h in self.hierarchies],
-        )
+        message = f"dimension {self.name!r} has no hierarchy {wanted!r}"
+        return find(self.hierarchies, wanted, parameter, message)
 
     def level(self, name: str | None, parameter: str, hierarchy: str | None = None) -> Level:
         """A level by name, or the finest level of the (default) hierarchy."""
         h = self.hierarchy(hierarchy, parameter)
         if name is None:
             return h.levels[-1]
-        for level in self.levels:
-            if level.name == name:
-                return level
-        raise NotFound(
-            parameter,
-            f"dimension {self.name!r} has no level {name!r}",
-            [lv.name for lv in self.levels],
-        )
+        return find(self.levels, name, parameter, f"dimension {self.name!r} has no level {name!r}")
 
     def hierarchy_of(self, level: Level) -> Hierarchy:
         """The default hierarchy if it holds the level, else the first that does."""
@@ -161,27 +161,15 @@ class Cube:
     rollups: tuple[Rollup, ...] = ()
 
     def dimension(self, name: str, parameter: str) -> Dimension:
-        for d in self.dimensions:
-            if d.name == name:
-                return d
-        raise NotFound(
-            parameter,
-            f"cube {self.name!r} has no dimension {name!r}",
-            [d.name for d in self.dimensions],
-        )
+        message = f"cube {self.name!r} has no dimension {name!r}"
+        return find(self.dimensions, name, parameter, message)
 
     def has_dimension(self, name: str) -> bool:
         return any(d.name == name for d in self.dimensions)
 
     def aggregate(self, name: str, parameter: str) -> Aggregate:
-        for a in self.aggregates:
-            if a.name == name and a.public:
-                return a
-        raise NotFound(
-            parameter,
-            f"cube {self.name!r} has no measure {name!r}",
-            [a.name for a in self.aggregates if a.public],
-        )
+        public = [a for a in self.aggregates if a.public]
+        return find(public, name, parameter, f"cube {self.name!r} has no measure {name!r}")
 
     def sums(self) -> tuple[Aggregate, ...]:
         return tuple(a for a in self.aggregates if a.function == "sum")
@@ -195,10 +183,7 @@ class Model:
     cubes: tuple[Cube, ...]
 
     def cube(self, name: str) -> Cube:
-        for c in self.cubes:
-            if c.name == name:
-                return c
-        raise NotFound("cube", f"no cube {name!r}", [c.name for c in self.cubes])
+        return find(self.cubes, name, "cube", f"no cube {name!r}")
 
 
 def default_model_dir() -> Path:

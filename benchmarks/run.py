@@ -34,6 +34,7 @@ from duckdb_engine import Dialect
 
 from aggregates.engine import Engine
 from aggregates.model import load_model
+from aggregates.query import Query
 from cube_server.cli import load_warehouse
 from etl.generate import generate
 from etl.warehouse import open_read_only
@@ -236,30 +237,31 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def raw_duckdb_ms(
-    engine: Engine, warehouse: Path, mix: list[tuple[str, str, dict[str, str]]], repeat: int
-) -> dict[str, float]:
-    """Median time of the engine's base-table GROUP BY run directly in DuckDB."""
+def query_of(engine: Engine, cube: str, params: dict[str, str]) -> Query:
+    """The engine query a /crosstab request with these parameters makes."""
+    return engine.query(
+        cube,
+        axes=[params["rows"]] + ([params["columns"]] if "columns" in params else []),
+        measures=[params["measure"]], cut=params.get("cut"), age=params.get("age"),
+        decile=params.get("decile"), year_from=params.get("from"), year_to=params.get("to"),
+    )  # fmt: skip
+
+
+def raw_statements(engine: Engine, mix: list[tuple[str, str, dict[str, str]]]) -> dict[str, str]:
+    """The engine's base-table GROUP BY for each query, as SQL text to run in DuckDB."""
     dialect = Dialect()
-    con = duckdb.connect(str(warehouse), read_only=True)
     out = {}
     for _, cube, params in mix:
-        query = engine.query(
-            cube,
-            axes=[params["rows"]] + ([params["columns"]] if "columns" in params else []),
-            measures=[params["measure"]], cut=params.get("cut"), age=params.get("age"),
-            decile=params.get("decile"), year_from=params.get("from"), year_to=params.get("to"),
-        )  # fmt: skip
-        statement = engine.statement(query)
-        sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-        times = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            con.execute(sql).fetchall()
-            times.append((time.perf_counter() - started) * 1000)
-        out[url_of(cube, params)] = statistics.median(times)
-    con.close()
+        statement = engine.statement(query_of(engine, cube, params))
+        sql = statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+        out[url_of(cube, params)] = str(sql)
     return out
+
+
+def time_raw(con: duckdb.DuckDBPyConnection, sql: str) -> float:
+    started = time.perf_counter()
+    con.execute(sql).fetchall()
+    return (time.perf_counter() - started) * 1000
 
 
 def throughput(port: int, paths: list[str], clients: int, seconds: float) -> tuple[float, int, int]:
@@ -314,16 +316,22 @@ def main() -> None:
     base_engine = Engine(model, open_read_only(args.warehouse), use_rollups=False)
     rollup_engine = Engine(model, open_read_only(args.warehouse), use_rollups=True)
     urls = [url_of(cube, p) for _, cube, p in MIX]
-    print("raw DuckDB ...")
-    raw = raw_duckdb_ms(base_engine, args.warehouse, MIX, args.repeat)
-
+    sql = raw_statements(base_engine, MIX)
     results: dict[str, dict[str, list[float]]] = {"base": {}, "rollup": {}, "cached": {}}
+    raw_times: dict[str, list[float]] = {}
     memory = {}
-    print("server: base tables, no cache ...")
+    print("server: base tables, no cache; raw DuckDB interleaved ...")
+    raw_con = duckdb.connect(str(args.warehouse), read_only=True)
     with server(args.warehouse, rollups=False, cache=False) as (port, pid):
-        for url in urls:
-            results["base"][url] = [timed(port, url) for _ in range(args.repeat)]
+        for url in urls:  # alternate the two so that both see the same machine state
+            time_raw(raw_con, sql[url])
+            timed(port, url)
+            pairs = [(time_raw(raw_con, sql[url]), timed(port, url)) for _ in range(args.repeat)]
+            raw_times[url] = [r for r, _ in pairs]
+            results["base"][url] = [h for _, h in pairs]
         memory["base tables, no cache"] = peak_memory_mb(pid)
+    raw_con.close()
+    raw = {url: statistics.median(times) for url, times in raw_times.items()}
     print("server: rollups, no cache ...")
     wf_pairs = [
         (a, b)
@@ -348,10 +356,10 @@ def main() -> None:
         rps, served, errors = throughput(port, urls, clients=8, seconds=args.seconds)
         memory["rollups and cache, after the load test"] = peak_memory_mb(pid)
 
-    tables = {url: rollup_engine.source_for(rollup_engine.query(
-        cube, axes=[p["rows"]] + ([p["columns"]] if "columns" in p else []), measures=[p["measure"]],
-        cut=p.get("cut"), age=p.get("age"), decile=p.get("decile"), year_from=p.get("from"), year_to=p.get("to"),
-    )).table for (_, cube, p), url in zip(MIX, urls, strict=True)}  # fmt: skip
+    tables = {
+        url: rollup_engine.source_for(query_of(rollup_engine, cube, p)).table
+        for (_, cube, p), url in zip(MIX, urls, strict=True)
+    }
 
     lines = [
         f"# Benchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
@@ -363,7 +371,7 @@ def main() -> None:
         "Python http.client with keep-alive, on the same machine.",
         f"Data: `full` scale, seed 1 ({', '.join(f'{k} {v:,} rows' for k, v in base_engine_rows(base_engine).items())}).",
         *(f"Setup: {n}." for n in notes),
-        f"Each figure is the median of {args.repeat} requests unless stated.",
+        f"Each figure is the median of {args.repeat} requests unless stated; raw DuckDB runs alternate with the base-table requests, on a read-only connection in the client process.",
         "",
         "## Per query (ms)",
         "",
