@@ -226,12 +226,12 @@ class Engine:
                 np.add.at(grid, tuple(positions), data)
             else:
                 grid = np.array(data.sum())
-            for axis in range(len(shape)):
-                total = [slice(None)] * len(shape)
-                total[axis] = -1
-                parts = [slice(None)] * len(shape)
-                parts[axis] = slice(0, -1)
-                grid[tuple(total)] = grid[tuple(parts)].sum(axis=axis)
+            for dim_index in range(len(shape)):
+                total: list[Any] = [slice(None)] * len(shape)
+                total[dim_index] = -1
+                parts: list[Any] = [slice(None)] * len(shape)
+                parts[dim_index] = slice(0, -1)
+                grid[tuple(total)] = grid[tuple(parts)].sum(axis=dim_index)
             grids[name] = grid
         return grids
 

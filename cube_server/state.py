@@ -86,8 +86,12 @@ class WarehouseState:
             if self._served is None or self._served.identity != identity:
                 if identity is None:
                     raise FileNotFoundError(f"no warehouse at {self.path}")
-                self._served = self._open(identity)
+                previous, self._served = self._served, self._open(identity)
                 self.cache.clear()
+                if previous is not None:
+                    # idle connections close now; ones still serving a request close when
+                    # they are returned, which releases the replaced file
+                    previous.engine.warehouse.dispose()
             return self._served
 
     def _open(self, identity: FileIdentity) -> Served:

@@ -14,6 +14,7 @@ from openapi_spec_validator import validate
 from cube_server.app import create_app
 from cube_server.params import ENDPOINTS
 from etl import sources
+from etl.load import load
 
 
 @pytest.fixture(scope="module")
@@ -324,3 +325,25 @@ def test_aggregate_without_drilldown_returns_the_summary(client, pay):
         "employment": oracle.round_to(pay.Employment.sum(), 10),
         "flag": "reliable",
     }
+
+
+def test_a_swapped_in_load_is_served_without_a_restart(tiny_dir, tmp_path):
+    """Regression: DuckDB keeps one instance per path per process, so reopening the
+    warehouse path after a swap once served the old data; the old engine is released."""
+    target = tmp_path / "w.duckdb"
+    load(tiny_dir, target)
+    app = create_app({"WAREHOUSE": str(target)})
+    client = app.test_client()
+    url = "/cube/ashe_pay/aggregate?aggregates=employment"
+    before = client.get(url).get_json()
+    old = app.extensions["lmi_cubes"].current()
+    data = copy_data(tiny_dir, tmp_path / "changed")
+    rewrite(
+        data / sources.ASHE_PAY.file,
+        lambda ls: ls.__setitem__(1, ",".join([*ls[1].split(",")[:7], "1000000", "500000000"])),
+    )
+    load(data, target)
+    after = client.get(url).get_json()
+    assert after["vintage"] != before["vintage"]
+    assert after["summary"]["employment"] > before["summary"]["employment"] + 900_000
+    assert old.engine.warehouse.pool.checkedin() == 0  # the replaced file is let go
