@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import oracle
 import pytest
 
+import oracle
 from aggregates.engine import Engine
 from aggregates.errors import NotFound, QueryError, TooLarge
 from aggregates.model import load_model

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
-import oracle
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
+import oracle
+from conftest import copy_data, rewrite
 from cube_server.app import create_app
 from cube_server.params import ENDPOINTS
 from etl import sources
