@@ -137,8 +137,9 @@ def serve_command(warehouse: str | None, host: str, port: int, workers: int, thr
     say = _progress()
     if not target.exists():
         demo = target.parent / "demo-data"
-        say(f"no warehouse at {target}: building the small demo data set first")
-        generate(demo, "small", 1, progress=say)
+        scale = os.environ.get("LMI_CUBES_DEMO_SCALE", "small")  # the tests use "tiny"
+        say(f"no warehouse at {target}: building the {scale} demo data set first")
+        generate(demo, scale, 1, progress=say)
         load_warehouse(demo, target, say)
     url = f"http://{host}:{port}/"
     click.echo(f"Serving {target} at {url}  (API explorer: {url}docs)", err=True)

@@ -66,17 +66,20 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(warehouse: Path) -> Iterator[str]:
+def serving(
+    warehouse: Path, env: dict[str, str] | None = None, timeout: float = 60
+) -> Iterator[str]:
     """`lmi-cubes serve` as a real process on a free port; yields its base URL."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "cube_server.cli", "serve", "--warehouse", str(warehouse),
          "--port", str(port), "--workers", "2", "--threads", "2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env={**os.environ, **(env or {})},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + timeout
         while True:
             try:
                 if requests.get(f"{base}/health", timeout=2).status_code == 200:

@@ -59,3 +59,13 @@ def test_real_http_answers_and_keeps_answering_through_a_reload(server, tiny_dir
     assert after["grand_total"]["value"] > old_total + 900_000
     health = requests.get(f"{base}/health", timeout=30).json()
     assert health["vintage"] == after["vintage"]
+
+
+def test_first_run_builds_the_demo_warehouse_then_serves(tmp_path):
+    target = tmp_path / "fresh" / "warehouse.duckdb"
+    with serving(target, env={"LMI_CUBES_DEMO_SCALE": "tiny"}, timeout=180) as base:
+        health = requests.get(f"{base}/health", timeout=30).json()
+        assert health["row_counts"]["fact_ashe_pay"] > 10_000
+        page = requests.get(f"{base}/", timeout=30)
+        assert page.status_code == 200 and "explorer.js" in page.text
+    assert (target.parent / "demo-data" / sources.ASHE_PAY.file).exists()
