@@ -81,10 +81,10 @@ def serving(
     try:
         deadline = time.monotonic() + timeout
         while True:
-            try:
-                if requests.get(f"{base}/health", timeout=2).status_code == 200:
+            try:  # the first request of a worker opens the warehouse: give it time
+                if requests.get(f"{base}/health", timeout=20).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
