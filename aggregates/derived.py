@@ -18,10 +18,8 @@ import sqlalchemy as sa
 
 # z-scores of the standard normal at deciles 10..90 (SPEC 6.1)
 Z = {10: -1.28, 20: -0.84, 30: -0.52, 40: -0.25, 50: 0.0, 60: 0.25, 70: 0.52, 80: 0.84, 90: 1.28}
-OCCUPATION_LEVELS = ("soc1", "soc2", "soc3", "soc4")  # soc_level 1..4 of the distribution file
 AGE_OCCUPATION_LEVEL = "soc1"
 AGE_QUALIFICATION_LEVEL = "broad3"
-REPLACEMENT_LEVEL = "soc2"
 RATE_COLUMNS = ("retirement_rate", "mortality_rate", "mobility_rate")
 
 
@@ -119,8 +117,3 @@ class Lookups:
         keys = np.array(list(self.age_ratios), dtype=np.int64).reshape(-1, 5)
         ratios = np.array(list(self.age_ratios.values()), dtype=float)
         return {"index": pd.Index(_encode(*keys.T)), "ratio": ratios}
-
-    def replacement_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            {"soc2": list(self.replacement), "rate": list(self.replacement.values())}
-        )
