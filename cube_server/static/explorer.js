@@ -86,7 +86,7 @@ async function loadModel() {
   $("measure").replaceChildren(...model.aggregates.map((a) => option(a.name, a.label, a.name === state.measure)));
   $("rows").replaceChildren(...axisOptions.map(([v, t]) => option(v, t, v === state.rows)));
   $("columns").replaceChildren(option("", "(none)"), ...axisOptions.map(([v, t]) => option(v, t, v === state.columns)));
-  $("cut-dim").replaceChildren(...model.dimensions.map((d) => option(d.name, d.label)));
+  $("cut-dim").replaceChildren(...model.dimensions.map((d) => option(d.name, d.label, d.name === "occupation")));
   if (model.dimensions.some((d) => d.name === "year")) {
     const years = await members("year", "year");
     const history = years.filter((y) => (y.attributes || {}).kind === "history");
@@ -231,7 +231,8 @@ function heat(values) {
 function cellNode(cell, total, colour) {
   const attrs = { class: [cell.flag, total ? "total" : "", cell.filled_from ? "filled" : ""].join(" ").trim() };
   if (cell.flag === "suppressed") {
-    const node = el("td", { ...attrs, title: cell.reason }, el("span", { "aria-label": cell.reason }, "[x]"));
+    const node = el("td", { ...attrs, title: cell.reason }, el("span", { "aria-hidden": "true" }, "[x]"),
+      el("span", { class: "why" }, cell.reason));
     for (const up of (cell.go_up || []).slice(0, 1)) {  // the nearest level that shows it
       const dim = dimension(up.dimension);
       node.append(el("div", {}, el("button", { type: "button", class: "up", onclick: () => goUp(up.dimension, up.level),
