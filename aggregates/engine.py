@@ -163,7 +163,7 @@ class Engine:
             fill_source,
             fill_key,
             tuple(fill_labels),
-            query.cube.fact,
+            source.table,
             self.vintage,
             elapsed_ms,
         )

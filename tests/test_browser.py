@@ -118,7 +118,9 @@ def test_build_drill_go_up_chart_and_download(browser, base):
     )
     wait_render(browser, 0)
     withheld = browser.find_elements(By.CSS_SELECTOR, "#table-view td.suppressed")
-    assert withheld and all(td.text.startswith("[x]\nno reliable data available") for td in withheld)
+    assert withheld and all(
+        td.text.startswith("[x]\nno reliable data available") for td in withheld
+    )
     assert withheld[0].get_attribute("title") == "no reliable data available"
     shot(browser, "explorer-withheld")
     button = next(td for td in withheld if td.find_elements(By.CSS_SELECTOR, "button.up"))

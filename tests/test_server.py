@@ -92,7 +92,7 @@ def test_crosstab_json_matches_an_independent_computation(client, pay):
         "key": 1,
         "label": "Managers, directors and senior officials",
     }
-    assert body["table"] == "fact_ashe_pay" and body["vintage"]
+    assert body["table"] == "rollup_ashe_pay_soc1_sector" and body["vintage"]
     assert body["cuts"] == [
         {"dimension": "region", "level": "nation", "kind": "point", "keys": [1], "invert": False}
     ]
