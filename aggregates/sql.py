@@ -82,6 +82,7 @@ def compile_statement(
         condition = column.in_(allowed) if allowed else sa.false()
         conditions.append(sa.not_(condition) if cut.invert else condition)
     weight = cube.aggregate(cube.reliability.weight, "measure").measure
+    assert weight is not None  # the model requires the weight to be a stored sum
     if query.year_from is not None:
         occupation = cube.dimension("occupation", "measure")
         soc2 = at_level(occupation, occupation.level(REPLACEMENT_LEVEL, "measure"), "ms")
@@ -96,6 +97,6 @@ def compile_statement(
         ]
         conditions.append(year.between(query.year_from, query.year_to))
     else:
-        sums = [sa.func.sum(table.c[a.measure]).label(a.name) for a in cube.sums()]
+        sums = [sa.func.sum(table.c[a.measure]).label(a.name) for a in cube.sums() if a.measure]
     statement = sa.select(*keys, *sums).select_from(joined).where(*conditions)
     return statement.group_by(*keys) if keys else statement

@@ -54,7 +54,8 @@ def cached(view: Callable[..., tuple[str | bytes, str]]) -> Callable[..., Respon
         response.set_etag(etag)
         response.headers["Cache-Control"] = "public, max-age=60, must-revalidate"
         response.headers["X-Data-Vintage"] = served.vintage
-        return response.make_conditional(request)
+        response.make_conditional(request)  # turns it into a 304 when the ETag matches
+        return response
 
     return wrapper
 
@@ -168,7 +169,8 @@ def members(cube: str, dimension: str, served: Served) -> tuple[str | bytes, str
                     "key": k,
                     "label": engine.catalog.label(dim, level, k),
                     "path": [
-                        int(table.at[k, lv.key]) if lv is not level else k for lv in path_levels
+                        int(str(table.at[k, lv.key])) if lv is not level else k
+                        for lv in path_levels
                     ],
                 }
                 for k in query.axes[0].keys

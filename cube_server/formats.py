@@ -50,7 +50,7 @@ class CellGrid:
             for n in np.flatnonzero(works.ravel() & (flags == SUPPRESSED)).tolist():
                 cells[n].setdefault("go_up", []).append({"dimension": dimension, "level": level})
         for n in np.flatnonzero(result.fill_source.ravel() >= 0).tolist():
-            fill = result.fill(np.unravel_index(n, self.shape))
+            fill = result.fill(tuple(int(i) for i in np.unravel_index(n, self.shape)))
             assert fill is not None
             cells[n]["filled_from"] = {
                 "dimension": fill.dimension, "level": fill.level, "key": fill.key,
@@ -126,7 +126,7 @@ def crosstab_json(result: Result, margins: bool) -> dict[str, Any]:
 
     grid = CellGrid(result, measure.name)
 
-    def at(i: int, j: int | None) -> dict[str, Any]:
+    def at(i: int, j: int) -> dict[str, Any]:
         return grid[i, j] if two else grid[i]
 
     out: dict[str, Any] = {
@@ -142,7 +142,7 @@ def crosstab_json(result: Result, margins: bool) -> dict[str, Any]:
             out["column_totals"] = [grid[-1, j] for j in range(n_cols)]
             out["grand_total"] = at(n_rows, n_cols)
         else:
-            out["grand_total"] = at(n_rows, None)
+            out["grand_total"] = at(n_rows, 0)
     return out
 
 

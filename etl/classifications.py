@@ -177,15 +177,21 @@ def read_classification(
                 continue
             first = frame.groupby(code_col)[[*cols, "_line"]].transform("first")
             differs = (frame[cols] != first[cols]).any(axis=1)
-            for idx in frame.index[differs]:
+            conflicts = zip(
+                frame.loc[differs, "_line"].tolist(),
+                frame.loc[differs, code_col].tolist(),
+                frame.loc[differs, cols[0]].tolist(),
+                first.loc[differs, "_line"].tolist(),
+                strict=True,
+            )
+            for bad_line, code, value, first_line in conflicts:
                 problems.append(
                     Problem(
                         name,
-                        int(frame.at[idx, "_line"]),
+                        int(bad_line),
                         cols[0],
-                        f"{code_col} {frame.at[idx, code_col]} has a different {what} "
-                        f"on line {int(first.at[idx, '_line'])}",
-                        str(frame.at[idx, cols[0]]),
+                        f"{code_col} {code} has a different {what} on line {int(first_line)}",
+                        str(value),
                     )
                 )
     if len(problems) > before:

@@ -250,14 +250,17 @@ def generate(
     spec = SCALES[scale]
     out_dir.mkdir(parents=True, exist_ok=True)
     problems: list[Problem] = []
-    dims = {}
+    dims: dict[str, pd.DataFrame] = {}
     for c in CLASSIFICATIONS:
         shutil.copyfile(reference_path(c.file), out_dir / c.file)
-        dims[c.name] = read_classification(c, reference_path(c.file), problems)
+        frame = read_classification(c, reference_path(c.file), problems)
+        if frame is None:
+            raise RuntimeError(f"packaged classification files are invalid: {problems}")
+        dims[c.name] = frame
     if problems:
         raise RuntimeError(f"packaged classification files are invalid: {problems}")
     rng = np.random.default_rng(seed)
-    factors = _Factors(rng, dims)  # type: ignore[arg-type]
+    factors = _Factors(rng, dims)
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = false")

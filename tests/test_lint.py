@@ -1,4 +1,4 @@
-"""The code base stays ruff-clean and ruff-formatted (config in pyproject.toml)."""
+"""The code base stays ruff-clean, ruff-formatted and mypy-clean (config in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -21,3 +21,8 @@ def test_ruff_check_and_format():
         text=True,
     )
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_mypy():
+    done = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
