@@ -232,3 +232,20 @@ def test_pages_fit_a_phone_screen(browser, base):
             assert overflow <= 1, path  # wide tables scroll inside their own box
     finally:
         browser.set_window_size(1300, 900)
+
+
+def test_years_on_columns_draw_one_line_per_row(browser, base):
+    """Regression: a bare `columns=year` in the URL was dropped, and lines stopped at 8 years."""
+    browser.get(
+        f"{base}/?cube=working_futures&measure=employment&rows=occupation:soc1&columns=year&view=chart"
+    )
+    wait_render(browser, 0)
+    assert (
+        Select(browser.find_element(By.ID, "columns")).first_selected_option.get_attribute("value")
+        == "year:year"
+    )
+    lines = browser.find_elements(By.CSS_SELECTOR, "#chart-view svg path")
+    assert len(lines) == 8  # the first eight major groups
+    years = requests.get(f"{base}/cube/working_futures/members/year", timeout=30).json()["members"]
+    points = lines[0].get_attribute("d").count("L") + 1
+    assert points == len(years)

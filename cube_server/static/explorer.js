@@ -80,6 +80,13 @@ async function loadModel() {
   model = await api(`cube/${state.cube}/model`);
   const axisOptions = [];
   for (const d of model.dimensions) for (const l of d.levels) axisOptions.push([`${d.name}:${l.name}`, `${d.label} — ${l.label}`]);
+  for (const axis of ["rows", "columns"]) {  // "year" means "year:year": the finest level
+    const dim = state[axis] && !state[axis].includes(":") ? dimension(state[axis]) : null;
+    if (dim) {
+      const h = dim.hierarchies.find((x) => x.name === dim.default_hierarchy_name);
+      state[axis] = `${dim.name}:${h.levels[h.levels.length - 1]}`;
+    }
+  }
   if (!model.aggregates.some((a) => a.name === state.measure)) state.measure = model.default_measure;
   if (!axisOptions.some(([v]) => v === state.rows)) state.rows = axisOptions.find(([v]) => v.startsWith("occupation:"))[0];
   if (state.columns && !axisOptions.some(([v]) => v === state.columns)) state.columns = "";
@@ -294,9 +301,9 @@ function drawChart(t) {
     return n;
   };
   const rows = t.rows.members.slice(0, 15);
-  const series = t.columns ? t.columns.members.slice(0, 8) : [{ label: t.measure.label }];
+  const lines = t.columns && t.columns.dimension === "year";  // every year on the x axis
+  const series = t.columns ? t.columns.members.slice(0, lines ? 100 : 8) : [{ label: t.measure.label }];
   const value = (i, j) => (t.columns ? t.cells[i][j] : t.cells[i][0]).value;
-  const lines = t.columns && t.columns.dimension === "year";
   const values = rows.flatMap((_, i) => series.map((_, j) => value(i, j))).filter((v) => typeof v === "number");
   const max = Math.max(0, ...values), min = Math.min(0, ...values);
   const width = 820, height = 360, left = 70, bottom = 110, top = 10;
@@ -316,7 +323,8 @@ function drawChart(t) {
       series.forEach((_, j) => { const v = value(i, j); if (typeof v === "number") d += `${d ? "L" : "M"}${xs[j]},${y(v)}`; });
       chart.append(svg("path", { d, fill: "none", stroke: PALETTE[i % 8], "stroke-width": 2, "data-series": r.label }));
     });
-    series.forEach((s, j) => chart.append(svg("text", { x: xs[j], y: height - bottom + 16, "text-anchor": "middle" }, s.label)));
+    const every = Math.ceil(series.length / 12);  // label at most a dozen years
+    series.forEach((s, j) => { if (j % every === 0) chart.append(svg("text", { x: xs[j], y: height - bottom + 16, "text-anchor": "middle" }, s.label)); });
   } else {
     const group = plotW / rows.length;
     const bar = Math.max(2, (group * 0.8) / series.length);
