@@ -142,7 +142,8 @@ def serve_command(warehouse: str | None, host: str, port: int, workers: int, thr
         generate(demo, scale, 1, progress=say)
         load_warehouse(demo, target, say)
     url = f"http://{host}:{port}/"
-    click.echo(f"Serving {target} at {url}  (API explorer: {url}docs)", err=True)
+    click.echo(f"Serving {target} at {url}", err=True)
+    click.echo(f"  explorer {url}   compare jobs {url}widget   API {url}docs", err=True)
     click.echo("Try:", err=True)
     for example in EXAMPLES:
         click.echo(f"  curl '{url}{example}'", err=True)
