@@ -106,12 +106,14 @@ def build_query(
     """Resolve user-supplied names into a valid Query or raise QueryError."""
     cuts = tuple(catalog.resolve_cut(cube, spec) for spec in parse_cuts(cut))
     resolved_axes: list[Axis] = []
+    axis_parameter: dict[str, str] = {}  # dimension -> the parameter that put it on an axis
     for i, text in enumerate(axes):
         parameter = axis_parameters[min(i, len(axis_parameters) - 1)]
         dim, level = parse_axis(cube, text, parameter)
         if any(a.dimension.name == dim.name for a in resolved_axes):
             raise QueryError(parameter, f"dimension {dim.name!r} is already on another axis")
         resolved_axes.append(Axis(dim, level, _axis_keys(catalog, cube, dim, level, cuts)))
+        axis_parameter[dim.name] = parameter
     aggregates = tuple(cube.aggregate(m.strip(), measure_parameter) for m in measures if m.strip())
     if not aggregates:
         raise QueryError(
@@ -134,8 +136,10 @@ def build_query(
         raise QueryError("decile", "pay_decile needs a decile", _describe(DECILES))
     years = [m.key for m in catalog.members(cube.dimension("year", "cut"), _year_level(cube))]
     if "from" in params or "to" in params:
-        if resolved_axes and any(a.dimension.name == "year" for a in resolved_axes):
-            raise QueryError("rows", "year cannot be an axis of a change over from..to years")
+        if "year" in axis_parameter:
+            raise QueryError(
+                axis_parameter["year"], "year cannot be an axis of a change over from..to years"
+            )
         if any(c.dimension == "year" for c in cuts):
             raise QueryError("cut", "do not cut year for a change measure; use from= and to=")
         y0 = _int_param(year_from, "from", years) if year_from not in (None, "") else None
@@ -153,12 +157,12 @@ def build_query(
         )
     default_year = None
     if cube.nonadditive_time() and y0 is None:
-        year_axis = any(a.dimension.name == "year" for a in resolved_axes)
+        year_axis = "year" in axis_parameter
         year_cut = next((c for c in cuts if c.dimension == "year"), None)
         if not year_axis:
             if year_cut is None:
                 default_year = _latest_history(catalog, cube)
-                cuts = (*cuts, _year_cut(catalog, cube, default_year))
+                cuts = (*cuts, _year_cut(cube, default_year))
             elif year_cut.invert or len(year_cut.keys) != 1:
                 raise QueryError(
                     "cut",
@@ -198,7 +202,7 @@ def _latest_history(catalog: Catalog, cube: Cube) -> int:
     return int((history if len(history) else frame["year"]).max())
 
 
-def _year_cut(catalog: Catalog, cube: Cube, year: int) -> Cut:
+def _year_cut(cube: Cube, year: int) -> Cut:
     dim = cube.dimension("year", "cut")
     return Cut(dim.name, dim.finest.name, "point", (year,), frozenset({year}))
 

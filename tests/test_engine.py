@@ -266,3 +266,13 @@ def test_wf_change_needs_years_in_order(engine):
             "working_futures", axes=["gender"], measures=["employment"], cut="year:2021-2023"
         )
     assert caught.value.parameter == "cut"
+
+
+def test_year_on_the_columns_of_a_change_names_the_columns_parameter(engine):
+    """Regression: the error always blamed `rows`, wherever year was."""
+    with pytest.raises(QueryError) as caught:
+        engine.query(
+            "working_futures", axes=["gender", "year"], measures=["expansion_demand"],
+            year_from=2022, year_to=2025,
+        )  # fmt: skip
+    assert caught.value.parameter == "columns"
