@@ -22,17 +22,10 @@ from aggregates.catalog import Catalog
 from aggregates.derived import Lookups
 from aggregates.model import Aggregate, Cube, Model, check_warehouse
 from aggregates.query import Axis, Query, build_query
-from aggregates.sql import (
-    EMPLOYMENT_FROM,
-    EMPLOYMENT_PERIOD,
-    EMPLOYMENT_TO,
-    REPLACEMENT_LEVEL,
-    Source,
-    compile_statement,
-)
+from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_LEVEL, YEAR_KEY, Source, compile_statement
 
 REPLACEMENT = "replacement"
-CHANGE_KINDS = {"change", "replacement", "requirement"}
+CHANGE_KINDS = {"change", "percent_change", "replacement", "requirement"}
 
 
 @dataclass(frozen=True)
@@ -185,27 +178,40 @@ class Engine:
                 frame = pd.DataFrame(result.cursor.fetchnumpy())
             finally:
                 result.close()
-        if query.year_from is None:
+        if query.year_from is None or query.year_to is None:
             return frame
-        # replacement demand: each SOC sub-major group's rate times its employment over the
-        # period, summed in Python from exact sums so every source gives identical numbers
+        # one column per year of the period (every year's employment decides reliability),
+        # and replacement demand: each SOC sub-major group's rate times its employment over
+        # the period, summed here from exact sums so every source gives identical numbers
         rates = self.lookups[query.cube.name].replacement
-        frame[REPLACEMENT] = frame[EMPLOYMENT_PERIOD].astype(float) * frame[REPLACEMENT_LEVEL].map(
-            rates
-        )
-        frame = frame.drop(columns=[REPLACEMENT_LEVEL, EMPLOYMENT_PERIOD])
         keys = [f"k{i}" for i in range(len(query.axes))]
-        return frame.groupby(keys, as_index=False).sum() if keys else frame.sum().to_frame().T
+        year = frame[YEAR_KEY].to_numpy()
+        employment = frame[EMPLOYMENT_YEAR].to_numpy(dtype=float)
+        out = frame[keys].copy()
+        for y in range(query.year_from, query.year_to + 1):
+            out[_year_component(y)] = np.where(year == y, employment, 0.0)
+        in_period = (year >= query.year_from) & (year < query.year_to)
+        rate = frame[REPLACEMENT_LEVEL].map(rates).to_numpy(dtype=float)
+        out[REPLACEMENT] = np.where(in_period, employment * rate, 0.0)
+        return out.groupby(keys, as_index=False).sum() if keys else out.sum().to_frame().T
 
     # -- grids -----------------------------------------------------------------------
 
     def _components(self, query: Query) -> list[str]:
-        if query.year_from is not None:
-            return [EMPLOYMENT_FROM, EMPLOYMENT_TO, REPLACEMENT]
+        if query.year_from is not None and query.year_to is not None:
+            years = range(query.year_from, query.year_to + 1)
+            return [*map(_year_component, years), REPLACEMENT]
         return [a.name for a in query.cube.sums()]
 
-    def _weight_component(self, query: Query) -> str:
-        return EMPLOYMENT_FROM if query.year_from is not None else query.cube.reliability.weight
+    @staticmethod
+    def _weight(query: Query, sums: dict[str, np.ndarray]) -> np.ndarray:
+        """The employment behind a cell; over a period, its smallest year, so that no
+        published change or demand can be combined with another year's figure to give a
+        year's employment that is withheld."""
+        if query.year_from is not None and query.year_to is not None:
+            years = range(query.year_from, query.year_to + 1)
+            return np.minimum.reduce([sums[_year_component(y)] for y in years])
+        return sums[query.cube.reliability.weight]
 
     @staticmethod
     def _additive(query: Query) -> tuple[bool, ...]:
@@ -238,7 +244,7 @@ class Engine:
     def _evaluate(
         self, query: Query, sums: dict[str, np.ndarray]
     ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-        weights = sums[self._weight_component(query)]
+        weights = self._weight(query, sums)
         mask = reliability.suppress(weights, query.cube.reliability, self._additive(query))
         values = {a.name: self._measure(query, a, sums) for a in query.measures}
         return weights, mask, values
@@ -249,18 +255,24 @@ class Engine:
         cube = query.cube
         with np.errstate(divide="ignore", invalid="ignore"):
             if aggregate.function == "sum":
-                return sums[aggregate.name].astype(float)
+                return sums[aggregate.name].astype(float)  # a copy: fills are written into it
             if aggregate.ratio:
                 numerator, denominator = aggregate.ratio
                 return sums[numerator] / sums[denominator]
             kind = aggregate.derived
             if kind in CHANGE_KINDS:
-                expansion = sums[EMPLOYMENT_TO] - sums[EMPLOYMENT_FROM]
+                assert query.year_from is not None and query.year_to is not None
+                start = sums[_year_component(query.year_from)]
+                end = sums[_year_component(query.year_to)]
+                expansion = end - start
                 return {
                     "change": expansion,
-                    "replacement": sums[REPLACEMENT],
+                    "percent_change": 100.0 * expansion / start,
+                    "replacement": sums[REPLACEMENT].copy(),
                     "requirement": expansion + sums[REPLACEMENT],
                 }[kind]
+            # derived from the mean as published (rounded): many derived values of one cell
+            # must not narrow its mean beyond what its own rounding shows
             base = self._mean_of(cube, sums)
             lookups = self.lookups[cube.name]
             shape = base.shape
@@ -286,42 +298,52 @@ class Engine:
     def _mean_of(cube: Cube, sums: dict[str, np.ndarray]) -> np.ndarray:
         ratio = next(a for a in cube.aggregates if a.ratio)
         numerator, denominator = ratio.ratio  # type: ignore[misc]
-        return sums[numerator] / sums[denominator]
+        return reliability.round_to(sums[numerator] / sums[denominator], ratio.round_to)
 
     def _fixed(
         self, query: Query, dimension: str, target: str | None, shape: tuple[int, ...]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Per cell: the level number (1-based, 0 = not fixed) and member key the cell is
-        fixed to in `dimension` (by its axis position, else by a one-member cut), mapped
-        to the `target` level when given (0 where it cannot be mapped)."""
+        """Per cell: the level number (1-based in the default hierarchy, 0 = not fixed) and
+        member key of `dimension` that the cell's facts are confined to.
+
+        One rule for every cell, whatever spelled its facts (an axis, a point, set, range
+        or inverted cut, or both): the facts are those the cell covers, and the cell is
+        fixed to the finest level at which they all fall in one member (or, with `target`,
+        to that level's member if they all fall in one, else 0).
+        """
         cube = query.cube
         if not cube.has_dimension(dimension):
             return np.zeros(shape, dtype=int), np.zeros(shape, dtype=int)
         dim = cube.dimension(dimension, "measure")
-        hierarchy = dim.hierarchy(None, "measure")
+        levels = list(reversed(dim.hierarchy(None, "measure").levels))
+        if target is not None:
+            levels = [dim.level(target, "measure")]
+        numbers = {lv.name: dim.hierarchy(None, "measure").levels.index(lv) + 1 for lv in levels
+                   if lv in dim.hierarchy(None, "measure").levels}  # fmt: skip
+        maps = [(lv, self.catalog.level_of_fact_keys(dim, lv)) for lv in levels]
 
-        def convert(level_name: str, keys: list[int]) -> tuple[list[int], list[int]]:
-            level = dim.level(level_name, "measure")
-            number = hierarchy.levels.index(level) + 1 if level in hierarchy.levels else 0
-            if target is None:
-                return [number] * len(keys), keys
-            if level.name == target:
-                return [number] * len(keys), keys
-            mapping = self.catalog.ancestor_map(dim, level, dim.level(target, "measure")) or {}
-            mapped = [mapping.get(k, 0) for k in keys]
-            return [number if m else 0 for m in mapped], mapped
+        def confine(facts: frozenset[int]) -> tuple[int, int]:
+            for level, to_level in maps:
+                members = {to_level[k] for k in facts}
+                if len(members) == 1:
+                    return numbers.get(level.name, 1), members.pop()
+            return 0, 0
 
-        const_level, const_key = 0, 0
+        allowed = self.catalog.universe(cube, dim)
         cut = query.cut(dimension)
-        if cut is not None and not cut.invert and len(cut.keys) == 1:
-            (const_level,), (const_key,) = convert(cut.level, [cut.keys[0]])
+        if cut is not None:
+            allowed = cut.allowed(allowed)
+        const_level, const_key = confine(allowed)
         for i, axis in enumerate(query.axes):
             if axis.dimension.name == dimension:
-                levels, keys = convert(axis.level.name, list(axis.keys))
+                to_axis = self.catalog.level_of_fact_keys(dim, axis.level)
+                pairs = [
+                    confine(frozenset(k for k in allowed if to_axis[k] == key)) for key in axis.keys
+                ]
                 view = [1] * len(shape)
                 view[i] = shape[i]
-                level_arr = np.array([*levels, const_level]).reshape(view)
-                key_arr = np.array([*keys, const_key]).reshape(view)
+                level_arr = np.array([*(p[0] for p in pairs), const_level]).reshape(view)
+                key_arr = np.array([*(p[1] for p in pairs), const_key]).reshape(view)
                 return np.broadcast_to(level_arr, shape), np.broadcast_to(key_arr, shape)
         return np.full(shape, const_level), np.full(shape, const_key)
 
@@ -355,6 +377,11 @@ class Engine:
             if parent_of is None:
                 continue
             parent_keys = tuple(sorted({parent_of[k] for k in axis.keys}))
+            # a parent with one child here covers the same facts as the child: it is the
+            # same cell under another name, so it can neither fill nor be suggested for it
+            children = np.bincount(
+                [parent_keys.index(parent_of[k]) for k in axis.keys], minlength=len(parent_keys)
+            )
             coarse_query = dataclasses.replace(
                 query,
                 axes=tuple(
@@ -369,7 +396,8 @@ class Engine:
             index = list(grid_index)
             index[i] = to_parent[grid_index[i]]
             at_parent = tuple(index)
-            works = mask & ~c_mask[at_parent] & (grid_index[i] < len(axis.keys))
+            wider = np.append(children[to_parent[:-1]] > 1, False)[grid_index[i]]
+            works = mask & ~c_mask[at_parent] & (grid_index[i] < len(axis.keys)) & wider
             if not works.any():
                 continue
             suggestions.append((axis.dimension.name, level.name, works))
@@ -395,3 +423,7 @@ def _roll_up(grid: np.ndarray, axis: int, to_parent: np.ndarray) -> np.ndarray:
     np.add.at(out, to_parent[:-1], moved[:-1])
     out[-1] = moved[-1]
     return np.moveaxis(out, 0, axis)
+
+
+def _year_component(year: int) -> str:
+    return f"{EMPLOYMENT_YEAR}_{year}"

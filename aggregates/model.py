@@ -27,7 +27,14 @@ class _HasName(Protocol):
 Named = TypeVar("Named", bound=_HasName)
 
 RATIO = re.compile(r"^\s*(\w+)\s*/\s*(\w+)\s*$")
-DERIVED_KINDS = {"pay_distribution", "pay_at_age", "change", "replacement", "requirement"}
+DERIVED_KINDS = {
+    "pay_distribution",
+    "pay_at_age",
+    "change",
+    "percent_change",
+    "replacement",
+    "requirement",
+}
 
 
 def find(items: Iterable[Named], name: str, parameter: str, message: str) -> Named:

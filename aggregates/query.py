@@ -149,6 +149,14 @@ def build_query(
             raise QueryError(missing, "a change measure needs from= and to= years", years)
         if y0 >= y1:
             raise QueryError("to", f"to ({y1}) must be later than from ({y0})", years)
+        one_year = [a.name for a in aggregates if "from" not in a.parameters]
+        if one_year:
+            raise QueryError(
+                measure_parameter,
+                f"{', '.join(one_year)} is a one-year measure and cannot be combined with "
+                "from= and to=; ask for it with a year cut or a year axis",
+                [a.name for a in cube.aggregates if "from" in a.parameters],
+            )
     elif year_from not in (None, "") or year_to not in (None, ""):
         raise QueryError(
             "from" if year_from not in (None, "") else "to",

@@ -1,15 +1,22 @@
-"""Reliability flags, suppression that cannot be undone by subtraction, and rounding.
+"""Reliability flags, suppression that cannot be undone from one response, and rounding.
 
-A result is an n-dimensional grid whose last position on every axis is that axis' total.
-Primary suppression withholds every cell whose weight is under the threshold. Because
-totals are published (and any total can be asked for separately), a line such as a row
-with its row total is an equation: if exactly one of its cells were withheld, it could be
-recovered as total minus the rest. Secondary suppression therefore withholds, on every
-such line, the smallest other cell until no line has exactly one unknown. The pattern
-depends only on weights, so every measure of a cube shows the same cells withheld.
+A result is an n-dimensional grid whose last position on every additive axis is that axis'
+total. Primary suppression withholds every cell whose weight is under the threshold. Because
+totals are published, every line of the grid is an equation, and a withheld cell could be
+narrowed down (not only recovered exactly) by solving them together. Secondary suppression
+therefore uses the hypercube method (as in tau-ARGUS): for each primary cell of weight w it
+withholds the corners of a box (a rectangle in 2-D, a pair in 1-D) through that cell whose
+other corners each weigh at least w / 2. Shifting w / 2 around the box keeps every published
+cell and margin unchanged and every weight non-negative, so anyone who sees the response can
+only place the cell's weight somewhere in an interval covering [w / 2, 3w / 2]. Among boxes
+that work, the one withholding the least new weight is chosen; already-withheld corners are
+free. The pattern depends only on weights, so every measure of a cube shows the same cells
+withheld.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 
@@ -21,6 +28,7 @@ SUPPRESSED, LOW, RELIABLE, NOT_APPLICABLE = (
     "reliable",
     "not_applicable",
 )
+PROTECTION = 0.5  # a withheld weight w must stay anywhere in [w (1 - p), w (1 + p)]
 
 
 def primary(weights: np.ndarray, policy: Reliability) -> np.ndarray:
@@ -30,32 +38,65 @@ def primary(weights: np.ndarray, policy: Reliability) -> np.ndarray:
 def suppress(
     weights: np.ndarray, policy: Reliability, additive_axes: tuple[bool, ...]
 ) -> np.ndarray:
-    """Mask of withheld cells: primary plus secondary suppression along every total line."""
+    """Mask of withheld cells: primary, plus a protecting hypercube for each primary cell."""
     mask = primary(weights, policy)
-    w = np.nan_to_num(weights, nan=0.0)
-    changed = True
-    while changed:
-        changed = False
-        for axis, additive in enumerate(additive_axes):
-            if not additive or weights.shape[axis] < 3:
-                continue  # no total on this axis, or one member whose total equals it
-            # every line along this axis as a row of a 2-D view: parts..., total
-            m = np.moveaxis(mask, axis, -1).reshape(-1, weights.shape[axis])
-            ww = np.moveaxis(w, axis, -1).reshape(-1, weights.shape[axis])
-            parts = m[:, :-1]
-            lone = (parts.sum(axis=1) == 1) & ~m[:, -1]
-            if not lone.any():
-                continue
-            candidates = np.where(parts, np.inf, ww[:, :-1])
-            pick = np.argmin(candidates, axis=1)
-            best = candidates[np.arange(len(pick)), pick]
-            lines = np.flatnonzero(lone & np.isfinite(best))
-            if lines.size == 0:
-                continue
-            m[lines, pick[lines]] = True
-            mask = np.moveaxis(m.reshape(np.moveaxis(mask, axis, -1).shape), -1, axis).copy()
-            changed = True
+    w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+    axes = [i for i, additive in enumerate(additive_axes) if additive and w.shape[i] >= 2]
+    if not axes or not mask.any():
+        return mask
+    # the largest primary cells first: their boxes are the hardest to find, and smaller
+    # cells can then often reuse corners that are already withheld
+    cells = np.argwhere(mask & (w > 0))
+    order = np.argsort(-w[tuple(cells.T)], kind="stable")
+    subsets = [s for n in range(1, len(axes) + 1) for s in itertools.combinations(axes, n)]
+    for cell in cells[order]:
+        _protect(w, mask, tuple(int(c) for c in cell), axes, subsets)
     return mask
+
+
+def _protect(
+    w: np.ndarray,
+    mask: np.ndarray,
+    cell: tuple[int, ...],
+    axes: list[int],
+    subsets: list[tuple[int, ...]],
+) -> None:
+    """Withhold the cheapest box through `cell` whose other corners weigh >= w * p each.
+
+    A box takes a partner position q_i != cell_i on every additive axis; its corners are
+    the cells taking either the cell's or the partner's position on each of those axes.
+    Candidates are scored over the whole grid of partner positions at once.
+    """
+    need = PROTECTION * w[cell]
+    shape = tuple(w.shape[i] for i in axes)
+    feasible = np.ones(shape, dtype=bool)
+    cost = np.zeros(shape)
+    worst = np.full(shape, np.inf)
+    for subset in subsets:  # the corner that takes the partner position on these axes
+        index = [slice(None) if i in subset else cell[i] for i in range(w.ndim)]
+        corner_w, corner_m = w[tuple(index)], mask[tuple(index)]
+        view = [w.shape[i] if i in subset else 1 for i in axes]
+        corner_w = corner_w.reshape(view)
+        corner_m = corner_m.reshape(view)
+        feasible &= corner_w >= need
+        cost = cost + np.where(corner_m, 0.0, corner_w)
+        worst = np.minimum(worst, corner_w)
+    for position, i in enumerate(axes):  # the partner must differ from the cell on each axis
+        own = [slice(None)] * len(axes)
+        own[position] = cell[i]
+        feasible[tuple(own)] = False
+        worst[tuple(own)] = -np.inf
+    if feasible.any():
+        best = np.unravel_index(np.argmin(np.where(feasible, cost, np.inf)), shape)
+    else:  # no box gives full protection: take the one that protects most (audited in tests)
+        best = np.unravel_index(np.argmax(worst), shape)
+    partner = dict(zip(axes, (int(b) for b in best), strict=True))
+    for choice in itertools.product((False, True), repeat=len(axes)):
+        corner = list(cell)
+        for take, i in zip(choice, axes, strict=True):
+            if take:
+                corner[i] = partner[i]
+        mask[tuple(corner)] = True
 
 
 def flags(weights: np.ndarray, mask: np.ndarray, policy: Reliability) -> np.ndarray:

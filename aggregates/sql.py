@@ -16,11 +16,7 @@ from aggregates.catalog import Catalog, Cut
 from aggregates.model import Cube, Dimension, Level
 from aggregates.query import Query
 
-EMPLOYMENT_FROM, EMPLOYMENT_TO, EMPLOYMENT_PERIOD = (
-    "employment_from",
-    "employment_to",
-    "employment_period",
-)
+EMPLOYMENT_YEAR, YEAR_KEY = "employment_year", "year_key"
 REPLACEMENT_LEVEL = "soc2"  # replacement rates are given per SOC sub-major group (SPEC 3.6)
 
 
@@ -88,13 +84,8 @@ def compile_statement(
         soc2 = at_level(occupation, occupation.level(REPLACEMENT_LEVEL, "measure"), "ms")
         keys.append(soc2.label(REPLACEMENT_LEVEL))
         year = table.c[source.columns["year"]]
-        employment = table.c[weight]
-        in_period = sa.and_(year >= query.year_from, year < query.year_to)
-        sums = [
-            sa.func.sum(sa.case((year == query.year_from, employment))).label(EMPLOYMENT_FROM),
-            sa.func.sum(sa.case((year == query.year_to, employment))).label(EMPLOYMENT_TO),
-            sa.func.sum(sa.case((in_period, employment))).label(EMPLOYMENT_PERIOD),
-        ]
+        keys.append(year.label(YEAR_KEY))
+        sums = [sa.func.sum(table.c[weight]).label(EMPLOYMENT_YEAR)]
         conditions.append(year.between(query.year_from, query.year_to))
     else:
         sums = [sa.func.sum(table.c[a.measure]).label(a.name) for a in cube.sums() if a.measure]

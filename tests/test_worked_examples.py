@@ -110,8 +110,9 @@ def test_decile_at_an_age_applies_the_age_ratio_first(engine, tiny_dir):
     )
     r = engine.run(q)
     dist = pd.read_csv(tiny_dir / sources.ASHE_PAY_DISTRIBUTION.file)
+    # the only pay facts in major group 3 are unit group 3111's: the cell is fixed to it
     row = dist[
-        (dist.soc_level == 1) & (dist.occupation == 3) & (dist.status == 1) & (dist.gender == 1)
+        (dist.soc_level == 4) & (dist.occupation == 3111) & (dist.status == 1) & (dist.gender == 1)
     ]
     ratio, k = float(row.mean_median_ratio.iloc[0]), float(row.sd_ratio.iloc[0])
     median = 850 * 0.93143 / ratio
