@@ -1,0 +1,73 @@
+"""One response never narrows a withheld cell to within +-50% of its weight (LP audit).
+
+Runs on two generated data sets (two seeds) through the real ETL and the HTTP app. The
+mutation tests prove the audit can fail: without secondary suppression cells are exposed,
+and withholding everything is caught by the cost-to-users check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from protection import Audit, Truth, audit, tables
+
+from aggregates import reliability
+from cube_server.app import create_app
+from cube_server.cli import load_warehouse
+from etl.generate import generate
+
+TABLES = 40
+
+
+@pytest.fixture(scope="module", params=[1, 11])
+def data(request, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int]:
+    seed = request.param
+    out = tmp_path_factory.mktemp(f"protect-{seed}")
+    generate(out / "data", "tiny", seed=seed)
+    load_warehouse(out / "data", out / "protect.duckdb")
+    return out / "data", out / "protect.duckdb", seed
+
+
+@pytest.fixture(scope="module")
+def truth(data) -> Truth:
+    return Truth(data[0])
+
+
+def run(data, truth: Truth) -> Audit:
+    client = create_app({"WAREHOUSE": str(data[1]), "CACHE_SIZE": 0}).test_client()
+
+    def get(url: str):
+        response = client.get(url)
+        return response.status_code, response.get_json()
+
+    return audit(get, truth, tables(data[2], TABLES))
+
+
+def test_every_withheld_small_cell_keeps_its_protection_interval(data, truth):
+    result = run(data, truth)
+    assert result.withheld_small > 40  # the sample really exercises suppression
+    assert result.primary_published == 0
+    assert result.exposed == [], result.exposed[:5]
+    # the cost to users: cells of weight >= 1,000 that end up withheld
+    share = result.withheld_large / (result.withheld_large + result.published_large)
+    assert share < 0.25, share
+
+
+def test_the_audit_catches_missing_secondary_suppression(data, truth, monkeypatch):
+    monkeypatch.setattr(
+        reliability, "suppress", lambda w, policy, axes: reliability.primary(w, policy)
+    )
+    result = run(data, truth)
+    assert result.exposed, "without secondary suppression some cell must be exposed"
+
+
+def test_the_audit_catches_withholding_everything(data, truth, monkeypatch):
+    monkeypatch.setattr(
+        reliability, "suppress", lambda w, policy, axes: np.ones(np.shape(w), dtype=bool)
+    )
+    result = run(data, truth)
+    assert result.published_large == 0
+    share = result.withheld_large / (result.withheld_large + result.published_large)
+    assert share >= 0.25
