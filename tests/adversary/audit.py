@@ -27,6 +27,16 @@ CUBES = ("ashe_pay", "ashe_hours", "working_futures")
 WEIGHT_TOLERANCE = 0.5  # a weight is recovered if known to within +-50%
 MEAN_TOLERANCE = 0.1  # a mean is recovered if known to within +-10%
 MAX_CELLS = 400
+ROUTES = (
+    "a inverted cut",
+    "b set minus sibling",
+    "c parent minus children",
+    "d WF year arithmetic",
+    "e fallback fill",
+    "f rounding narrowing",
+    "g LP one response",
+    "h cell asked alone",
+)
 
 # simple tables for the over-suppression guard: (cube, rows, columns)
 USEFUL_TABLES = (
@@ -145,12 +155,16 @@ def usefulness(client: Client, truth: Truth) -> tuple[int, int]:
     return published, big
 
 
-def audit(base_url: str, data_dir: Path, seed: int = 1, sample: int = 100, tables: int = 40) -> Report:
+def audit(
+    base_url: str, data_dir: Path, seed: int = 1, sample: int = 100, tables: int = 40
+) -> Report:
     start = time.monotonic()
     client = Client(base_url)
     truth = Truth(Path(data_dir))
     rng = random.Random(seed)
     report = Report(seed)
+    for name in ROUTES:
+        report.routes[name] = RouteScore()
     years = [int(m) for m in client.hierarchies("working_futures").members("year", "year")]
 
     # 1. target tables and the withheld cells in them (cells of positive weight only: a
@@ -202,13 +216,17 @@ def audit(base_url: str, data_dir: Path, seed: int = 1, sample: int = 100, table
         best = per_route.setdefault(e.route, {})
         if e.cell in best:
             prev = best[e.cell]
-            mean = e.mean if prev.mean is None else (prev.mean if e.mean is None else prev.mean & e.mean)
+            mean = (
+                e.mean
+                if prev.mean is None
+                else (prev.mean if e.mean is None else prev.mean & e.mean)
+            )
             best[e.cell] = Estimate(e.route, e.cell, prev.weight & e.weight, mean, prev.note)
         else:
             best[e.cell] = e
-        w, m = combined.get(e.cell, (Iv(0.0, float("inf")), None))
-        m = e.mean if m is None else (m if e.mean is None else m & e.mean)
-        combined[e.cell] = (w & e.weight, m)
+        wsofar, msofar = combined.get(e.cell, (Iv(0.0, float("inf")), None))
+        msofar = e.mean if msofar is None else (msofar if e.mean is None else msofar & e.mean)
+        combined[e.cell] = (wsofar & e.weight, msofar)
     for route, best in per_route.items():
         score = report.routes.setdefault(route, RouteScore())
         for cell, e in best.items():

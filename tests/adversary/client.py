@@ -128,9 +128,9 @@ class Hierarchies:
             for hier, levels in self.levels[name].items():
                 leaf = levels[-1]
                 self.leaf_level[name] = leaf
-                members = client.get(
-                    f"/cube/{cube}/members/{name}", level=leaf, hierarchy=hier
-                )["members"]
+                members = client.get(f"/cube/{cube}/members/{name}", level=leaf, hierarchy=hier)[
+                    "members"
+                ]
                 self.universe[name] = frozenset(int(m["key"]) for m in members)
                 groups: dict[tuple[str, str, str, int], set[int]] = {}
                 for m in members:
@@ -145,7 +145,9 @@ class Hierarchies:
     def members(self, dim: str, level: str, hierarchy: str = "default") -> list[int]:
         return sorted(k[3] for k in self.leaves if k[:3] == (dim, hierarchy, level))
 
-    def member_leaves(self, dim: str, level: str, key: int, hierarchy: str = "default") -> frozenset[int]:
+    def member_leaves(
+        self, dim: str, level: str, key: int, hierarchy: str = "default"
+    ) -> frozenset[int]:
         return self.leaves[(dim, hierarchy, level, key)]
 
     def parent(self, dim: str, level: str, key: int, hierarchy: str = "default") -> int | None:
@@ -166,9 +168,7 @@ class Hierarchies:
         )
         return self.universe[cut.dim] - chosen if cut.invert else chosen
 
-    def facts(
-        self, restrictions: list[tuple[str, frozenset[int]]], year: int | None
-    ) -> Cell:
+    def facts(self, restrictions: list[tuple[str, frozenset[int]]], year: int | None) -> Cell:
         merged: dict[str, frozenset[int]] = {}
         for dim, keys in restrictions:
             if dim == "year":
@@ -234,7 +234,12 @@ class Client:
         def leaves(axis: Axis, key: int) -> tuple[str, frozenset[int]]:
             return (axis.dim, h.member_leaves(axis.dim, axis.level, key, axis.hierarchy))
 
-        def pub(raw: dict[str, Any], restr: list[tuple[str, frozenset[int]]], r: int | None, c: int | None) -> Published:
+        def pub(
+            raw: dict[str, Any],
+            restr: list[tuple[str, frozenset[int]]],
+            r: int | None,
+            c: int | None,
+        ) -> Published:
             cell = h.facts(base + restr, year)
             value = raw.get("value")
             return Published(
@@ -254,14 +259,18 @@ class Client:
                 t.col_totals.append(pub(raw, [leaves(spec.columns, ck)], None, j))
         else:
             for i, rk in enumerate(row_keys):
-                raw = body["cells"][i][0] if isinstance(body["cells"][i], list) else body["cells"][i]
+                raw = (
+                    body["cells"][i][0] if isinstance(body["cells"][i], list) else body["cells"][i]
+                )
                 t.cells.append(pub(raw, [leaves(spec.rows, rk)], i, 0))
             t.col_keys = [0]
         if body.get("grand_total"):
             t.grand = pub(body["grand_total"], [], None, None)
         return t
 
-    def single(self, cell: Cell, spelled: list[Cut], measures: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    def single(
+        self, cell: Cell, spelled: list[Cut], measures: str, extra: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """The `/aggregate` summary of one cell spelled as cuts (no drilldown)."""
         h = self.hierarchies(cell.cube)
         params: dict[str, Any] = {"aggregates": measures, **(extra or {})}

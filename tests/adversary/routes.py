@@ -150,7 +150,9 @@ def route_inverted(client: Client, target: Table) -> list[Estimate]:
 
 
 # (b) a set cut of the withheld member with a sibling, minus the sibling
-def route_set(client: Client, target: Table, rng_pick: Callable[[list[int]], list[int]]) -> list[Estimate]:
+def route_set(
+    client: Client, target: Table, rng_pick: Callable[[list[int]], list[int]]
+) -> list[Estimate]:
     out: list[Estimate] = []
     spec = target.spec
     h = client.hierarchies(spec.cube)
@@ -178,7 +180,15 @@ def cell_cuts(client: Client, target: Table, p: Published) -> list[Cut] | None:
     spec = target.spec
     cuts = list(spec.cuts)
     if p.row is not None:
-        cuts.append(Cut(spec.rows.dim, spec.rows.level, (target.row_keys[p.row],), False, spec.rows.hierarchy))
+        cuts.append(
+            Cut(
+                spec.rows.dim,
+                spec.rows.level,
+                (target.row_keys[p.row],),
+                False,
+                spec.rows.hierarchy,
+            )
+        )
     if p.col is not None and spec.columns is not None:
         col = spec.columns
         cuts.append(Cut(col.dim, col.level, (target.col_keys[p.col],), False, col.hierarchy))
@@ -193,7 +203,9 @@ def probe(client: Client, target: Table, p: Published) -> tuple[Iv | None, Iv | 
         return None, None, "?"
     measures = {"ashe_pay": "employment|mean_pay", "ashe_hours": "employment|mean_hours"}
     try:
-        s = client.single(p.cell, [c for c in cuts if c.dim != "year"], measures.get(p.cell.cube, "employment"))
+        s = client.single(
+            p.cell, [c for c in cuts if c.dim != "year"], measures.get(p.cell.cube, "employment")
+        )
     except ApiError:
         return None, None, "?"
     flag = str(s.get("flag"))
@@ -222,12 +234,16 @@ def route_alone(client: Client, target: Table, cells: set[Cell]) -> list[Estimat
 
 
 # (c) parent (from the coarser table) minus its children (published here, or asked alone)
-def route_parent(client: Client, target: Table, cells: set[Cell], max_probes: int = 6) -> list[Estimate]:
+def route_parent(
+    client: Client, target: Table, cells: set[Cell], max_probes: int = 6
+) -> list[Estimate]:
     spec = target.spec
     up = coarser(client, spec, spec.rows)
     if up is None:
         return []
-    parent_table = fetch(client, Spec(spec.cube, up, spec.columns, spec.cuts, spec.measure, spec.params))
+    parent_table = fetch(
+        client, Spec(spec.cube, up, spec.columns, spec.cuts, spec.measure, spec.params)
+    )
     if parent_table is None:
         return []
     h = client.hierarchies(spec.cube)
@@ -236,7 +252,9 @@ def route_parent(client: Client, target: Table, cells: set[Cell], max_probes: in
     for p in withheld(target):
         if p.cell not in cells or p.row is None or p.col is None:
             continue
-        parent = h.parent(spec.rows.dim, spec.rows.level, target.row_keys[p.row], spec.rows.hierarchy)
+        parent = h.parent(
+            spec.rows.dim, spec.rows.level, target.row_keys[p.row], spec.rows.hierarchy
+        )
         if parent is None or parent not in parent_table.row_keys:
             continue
         total = weight_iv(parent_table.at(parent_table.row_keys.index(parent), p.col))
@@ -245,7 +263,10 @@ def route_parent(client: Client, target: Table, cells: set[Cell], max_probes: in
         rest = Iv(0.0, 0.0)
         probes = 0
         for i, rk in enumerate(target.row_keys):
-            if i == p.row or h.parent(spec.rows.dim, spec.rows.level, rk, spec.rows.hierarchy) != parent:
+            if (
+                i == p.row
+                or h.parent(spec.rows.dim, spec.rows.level, rk, spec.rows.hierarchy) != parent
+            ):
                 continue
             sib = target.cells[i * ncol + p.col]
             iv = weight_iv(sib)
@@ -273,7 +294,17 @@ def route_years(client: Client, target: Table, years: list[int]) -> list[Estimat
     for y0 in reversed(earlier):
         base = fetch(client, spec.with_cuts((*others, Cut("year", "year", (y0,)))))
         for measure in ("employment_change", "expansion_demand"):
-            change = fetch(client, Spec(spec.cube, spec.rows, spec.columns, others, measure, (("from", y0), ("to", year))))
+            change = fetch(
+                client,
+                Spec(
+                    spec.cube,
+                    spec.rows,
+                    spec.columns,
+                    others,
+                    measure,
+                    (("from", y0), ("to", year)),
+                ),
+            )
             if base is None or change is None:
                 continue
             for idx, p in enumerate(target.everything()):
@@ -282,11 +313,28 @@ def route_years(client: Client, target: Table, years: list[int]) -> list[Estimat
                 e0 = weight_iv(base.everything()[idx])
                 d = value_iv(change.everything()[idx])
                 if e0 is not None and d is not None:
-                    out.append(Estimate("d WF year arithmetic", p.cell, (e0 + d) & NONNEG, note=f"{y0}+{measure}"))
+                    out.append(
+                        Estimate(
+                            "d WF year arithmetic",
+                            p.cell,
+                            (e0 + d) & NONNEG,
+                            note=f"{y0}+{measure}",
+                        )
+                    )
     later = [y for y in years if y > year][:1]
     for y1 in later:  # employment(y1) - change(year -> y1), if the change is published at all
         top = fetch(client, spec.with_cuts((*others, Cut("year", "year", (y1,)))))
-        change = fetch(client, Spec(spec.cube, spec.rows, spec.columns, others, "employment_change", (("from", year), ("to", y1))))
+        change = fetch(
+            client,
+            Spec(
+                spec.cube,
+                spec.rows,
+                spec.columns,
+                others,
+                "employment_change",
+                (("from", year), ("to", y1)),
+            ),
+        )
         if top is None or change is None:
             continue
         for idx, p in enumerate(target.everything()):
@@ -294,7 +342,9 @@ def route_years(client: Client, target: Table, years: list[int]) -> list[Estimat
                 continue
             e1, d = weight_iv(top.everything()[idx]), value_iv(change.everything()[idx])
             if e1 is not None and d is not None:
-                out.append(Estimate("d WF year arithmetic", p.cell, (e1 - d) & NONNEG, note=f"{y1}-change"))
+                out.append(
+                    Estimate("d WF year arithmetic", p.cell, (e1 - d) & NONNEG, note=f"{y1}-change")
+                )
     return out
 
 
@@ -354,10 +404,10 @@ def lp_bounds(
     for cell, idx in targets:
         if wanted is not None and cell not in wanted:
             continue
-        c = np.zeros(n)
-        c[idx] = 1.0
-        res_min = linprog(c, A_ub=a, b_ub=b, bounds=bounds, method="highs")
-        res_max = linprog(-c, A_ub=a, b_ub=b, bounds=bounds, method="highs")
+        obj = np.zeros(n)
+        obj[idx] = 1.0
+        res_min = linprog(obj, A_ub=a, b_ub=b, bounds=bounds, method="highs")
+        res_max = linprog(-obj, A_ub=a, b_ub=b, bounds=bounds, method="highs")
         if res_min.status != 0:
             continue
         upper = -float(res_max.fun) if res_max.status == 0 else INF
@@ -416,6 +466,6 @@ def route_fallback(client: Client, target: Table, cells: set[Cell]) -> list[Esti
             ]  # fmt: skip
         extra.append((members, iv))
     if extra:
-        for c, iv in lp_bounds(target, extra, cells).items():
-            out.append(Estimate("e fallback fill", c, iv, note="LP with fills"))
+        for cell, bound in lp_bounds(target, extra, cells).items():
+            out.append(Estimate("e fallback fill", cell, bound, note="LP with fills"))
     return out
