@@ -16,6 +16,7 @@ from .routes import (
     route_fallback,
     route_inverted,
     route_lp,
+    route_narrowing,
     route_parent,
     route_set,
     route_years,
@@ -204,6 +205,7 @@ def audit(
         estimates += route_parent(client, t, mine)
         estimates += route_years(client, t, years)
         estimates += route_fallback(client, t, mine)
+        estimates += route_narrowing(client, t)
         estimates += route_lp(client, t, mine)
         estimates += route_alone(client, t, mine)
 

@@ -469,3 +469,94 @@ def route_fallback(client: Client, target: Table, cells: set[Cell]) -> list[Esti
         for cell, bound in lp_bounds(target, extra, cells).items():
             out.append(Estimate("e fallback fill", cell, bound, note="LP with fills"))
     return out
+
+
+# (f) rounding narrowing: the published mean is rounded to 10, but so is every pay-at-age
+#     value R(a) * m, computed from the unrounded mean. Cells sharing an age-ratio group share
+#     R(a), so interval propagation over ages and cells pins each mean to within a few pounds;
+#     then paybills of the inverted-cut pair are differenced as in (a).
+AGES = tuple(range(20, 66, 3))
+
+
+def age_group(client: Client, cell: Cell) -> tuple[int, int, int, int]:
+    """The age-ratio group of SPEC 6.2 (total codes where the cell is not fixed)."""
+    h = client.hierarchies(cell.cube)
+    occ = cell.restriction("occupation")
+    soc1 = {k // 1000 for k in occ} if occ else set()
+    qual = cell.restriction("qualification")
+    q3 = (
+        {h.paths[("qualification", "broad", "qualification", k)][0] for k in qual}
+        if qual
+        else set()
+    )
+    gender, status = cell.restriction("gender"), cell.restriction("status")
+    return (
+        next(iter(soc1)) if len(soc1) == 1 else 10,
+        next(iter(gender)) if gender and len(gender) == 1 else 0,
+        next(iter(status)) if status and len(status) == 1 else 0,
+        next(iter(q3)) if len(q3) == 1 else 4,
+    )
+
+
+def narrowed_means(client: Client, specs: list[Spec]) -> dict[Cell, Iv] | None:
+    means: dict[Cell, Iv] = {}
+    at_age: dict[Cell, dict[int, float]] = {}
+    for spec in specs:
+        t = fetch(client, spec.with_measure("mean_pay"))
+        if t is None:
+            return None
+        for p in t.everything():
+            iv = value_iv(p)
+            if iv is not None:
+                means[p.cell] = iv & NONNEG
+        for age in AGES:
+            ta = fetch(client, spec.with_measure("mean_pay_at_age", (("age", age),)))
+            if ta is None:
+                return None
+            for p in ta.everything():
+                if p.value is not None and p.flag != "suppressed" and p.cell in means:
+                    at_age.setdefault(p.cell, {})[age] = p.value
+    groups: dict[tuple[int, int, int, int], list[Cell]] = {}
+    for cell in means:
+        groups.setdefault(age_group(client, cell), []).append(cell)
+    for _ in range(6):
+        for cells in groups.values():
+            ratio: dict[int, Iv] = {}
+            for cell in cells:
+                m = means[cell]
+                for age, v in at_age.get(cell, {}).items():
+                    if m.lo > 0:
+                        r = Iv(max(v - HALF, 0.0) / m.hi, (v + HALF) / m.lo)
+                        ratio[age] = ratio[age] & r if age in ratio else r
+            for cell in cells:
+                for age, v in at_age.get(cell, {}).items():
+                    r = ratio[age]
+                    if r.lo > 0 and r.lo <= r.hi:
+                        means[cell] = means[cell] & Iv(max(v - HALF, 0.0) / r.hi, (v + HALF) / r.lo)
+    return means
+
+
+def route_narrowing(client: Client, target: Table) -> list[Estimate]:
+    spec = target.spec
+    if spec.cube != "ashe_pay":
+        return []
+    out: list[Estimate] = []
+    for cut in point_cuts(spec)[:1]:
+        others = tuple(c for c in spec.cuts if c is not cut)
+        plus = spec.with_cuts(others)
+        minus = spec.with_cuts((*others, Cut(cut.dim, cut.level, cut.keys, True, cut.hierarchy)))
+        a, b = fetch(client, plus), fetch(client, minus)
+        means = narrowed_means(client, [plus, minus])
+        if a is None or b is None or means is None:
+            continue
+        for idx, p in enumerate(target.everything()):
+            if p.flag != "suppressed":
+                continue
+            pa, pb = a.everything()[idx], b.everything()[idx]
+            wa, wb = weight_iv(pa), weight_iv(pb)
+            if wa is None or wb is None or pa.cell not in means or pb.cell not in means:
+                continue
+            w = (wa - wb) & NONNEG
+            pay = (wa.times(means[pa.cell]) - wb.times(means[pb.cell])) & NONNEG
+            out.append(Estimate("f rounding narrowing", p.cell, w, pay.over(w)))
+    return out
