@@ -28,6 +28,7 @@ CUBES = ("ashe_pay", "ashe_hours", "working_futures")
 WEIGHT_TOLERANCE = 0.5  # a weight is recovered if known to within +-50%
 MEAN_TOLERANCE = 0.1  # a mean is recovered if known to within +-10%
 MAX_CELLS = 400
+SMALL = 1000  # cells under this weight are the unreliable ones (primary suppression)
 ROUTES = (
     "a inverted cut",
     "b set minus sibling",
@@ -67,6 +68,8 @@ class Report:
     mean_sampled: int = 0
     mean_recovered: int = 0
     inconsistent: int = 0
+    small_sampled: int = 0  # sampled cells under the threshold (unreliable figures)
+    small_recovered: int = 0
     routes: dict[str, RouteScore] = field(default_factory=dict)
     useful_big: int = 0
     useful_published: int = 0
@@ -99,6 +102,9 @@ class Report:
         lines.append(
             f"recovered: {self.recovered}/{self.sampled} = {self.recovered_share:.1%} of sampled "
             f"withheld cells (weight within ±50%); inconsistent estimates: {self.inconsistent}"
+        )
+        lines.append(
+            f"of which under {SMALL:,}: {self.small_recovered}/{self.small_sampled} recovered"
         )
         lines.append(
             f"usefulness: {self.useful_published}/{self.useful_big} = {self.published_share:.1%} "
@@ -251,6 +257,7 @@ def audit(
         m = truth.mean(cell)
         if m is not None:
             report.mean_sampled += 1
+        report.small_sampled += w < SMALL
         if cell not in combined:
             continue
         wiv, miv = combined[cell]
@@ -258,6 +265,7 @@ def audit(
             report.inconsistent += 1
             continue
         report.recovered += inside(wiv, w, WEIGHT_TOLERANCE)
+        report.small_recovered += w < SMALL and inside(wiv, w, WEIGHT_TOLERANCE)
         if miv is not None and m is not None:
             report.mean_recovered += inside(miv, m, MEAN_TOLERANCE)
 
