@@ -316,7 +316,8 @@ def _build_records(
     for row in frame.to_dict("records"):
         record = {r: plain(row[a]) for r, a in columns}
         for lv in path_levels(hierarchy, level):
-            record[ref(dim, lv.label_attribute)] = str(record[ref(dim, lv.label_attribute)])
+            if lv.label_attribute != lv.key:  # a key that is its own label keeps its type
+                record[ref(dim, lv.label_attribute)] = str(record[ref(dim, lv.label_attribute)])
         out[int(row[level.key])] = record
     return out
 
