@@ -86,6 +86,11 @@ def explorer() -> Response:
     return _page("explorer.html")
 
 
+@api.get("/slicer")
+def slicer_view() -> Response:
+    return _page("slicer.html")
+
+
 @api.get("/widget")
 def widget() -> Response:
     return _page("widget.html")
