@@ -18,7 +18,7 @@ from aggregates.cuts import parse_cuts
 from aggregates.engine import Engine, Result
 from aggregates.errors import QueryError
 from aggregates.model import Cube, Dimension, Hierarchy, Level
-from cube_server import params, slicer
+from cube_server import params, slicer, slicer_cells
 from cube_server.formats import CellGrid
 
 SEVERITY = {"reliable": 0, "low_reliability": 1, "not_applicable": 2, "suppressed": 3}
@@ -144,7 +144,7 @@ def run(engine: Engine, cube_name: str, p: dict[str, Any]) -> dict[str, Any]:
         "cells": page,
         "total_cell_count": len(cells),
         "aggregates": order,
-        "cell": slicer.cell_cuts(p["cut"], defaults.get("year")),
+        "cell": slicer_cells.cell_cuts(p["cut"], defaults.get("year")),
         "levels": {
             slicer.drilldown_key(d, h): [x.name for x in slicer.path_levels(h, lv)]
             for d, h, lv in items

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from aggregates.cuts import parse_cuts
 from aggregates.engine import Engine
 from aggregates.errors import QueryError
-from cube_server import params, slicer, slicer_aggregate
+from cube_server import params, slicer, slicer_aggregate, slicer_cells
 from cube_server.responses import as_json, cached, state
 from cube_server.state import Served
 
@@ -183,8 +183,8 @@ def cell_body(engine: Engine, cube: str, cut: str | None, dimension: str | None)
         engine.catalog.resolve_cut(c, spec)  # checks names and members, as any query does
         if dimension and spec.dimension != dimension:
             continue
-        out = slicer.cut_dict(spec)
-        out["details"] = slicer.cut_details(engine.catalog, c, spec)
+        out = slicer_cells.cut_dict(spec)
+        out["details"] = slicer_cells.cut_details(engine.catalog, c, spec)
         cuts.append(out)
     return {"cube": c.name, "cuts": cuts}
 
@@ -221,7 +221,7 @@ def report(cube: str) -> Response:
     if spec.get("cell") is not None:  # replaces the URL's cut, as in Cubes
         if not isinstance(spec["cell"], list):
             raise QueryError("cell", "cell must be a list of cuts")
-        cut = "|".join(slicer.cut_string(x) for x in spec["cell"]) or None
+        cut = "|".join(slicer_cells.cut_string(x) for x in spec["cell"]) or None
     result = {}
     for name, query in spec["queries"].items():
         try:
@@ -295,7 +295,7 @@ def _rollup(engine: Engine, cube: str, cut: str | None, rollup: Any) -> str | No
     c = engine.model.cube(cube)
     out = []
     for spec in parse_cuts(cut):
-        d = slicer.cut_dict(spec)
+        d = slicer_cells.cut_dict(spec)
         if spec.dimension in targets and spec.kind == "point":
             dim = c.dimension(spec.dimension, "rollup")
             hierarchy = dim.hierarchy(spec.hierarchy, "rollup")
@@ -306,5 +306,5 @@ def _rollup(engine: Engine, cube: str, cut: str | None, rollup: Any) -> str | No
             d["path"] = d["path"][:depth]
             if not d["path"]:
                 continue
-        out.append(slicer.cut_string(d))
+        out.append(slicer_cells.cut_string(d))
     return "|".join(out) or None
