@@ -278,3 +278,27 @@ def test_withheld_cells_stay_withheld_on_the_slicer_path(client):
     )
     rows = list(pd.read_csv(io.StringIO(csv_text)).itertuples(index=False))
     assert all(pd.isna(r.mean_pay) for r in rows if r.flag == "suppressed")
+
+
+def test_mixed_parameter_sets_merge_to_the_most_severe_flag(client):
+    """employment (the default year) and a change from 2021 are two queries; each record
+    shows each value as its own cross-tab does and the most severe flag."""
+    cut = "occupation:2|region:1,1"
+    end = get(client, "/cube/working_futures/model")["info"]["default_period"]["to"]
+    url = f"/cube/working_futures/aggregate?drilldown=occupation:soc4&cut={cut}&aggregates=employment|total_requirement&from=2021&to={end}"
+    body = get(client, url)
+    base = f"/cube/working_futures/crosstab?rows=occupation:soc4&cut={cut}"
+    jobs = get(client, base + "&measure=employment")
+    change = get(client, base + f"&measure=total_requirement&from=2021&to={end}")
+    severity = ["reliable", "low_reliability", "suppressed"]
+    for i, cell in enumerate(body["cells"]):
+        a, b = jobs["cells"][i][0], change["cells"][i][0]
+        assert (cell["employment"], cell["total_requirement"]) == (a["value"], b["value"])
+        assert cell["flag"] == max(a["flag"], b["flag"], key=severity.index)
+        if a["flag"] != b["flag"]:
+            assert cell["flags"] == {"employment": a["flag"], "total_requirement": b["flag"]}
+    page = get(client, url + "&page=1&page_size=3&fields=ignored")
+    assert page["cells"] == body["cells"][3:6] and page["pagesize"] == 3
+    both = client.get(url + "&pagesize=3&page_size=3").get_json()["error"]
+    assert both["parameter"] == "page_size"
+    assert client.get("/cube/working_futures/search?query=x").status_code == 404
