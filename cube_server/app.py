@@ -16,6 +16,7 @@ from aggregates.errors import QueryError
 from aggregates.model import load_model
 from cube_server import errors
 from cube_server.api import api
+from cube_server.slicer_api import slicer_api
 from cube_server.state import WarehouseState
 from etl.warehouse import resolve_target
 
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api)
+    app.register_blueprint(slicer_api)
     app.before_request(_start)
     app.after_request(_finish)
     app.register_error_handler(QueryError, errors.from_query_error)
@@ -58,6 +60,12 @@ def _start() -> None:
 
 def _finish(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
+    if request.method == "OPTIONS":  # a CORS preflight, answered as Slicer does
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+            "Access-Control-Request-Headers", "X-Requested-With, Content-Type, If-None-Match"
+        )
+        response.headers["Access-Control-Max-Age"] = "1728000"
     response.headers["Access-Control-Expose-Headers"] = "ETag, X-Data-Vintage, X-Request-ID"
     response.headers["X-Request-ID"] = g.get("request_id", "")
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000

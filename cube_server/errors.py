@@ -17,6 +17,7 @@ log = logging.getLogger("cube_server")
 
 TYPES = {
     400: "bad_request",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     413: "too_large",

@@ -8,6 +8,8 @@ from aggregates.model import Model
 from cube_server.params import ENDPOINTS, Param
 
 PATHS = {
+    "/info": ("info", "Slicer server information (api_version, record limit, cubes)", []),
+    "/version": ("version", "Slicer server and API version", []),
     "/cubes": ("cubes", "List the cubes", []),
     "/cube/{cube}/model": ("model", "A cube's dimensions, levels, measures and policy", ["cube"]),
     "/cube/{cube}/members/{dimension}": (
@@ -20,6 +22,7 @@ PATHS = {
         "Slicer-style aggregation with reliability flags",
         ["cube"],
     ),
+    "/cube/{cube}/cell": ("cell", "Slicer cell: the cuts with every level's details", ["cube"]),
     "/cube/{cube}/crosstab": (
         "crosstab",
         "A two-dimensional table with margins and withheld cells",

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from werkzeug.datastructures import MultiDict
+
 from aggregates.errors import QueryError
 
 TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
@@ -23,49 +25,103 @@ class Param:
     enum: tuple[str, ...] | None = None
     default: Any = None
     example: str | None = None
+    # Repeated values are joined with this separator, as Slicer combines repeated `cut`,
+    # `drilldown`, `aggregates` and `order`; None refuses a repeat rather than pick one.
+    multi: str | None = None
 
 
 CUT = Param(
     "cut",
     "Slicer cut: dim:path with '|' between dimensions, ',' down a hierarchy, ';' for a set, "
-    "'-' for a range, '!' to invert, @hierarchy to choose one",
+    "'-' for a range, '!' to invert, @hierarchy to choose one; repeated cuts are combined",
     example="gender:2|occupation:2,21",
+    multi="|",
 )
 FORMAT = Param("format", "Response format", enum=("json", "csv"), default="json")
+# Accepted everywhere because Slicer clients send them: `lang` (only English labels exist,
+# so it changes nothing), `prettyprint` (indented JSON) and `_` (a jQuery cache buster).
+COMMON = (
+    Param("lang", "Label language (ignored: labels are English only)"),
+    Param("prettyprint", "Indent the JSON", "boolean", default=False),
+    Param("_", "Cache buster sent by some clients (ignored)"),
+)
+HEADER = Param(
+    "header",
+    "CSV header: labels (default, as Slicer), names (attribute references) or none",
+    enum=("labels", "names", "none"),
+    default="labels",
+)
+PAGING = (
+    Param("page", "Page number, from 0", "integer", default=0),
+    Param("pagesize", "Records per page (1..10000)", "integer"),
+    Param("page_size", "Same as pagesize (the spelling of the Python Slicer client)", "integer"),
+)
+ORDER = Param(
+    "order",
+    "Order by aggregates or attribute references (keys or labels), name[:asc|desc], ',' "
+    "between; repeated orders are combined",
+    example="occupation.soc1_title:desc",
+    multi=",",
+)
+YEARS = (
+    Param("from", "First year of a change (Working Futures)", "integer"),
+    Param("to", "Last year of a change (Working Futures)", "integer"),
+)
 
 ENDPOINTS: dict[str, tuple[Param, ...]] = {
-    "cubes": (),
-    "model": (),
-    "health": (),
+    "info": COMMON,
+    "version": COMMON,
+    "cubes": COMMON,
+    "model": COMMON,
+    "health": COMMON,
     "members": (
-        Param("level", "Level of the dimension (default: finest of the hierarchy)"),
+        Param("level", "Deepest level to list (default: finest of the hierarchy)"),
+        Param("depth", "Number of levels to list, from the top (use this or level)", "integer"),
         Param("hierarchy", "Hierarchy of the dimension (default: its default hierarchy)"),
         CUT,
+        *PAGING,
+        ORDER,
+        Param("format", "Response format", enum=("json", "csv", "json_lines"), default="json"),
+        HEADER,
+        *COMMON,
+    ),
+    "cell": (
+        CUT,
+        Param("dimension", "Only the cuts of this dimension"),
+        *COMMON,
     ),
     "aggregate": (
         Param(
             "drilldown",
-            "Dimensions to group by, dim[@hierarchy][:level], '|' between",
+            "Dimensions to group by, dim[@hierarchy][:level], '|' between; without a level, "
+            "one level below the dimension's cut; repeated drilldowns are combined",
             example="occupation:soc1|gender",
+            multi="|",
         ),
         CUT,
         Param(
             "aggregates",
-            "Measures, '|' between (default: the cube's default measure)",
-            example="employment|mean_pay",
+            "Aggregates, '|' between (default: every aggregate of the model that applies); "
+            "repeated lists are combined",
+            example="employment|mean_pay|pay_decile_p90",
+            multi="|",
         ),
-        Param(
-            "order",
-            "Order cells by a measure or drilldown dimension, name[:asc|desc]",
-            example="mean_pay:desc",
-        ),
-        Param("page", "Page number, from 0", "integer", default=0),
-        Param("pagesize", "Cells per page (1..10000)", "integer", default=1000),
+        ORDER,
+        *PAGING,
         Param("age", "Age 20..65 for pay-at-age measures", "integer"),
         Param("decile", "Decile 10..90 for pay_decile", "integer"),
-        Param("from", "First year of a change (Working Futures)", "integer"),
-        Param("to", "Last year of a change (Working Futures)", "integer"),
+        *YEARS,
+        Param(
+            "fallback",
+            "Fill withheld cells from the nearest reliable coarser level",
+            "boolean",
+            default=False,
+        ),
+        Param("split", "Slicer split cell (not supported: refused with a 400)"),
+        Param("fields", "Slicer fields list (ignored for aggregates, as by Slicer)"),
         FORMAT,
+        HEADER,
+        *COMMON,
     ),
     "crosstab": (
         Param("rows", "Row axis, dim[@hierarchy][:level]", example="occupation:soc1"),
@@ -78,8 +134,7 @@ ENDPOINTS: dict[str, tuple[Param, ...]] = {
             "age", "Age 20..65 for mean_pay_at_age (optional for median_pay, pay_decile)", "integer"
         ),
         Param("decile", "Decile 10..90 for pay_decile", "integer"),
-        Param("from", "First year of a change (Working Futures)", "integer"),
-        Param("to", "Last year of a change (Working Futures)", "integer"),
+        *YEARS,
         Param("margins", "Include row, column and grand totals", "boolean", default=True),
         Param(
             "fallback",
@@ -94,20 +149,32 @@ ENDPOINTS: dict[str, tuple[Param, ...]] = {
             enum=("tidy", "wide"),
             default="tidy",
         ),
+        *COMMON,
     ),
 }
+INTEGERS_PARSED_HERE = {"page", "pagesize", "page_size", "depth"}
 
 
-def parse(endpoint: str, args: Mapping[str, str]) -> dict[str, Any]:
-    """Typed parameters with defaults; QueryError names any unknown or malformed one."""
+def parse(endpoint: str, args: MultiDict[str, str] | Mapping[str, str]) -> dict[str, Any]:
+    """Typed parameters with defaults; QueryError names any unknown, repeated or malformed one.
+
+    A repeated parameter is combined when Slicer combines it and refused otherwise: taking
+    only the first value once answered a different question than the one asked.
+    """
     declared = {p.name: p for p in ENDPOINTS[endpoint]}
     for name in args:
         if name not in declared:
             raise QueryError(name, "unknown parameter", sorted(declared) or ["(none)"])
     out: dict[str, Any] = {}
     for name, param in declared.items():
-        raw = args.get(name)
-        if raw is None or raw == "":
+        values = args.getlist(name) if isinstance(args, MultiDict) else _single(args, name)
+        values = [v for v in values if v != ""]
+        if len(values) > 1 and param.multi is None:
+            raise QueryError(
+                name, f"given {len(values)} times; give it once", [f"{name}={v}" for v in values]
+            )
+        raw = param.multi.join(values) if param.multi and values else (values or [None])[0]
+        if raw is None:
             out[name] = param.default
             continue
         if param.kind == "boolean":
@@ -115,7 +182,7 @@ def parse(endpoint: str, args: Mapping[str, str]) -> dict[str, Any]:
             if lowered not in TRUE | FALSE:
                 raise QueryError(name, f"{raw!r} is not true or false", ["true", "false"])
             out[name] = lowered in TRUE
-        elif param.kind == "integer" and name in ("page", "pagesize"):
+        elif param.kind == "integer" and name in INTEGERS_PARSED_HERE:
             try:
                 out[name] = int(raw)
             except ValueError:
@@ -126,4 +193,24 @@ def parse(endpoint: str, args: Mapping[str, str]) -> dict[str, Any]:
             out[name] = raw
         else:
             out[name] = raw  # the engine validates names, members, ages and years
+    out.pop("_", None)  # a cache buster must not split the cache
     return out
+
+
+def _single(args: Mapping[str, str], name: str) -> list[str]:
+    value = args.get(name)
+    return [] if value is None else [value]
+
+
+def page_size(p: dict[str, Any], default: int | None) -> int | None:
+    """`pagesize` or its alias `page_size`, checked; refuses both at once."""
+    if p["pagesize"] is not None and p["page_size"] is not None:
+        raise QueryError("page_size", "give pagesize or page_size, not both", ["pagesize"])
+    size = p["pagesize"] if p["pagesize"] is not None else p["page_size"]
+    if p["page"] < 0:
+        raise QueryError("page", "must be 0 or more")
+    if size is None:
+        return default
+    if not 1 <= size <= 10000:
+        raise QueryError("pagesize", "must be between 1 and 10000")
+    return int(size)

@@ -246,6 +246,49 @@ def test_years_on_columns_draw_one_line_per_row(browser, base):
     )
     lines = browser.find_elements(By.CSS_SELECTOR, "#chart-view svg path")
     assert len(lines) == 8  # the first eight major groups
-    years = requests.get(f"{base}/cube/working_futures/members/year", timeout=30).json()["members"]
+    years = requests.get(f"{base}/cube/working_futures/members/year", timeout=30).json()["data"]
     points = lines[0].get_attribute("d").count("L") + 1
     assert points == len(years)
+
+
+def test_slicer_only_cube_view_drills_through_by_clicking_a_member(browser, base):
+    """A page that speaks only Slicer (/version, /info, /cubes, model, aggregate, cell):
+    clicking a member sends the cut built from the keys of every level in its cell."""
+    browser.get(f"{base}/slicer?cube=ashe_pay")
+    wait_render(browser, 0)
+    assert "Slicer API 2" in browser.find_element(By.ID, "server").text
+    Select(browser.find_element(By.ID, "dimension")).select_by_value("region")
+    Select(browser.find_element(By.ID, "aggregate")).select_by_value("employment")
+    wait_render(browser, 1)
+
+    def rows():
+        return browser.find_elements(By.CSS_SELECTOR, "#view tbody tr")
+
+    def click(label: str) -> None:
+        before = renders(browser)
+        button = browser.find_element(By.XPATH, f"//tbody//button[text()='{label}']")
+        button.click()
+        wait_render(browser, before)
+
+    WebDriverWait(browser, 30).until(lambda d: [r.text.split()[0] for r in rows()] == ["United"])
+    click("United Kingdom")
+    names = [r.find_element(By.TAG_NAME, "th").text for r in rows()]
+    assert names == ["England", "Wales", "Scotland", "Northern Ireland"]
+    click("Wales")  # the drill-through cut is region@default:1,2 (uk, nation)
+    (wales,) = rows()
+    api = requests.get(
+        f"{base}/cube/ashe_pay/aggregate",
+        params={"cut": "region@default:1,2,10", "aggregates": "employment"},
+        timeout=30,
+    ).json()["summary"]
+    cell = wales.find_element(By.CSS_SELECTOR, "td[data-value]")
+    assert int(cell.get_attribute("data-value")) == api["employment"]
+    assert wales.get_attribute("data-flag") == api["flag"]
+    crumbs = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#path button")]
+    assert crumbs == ["All Region", "United Kingdom", "Wales"]
+    assert not wales.find_elements(By.TAG_NAME, "button")  # the deepest level: no further drill
+    shot(browser, "slicer-view")
+    before = renders(browser)
+    browser.find_element(By.XPATH, "//nav[@id='path']/button[text()='United Kingdom']").click()
+    wait_render(browser, before)
+    assert len(rows()) == 4

@@ -59,11 +59,12 @@ def test_cubes_model_and_members(client):
     }
     assert "total_requirement" in [a["name"] for a in model["aggregates"]]
     members = client.get("/cube/ashe_pay/members/occupation?level=soc2&cut=occupation:2").get_json()
-    assert [m["key"] for m in members["members"]] == [21, 22, 23, 24]
-    assert members["members"][0] == {
-        "key": 21,
-        "label": "Science, research, engineering and technology professionals",
-        "path": [2, 21],
+    assert [m["occupation.soc2"] for m in members["data"]] == [21, 22, 23, 24]
+    assert members["data"][0] == {
+        "occupation.soc1": 2,
+        "occupation.soc1_title": "Professional occupations",
+        "occupation.soc2": 21,
+        "occupation.soc2_title": "Science, research, engineering and technology professionals",
     }
 
 
@@ -170,7 +171,7 @@ def test_aggregate_slicer_style(client, pay):
     )
     assert top["flag"] == "reliable" and top["occupation.soc1_title"]
     assert body["summary"]["employment"] == oracle.round_to(frame.weight.sum(), 10)
-    csv_text = client.get(url + "&format=csv").get_data(as_text=True)
+    csv_text = client.get(url + "&format=csv&header=names").get_data(as_text=True)
     assert csv_text.splitlines()[0].startswith(
         "occupation.soc1,occupation.soc1_title,gender.gender"
     )

@@ -54,7 +54,9 @@ function writeUrl() {
   history.replaceState(null, "", `${location.pathname}?${p}`);
 }
 
-function aggregateOf(name) { return model.aggregates.find((a) => a.name === name); }
+// the cross-tab's measures (with their parameters); model.aggregates is Slicer's concrete list
+function measures() { return model.info.measures; }
+function aggregateOf(name) { return measures().find((a) => a.name === name); }
 function measureParams() { const a = aggregateOf(state.measure); return a ? a.parameters : []; }
 function dimension(name) { return model.dimensions.find((d) => d.name === name); }
 function hierarchyOf(dim, level) {
@@ -69,9 +71,19 @@ async function members(dimName, level, hierarchy) {
   if (!membersCache.has(key)) {
     const q = new URLSearchParams({ level });
     if (hierarchy) q.set("hierarchy", hierarchy);
-    membersCache.set(key, api(`cube/${state.cube}/members/${dimName}?${q}`).then((r) => r.members));
+    membersCache.set(key, api(`cube/${state.cube}/members/${dimName}?${q}`).then(fromSlicer));
   }
   return membersCache.get(key);
+}
+
+// Slicer member records (keyed by attribute ref, every level from the top) as key, label, path
+function fromSlicer(r) {
+  const dim = dimension(r.dimension);
+  const h = dim.hierarchies.find((x) => x.name === r.hierarchy);
+  const levels = h.levels.slice(0, r.depth).map((n) => dim.levels.find((l) => l.name === n));
+  const last = levels[levels.length - 1];
+  return r.data.map((d) => ({ key: d[last.key], label: String(d[last.label_attribute]),
+    path: levels.map((l) => d[l.key]), attributes: Object.fromEntries(last.attributes.map((a) => [a.name, d[a.ref]])) }));
 }
 
 function option(value, text, selected) { return el("option", { value, selected: selected || undefined }, text); }
@@ -87,10 +99,10 @@ async function loadModel() {
       state[axis] = `${dim.name}:${h.levels[h.levels.length - 1]}`;
     }
   }
-  if (!model.aggregates.some((a) => a.name === state.measure)) state.measure = model.default_measure;
+  if (!measures().some((a) => a.name === state.measure)) state.measure = model.default_measure;
   if (!axisOptions.some(([v]) => v === state.rows)) state.rows = axisOptions.find(([v]) => v.startsWith("occupation:"))[0];
   if (state.columns && !axisOptions.some(([v]) => v === state.columns)) state.columns = "";
-  $("measure").replaceChildren(...model.aggregates.map((a) => option(a.name, a.label, a.name === state.measure)));
+  $("measure").replaceChildren(...measures().map((a) => option(a.name, a.label, a.name === state.measure)));
   $("rows").replaceChildren(...axisOptions.map(([v, t]) => option(v, t, v === state.rows)));
   $("columns").replaceChildren(option("", "(none)"), ...axisOptions.map(([v, t]) => option(v, t, v === state.columns)));
   $("cut-dim").replaceChildren(...model.dimensions.map((d) => option(d.name, d.label, d.name === "occupation")));

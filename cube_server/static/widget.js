@@ -84,9 +84,13 @@ async function start() {
     api("cube/ashe_pay/members/occupation?level=soc4"),
     api("cube/working_futures/members/year"),
   ]);
-  occupations = soc.members;
-  const history = yearList.members.filter((y) => (y.attributes || {}).kind === "history");
-  years = { from: (history.length ? history[history.length - 1] : yearList.members[0]).key, to: yearList.members[yearList.members.length - 1].key };
+  // Slicer member records are keyed by attribute reference and carry every level's key
+  const levels = ["soc1", "soc2", "soc3", "soc4"];
+  occupations = soc.data.map((d) => ({ key: d["occupation.soc4"], label: d["occupation.soc4_title"],
+    path: levels.map((l) => d[`occupation.${l}`]) }));
+  const all = yearList.data;
+  const history = all.filter((y) => y["year.kind"] === "history");
+  years = { from: (history.length ? history[history.length - 1] : all[0])["year.year"], to: all[all.length - 1]["year.year"] };
   $("job").addEventListener("input", search);
   const preset = (params.get("soc") || "").split(",").map(Number).filter(Boolean);
   picked = occupations.filter((o) => preset.includes(o.key)).slice(0, MAX);

@@ -1,0 +1,69 @@
+"""Cached, conditional responses shared by every data endpoint.
+
+The cache key is the *parsed* query (every parameter after repeats were combined or
+refused), never the raw arguments: keying on sorted raw arguments while the parser took
+the first of a repeated one once served one request's table for another.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from flask import Response, current_app, request
+
+from cube_server import params
+from cube_server.state import Served, WarehouseState
+
+View = Callable[..., tuple[str | bytes, str]]
+
+
+def state() -> WarehouseState:
+    return current_app.extensions["lmi_cubes"]
+
+
+def cache_key(served: Served, path: str, parsed: dict[str, Any]) -> tuple[Any, ...]:
+    return (served.identity, path, tuple(sorted(parsed.items())))
+
+
+def cached(endpoint: str) -> Callable[[View], Callable[..., Response]]:
+    """Parse the endpoint's parameters, then serve the rendered body from the in-process
+    cache or render and keep it. The key includes the warehouse file's identity, so a
+    swapped-in load starts afresh; only successful renders are kept. The ETag is keyed to
+    the data vintage and the parsed query."""
+
+    def decorate(view: View) -> Callable[..., Response]:
+        @functools.wraps(view)
+        def wrapper(**kwargs: Any) -> Response:
+            st = state()
+            served = st.current()
+            parsed = params.parse(endpoint, request.args)
+            key = cache_key(served, request.path, parsed)
+            hit = st.cache.get(key)
+            if hit is None:
+                body, mimetype = view(served=served, p=dict(parsed), **kwargs)
+                etag = hashlib.sha256(repr((served.vintage, key[1:])).encode()).hexdigest()[:20]
+                hit = (body.encode() if isinstance(body, str) else body, mimetype, etag)
+                st.cache.put(key, hit)
+            body, mimetype, etag = hit
+            response = Response(body, mimetype=mimetype)
+            response.set_etag(etag)
+            response.headers["Cache-Control"] = "public, max-age=60, must-revalidate"
+            response.headers["X-Data-Vintage"] = served.vintage
+            if mimetype == "text/csv":
+                name = request.path.rstrip("/").rsplit("/", 1)[-1]
+                response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            response.make_conditional(request)  # a 304 when the ETag matches
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+def as_json(data: Any, p: dict[str, Any] | None = None) -> tuple[bytes, str]:
+    pretty = bool(p and p.get("prettyprint"))
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 if pretty else 0), "application/json"

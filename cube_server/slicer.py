@@ -1,0 +1,330 @@
+"""The Cubes Slicer protocol's vocabulary: model dictionaries, cut dictionaries, member records.
+
+Cubes clients (the Slicer JavaScript browsers, the Python `SlicerBrowser`) read these shapes
+field by field, so they follow Cubes' own `to_dict` methods: attributes are objects with a
+`ref` ("dimension.attribute") that is also the key of every record, levels name their key,
+label and order attributes by `ref`, and our extensions (reliability policy, parameters,
+rounding) live under `info`, where Slicer puts custom metadata.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from aggregates.catalog import Catalog
+from aggregates.cuts import CutSpec, parse_cuts
+from aggregates.errors import QueryError
+from aggregates.model import Aggregate, Cube, Dimension, Hierarchy, Level
+
+API_VERSION = 2
+SERVER_VERSION = "0.1.0"
+JSON_RECORD_LIMIT = 10000  # the largest pagesize accepted
+DECILES = tuple(range(10, 100, 10))
+AGES = range(20, 66)
+
+
+def ref(dim: Dimension, attribute: str) -> str:
+    return f"{dim.name}.{attribute}"
+
+
+def attribute_label(level: Level, attribute: str) -> str:
+    if attribute == level.key and attribute != level.label_attribute:
+        return f"{level.label} code"
+    if attribute == level.label_attribute:
+        return level.label
+    return attribute.replace("_", " ").capitalize()
+
+
+def level_dict(dim: Dimension, level: Level, cardinality: int) -> dict[str, Any]:
+    return {
+        "name": level.name,
+        "label": level.label,
+        "key": ref(dim, level.key),
+        "label_attribute": ref(dim, level.label_attribute),
+        "order_attribute": ref(dim, level.key),
+        "order": "asc",
+        "cardinality": _cardinality(cardinality),
+        "info": {"members": cardinality},
+        "attributes": [
+            {
+                "name": a,
+                "ref": ref(dim, a),
+                "label": attribute_label(level, a),
+                "order": "asc" if a == level.key else None,
+                "locales": [],
+                "info": {},
+            }
+            for a in level.attributes
+        ],
+    }
+
+
+def _cardinality(n: int) -> str:
+    """Cubes' symbolic sizes: tiny (up to 5), low (to 50), medium (more); never 'high',
+    which would make clients demand a cut before drilling."""
+    return "tiny" if n <= 5 else "low" if n <= 50 else "medium"
+
+
+def dimension_dict(dim: Dimension, catalog: Catalog) -> dict[str, Any]:
+    sizes = {lv.name: len(catalog.members(dim, lv)) for lv in dim.levels}
+    return {
+        "name": dim.name,
+        "label": dim.label,
+        "description": None,
+        "info": {},
+        "role": dim.role,
+        "category": None,
+        "cardinality": _cardinality(max(sizes.values())),
+        "default_hierarchy_name": dim.default_hierarchy,
+        "levels": [level_dict(dim, lv, sizes[lv.name]) for lv in dim.levels],
+        "hierarchies": [
+            {"name": h.name, "label": h.name.capitalize(), "levels": h.level_names, "info": {}}
+            for h in dim.hierarchies
+        ],
+        "is_flat": len(dim.levels) == 1,
+        "has_details": any(len(lv.attributes) > 1 for lv in dim.levels),
+    }
+
+
+@dataclass(frozen=True)
+class Concrete:
+    """An aggregate a Slicer client can name without extra parameters."""
+
+    name: str
+    base: Aggregate
+    overrides: tuple[tuple[str, int], ...] = ()
+
+
+def concrete_aggregates(cube: Cube, catalog: Catalog) -> list[Concrete]:
+    """Every aggregate of the Slicer model: parameter-free ones as they are, a decile as
+    `pay_decile_p90`, a change over the default period (latest history year to the last
+    projection year). Ages are too many to list; `mean_pay_at_age_<age>` is accepted."""
+    out: list[Concrete] = []
+    for a in cube.aggregates:
+        if not a.public:
+            continue
+        if "decile" in a.parameters:
+            out += [Concrete(f"{a.name}_p{d}", a, (("decile", d),)) for d in DECILES]
+        elif "age" in a.parameters:
+            continue
+        else:
+            out.append(Concrete(a.name, a))
+    return out
+
+
+def resolve_aggregate(cube: Cube, name: str) -> Concrete:
+    """A name from `aggregates=`: a public aggregate, `<decile aggregate>_p<decile>` or
+    `<age aggregate>_<age>`; QueryError lists the Slicer names."""
+    for a in cube.aggregates:
+        if not a.public:
+            continue
+        if name == a.name:
+            return Concrete(name, a)
+        prefix = f"{a.name}_p" if "decile" in a.parameters else f"{a.name}_"
+        if ("decile" in a.parameters or "age" in a.parameters) and name.startswith(prefix):
+            number = name[len(prefix) :]
+            kind, valid = ("decile", DECILES) if "decile" in a.parameters else ("age", AGES)
+            if number.isdigit() and int(number) in valid:
+                return Concrete(name, a, ((kind, int(number)),))
+    choices = [a.name for a in cube.aggregates if a.public and not a.parameters]
+    choices += [f"{a.name}_p10..p90" for a in cube.aggregates if "decile" in a.parameters]
+    choices += [f"{a.name}_20..65" for a in cube.aggregates if "age" in a.parameters]
+    choices += [a.name for a in cube.aggregates if a.public and "from" in a.parameters]
+    raise QueryError("aggregates", f"cube {cube.name!r} has no aggregate {name!r}", choices)
+
+
+def default_period(cube: Cube, catalog: Catalog) -> tuple[int, int] | None:
+    """The period a change aggregate covers when no from=/to= is given."""
+    if not cube.has_dimension("year"):
+        return None
+    frame = catalog.table(cube.dimension("year", "cut"))
+    years = sorted(int(y) for y in frame["year"])
+    history = sorted(int(y) for y in frame[frame["kind"] == "history"]["year"])
+    if "kind" not in frame or not history or history[-1] >= years[-1]:
+        return None
+    return history[-1], years[-1]
+
+
+def aggregate_dict(c: Concrete, period: tuple[int, int] | None) -> dict[str, Any]:
+    a = c.base
+    info: dict[str, Any] = {"rounding": a.round_to, "base": a.name, **dict(c.overrides)}
+    if a.derived:
+        info["derived"] = a.derived
+    if "from" in a.parameters and period:
+        info["defaults"] = {"from": period[0], "to": period[1]}
+    label = a.label + "".join(
+        f", {'decile' if k == 'decile' else 'age'} {v}" for k, v in c.overrides
+    )
+    return {
+        "name": c.name,
+        "ref": c.name,
+        "label": label,
+        "function": a.function,
+        "measure": a.measure,
+        "expression": " / ".join(a.ratio) if a.ratio else None,
+        "nonadditive": None,
+        "window_size": None,
+        "order": None,
+        "info": info,
+    }
+
+
+def model_dict(cube: Cube, catalog: Catalog) -> dict[str, Any]:
+    """Cubes' `Cube.to_dict(expand_dimensions=True, full_attribute_names=True)` plus
+    `features`, and our policy in `info`. Top-level `reliability` and `default_measure`
+    stay for the explorer and older clients."""
+    period = default_period(cube, catalog)
+    policy = cube.reliability
+    reliability = {
+        "weight": policy.weight,
+        "suppress_below": policy.suppress_below,
+        "reliable_from": policy.reliable_from,
+        "messages": policy.messages,
+    }
+    measures_with_parameters = [
+        {"name": a.name, "label": a.label, "parameters": list(a.parameters), "rounding": a.round_to}
+        for a in cube.aggregates
+        if a.public
+    ]
+    return {
+        "name": cube.name,
+        "label": cube.label,
+        "description": cube.description,
+        "info": {
+            "reliability": reliability,
+            "max_cells": cube.max_cells,
+            "default_measure": cube.default_measure,
+            "default_period": {"from": period[0], "to": period[1]} if period else None,
+            "measures": measures_with_parameters,
+            "parametrised_aggregates": _parametrised(cube),
+        },
+        "category": None,
+        "locale": None,
+        "key": None,
+        "dimensions": [dimension_dict(d, catalog) for d in cube.dimensions],
+        "measures": [
+            {
+                "name": name,
+                "ref": name,
+                "label": m.get("label", name),
+                "aggregates": ["sum"],
+                "nonadditive": m.get("nonadditive"),
+                "info": m.get("info", {}),
+            }
+            for name, m in cube.measures.items()
+        ],
+        "aggregates": [aggregate_dict(c, period) for c in concrete_aggregates(cube, catalog)],
+        "details": [],
+        "features": {"actions": ["aggregate", "members", "cell", "report"]},
+        "reliability": reliability,
+        "default_measure": cube.default_measure,
+        "max_cells": cube.max_cells,
+    }
+
+
+def _parametrised(cube: Cube) -> list[str]:
+    out = []
+    for a in cube.aggregates:
+        if a.public and "decile" in a.parameters:
+            out.append(f"{a.name}_p<decile>: decile 10, 20, ... 90")
+        elif a.public and "age" in a.parameters:
+            out.append(f"{a.name}_<age>: age 20..65 (e.g. {a.name}_30)")
+    return out
+
+
+# -- hierarchies, drilldowns and records -----------------------------------------------------
+
+
+def hierarchy_of_cut(dim: Dimension, spec: CutSpec | None) -> Hierarchy:
+    return dim.hierarchy(spec.hierarchy if spec else None, "cut")
+
+
+def resolve_drilldown(
+    cube: Cube, texts: list[str], cut: str | None
+) -> list[tuple[Dimension, Hierarchy, Level]]:
+    """Each `dim[@hierarchy][:level]`; without a level, one level below the dimension's point
+    cut (the top level for no cut, a set or a range), as Cubes' `levels_from_drilldown`."""
+    specs = {s.dimension: s for s in parse_cuts(cut)}
+    out: list[tuple[Dimension, Hierarchy, Level]] = []
+    for text in texts:
+        head, _, level_name = text.strip().partition(":")
+        name, _, hierarchy_name = head.partition("@")
+        dim = cube.dimension(name.strip(), "drilldown")
+        hierarchy = dim.hierarchy(hierarchy_name.strip() or None, "drilldown")
+        if level_name.strip():
+            level = hierarchy.level(level_name.strip(), "drilldown")
+        elif len(dim.levels) == 1:
+            level = hierarchy.levels[0]
+        else:
+            spec = specs.get(dim.name)
+            depth = 0
+            if spec is not None and spec.kind == "point":
+                if (spec.hierarchy or dim.default_hierarchy) != hierarchy.name:
+                    raise QueryError(
+                        "drilldown",
+                        f"the cut of {dim.name} uses hierarchy {spec.hierarchy!r} but the "
+                        f"drilldown uses {hierarchy.name!r}; name the level to drill to",
+                        hierarchy.level_names,
+                    )
+                depth = len(spec.paths[0]) - (1 if spec.invert else 0)
+            if depth >= len(hierarchy.levels):
+                raise QueryError(
+                    "drilldown",
+                    f"the cut of {dim.name} is already at its deepest level "
+                    f"({hierarchy.levels[-1].name}); there is no level below to drill to",
+                    hierarchy.level_names,
+                )
+            level = hierarchy.levels[depth]
+        if any(d.name == dim.name for d, _, _ in out):
+            raise QueryError("drilldown", f"dimension {dim.name!r} is drilled down twice")
+        out.append((dim, hierarchy, level))
+    return out
+
+
+def drilldown_key(dim: Dimension, hierarchy: Hierarchy) -> str:
+    """`levels` and `dim@hierarchy` keys name a non-default hierarchy, as Cubes does."""
+    return dim.name if hierarchy.name == dim.default_hierarchy else f"{dim.name}@{hierarchy.name}"
+
+
+def path_levels(hierarchy: Hierarchy, level: Level) -> tuple[Level, ...]:
+    return hierarchy.levels[: hierarchy.levels.index(level) + 1]
+
+
+def plain(value: Any) -> Any:
+    """numpy scalars from a dimension table as JSON-ready Python values."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def member_records(
+    catalog: Catalog, dim: Dimension, hierarchy: Hierarchy, level: Level
+) -> dict[int, dict[str, Any]]:
+    """Member key at `level` -> every attribute of every level from the top down to it,
+    keyed by reference; the keys build drill-through cuts (`region:1,3,10`)."""
+    key = ("slicer-records", dim.name, hierarchy.name, level.name)
+    return catalog._memo(key, lambda: _build_records(catalog.table(dim), dim, hierarchy, level))
+
+
+def _build_records(
+    table: pd.DataFrame, dim: Dimension, hierarchy: Hierarchy, level: Level
+) -> dict[int, dict[str, Any]]:
+    frame = table.drop_duplicates(level.key)
+    columns = [(ref(dim, a), a) for lv in path_levels(hierarchy, level) for a in lv.attributes]
+    out: dict[int, dict[str, Any]] = {}
+    for row in frame.to_dict("records"):
+        record = {r: plain(row[a]) for r, a in columns}
+        for lv in path_levels(hierarchy, level):
+            if lv.label_attribute != lv.key:  # a key that is its own label keeps its type
+                record[ref(dim, lv.label_attribute)] = str(record[ref(dim, lv.label_attribute)])
+        out[int(row[level.key])] = record
+    return out
+
+
+def natural_key(
+    record: dict[str, Any], items: list[tuple[Dimension, Hierarchy, Level]]
+) -> tuple[Any, ...]:
+    return tuple(
+        record[ref(dim, lv.key)] for dim, h, level in items for lv in path_levels(h, level)
+    )

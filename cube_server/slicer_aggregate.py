@@ -1,0 +1,235 @@
+"""Slicer's `/aggregate`: drilldown cells with every level's keys and labels, on top of the engine.
+
+A request may name aggregates that need different parameters (`pay_decile_p10|pay_decile_p90`,
+`employment|employment_change`); the engine answers one parameter set per query, so each
+set is run separately on the same cells and the records merged. Each run applies the
+reliability rules to its own table; a record carries the most severe flag of its runs, and
+every value a run withheld stays null, so merging never reveals a withheld cell.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from aggregates.cuts import parse_cuts
+from aggregates.engine import Engine, Result
+from aggregates.errors import QueryError
+from aggregates.model import Cube, Dimension, Hierarchy, Level
+from cube_server import params, slicer, slicer_cells
+from cube_server.formats import CellGrid
+
+SEVERITY = {"reliable": 0, "low_reliability": 1, "not_applicable": 2, "suppressed": 3}
+_LIST = re.compile(r"[|,]")
+Items = list[tuple[Dimension, Hierarchy, Level]]
+
+
+def names(text: str | None) -> list[str]:
+    """`a|b` or `a,b` (the Python Slicer client joins with commas); names never hold either."""
+    return [n.strip() for n in _LIST.split(text or "") if n.strip()]
+
+
+def _number(value: float) -> float | int | None:
+    if value is None or value != value:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _groups(
+    cube: Cube, engine: Engine, p: dict[str, Any], chosen: list[slicer.Concrete]
+) -> dict[tuple[Any, ...], list[slicer.Concrete]]:
+    """Aggregates keyed by the (age, decile, from, to) their query needs."""
+    period = slicer.default_period(cube, engine.catalog)
+    used: set[str] = set()
+    groups: dict[tuple[Any, ...], list[slicer.Concrete]] = {}
+    for c in chosen:
+        a, fixed = c.base, dict(c.overrides)
+        age = decile = y0 = y1 = None
+        if "age" in a.parameters or a.derived == "pay_distribution":
+            age = fixed.get("age", p["age"])
+            used.add("age")
+        if "decile" in a.parameters:
+            decile = fixed.get("decile", p["decile"])
+            used.add("decile")
+        if "from" in a.parameters:
+            used.update(("from", "to"))
+            y0, y1 = p["from"], p["to"]
+            if y0 is None and y1 is None and period:
+                y0, y1 = period
+        groups.setdefault((age, decile, y0, y1), []).append(c)
+    for name in ("age", "decile", "from", "to"):
+        if p[name] not in (None, "") and name not in used:
+            raise QueryError(name, f"none of the requested aggregates takes {name}=")
+    return groups
+
+
+def _default_aggregates(cube: Cube, engine: Engine, items: Items, cut: str | None) -> list[str]:
+    """Every aggregate of the Slicer model that applies: a change over years cannot be
+    drilled or cut by year, so it is left out then."""
+    by_year = any(d.name == "year" for d, _, _ in items) or any(
+        s.dimension == "year" for s in parse_cuts(cut)
+    )
+    return [
+        c.name
+        for c in slicer.concrete_aggregates(cube, engine.catalog)
+        if not ("from" in c.base.parameters and by_year)
+    ]
+
+
+def run(engine: Engine, cube_name: str, p: dict[str, Any]) -> dict[str, Any]:
+    """The Slicer aggregation result (Cubes' `AggregationResult.to_dict`) plus our fields."""
+    cube = engine.model.cube(cube_name)
+    if p.get("split"):
+        raise QueryError(
+            "split",
+            "split cells are not supported; ask twice, with and without the split cut",
+            ["cut", "drilldown", "aggregates", "order", "page", "pagesize"],
+        )
+    items = slicer.resolve_drilldown(cube, names(p["drilldown"]), p["cut"])
+    axes = [f"{d.name}@{h.name}:{lv.name}" for d, h, lv in items]
+    wanted = names(p["aggregates"]) or _default_aggregates(cube, engine, items, p["cut"])
+    chosen = list({c.name: c for c in (slicer.resolve_aggregate(cube, n) for n in wanted)}.values())
+    runs: list[tuple[list[slicer.Concrete], Result]] = []
+    for (age, decile, y0, y1), group in _groups(cube, engine, p, chosen).items():
+        query = engine.query(
+            cube.name,
+            axes=axes,
+            measures=list(dict.fromkeys(c.base.name for c in group)),
+            cut=p["cut"],
+            age=age,
+            decile=decile,
+            year_from=y0,
+            year_to=y1,
+            fallback=p["fallback"],
+            axis_parameters=("drilldown",),
+            measure_parameter="aggregates",
+        )
+        runs.append((group, engine.run(query)))
+    order = [c.name for c in chosen]
+    grids = [CellGrid(result, group[0].base.name) for group, result in runs]
+    summary = _measures(runs, grids, tuple(-1 for _ in items), order)
+    first = runs[0][1]
+    members = [
+        slicer.member_records(engine.catalog, d, h, lv) for d, h, lv in items
+    ]  # per axis: key -> attributes of every level down to the drilled one
+    cells = []
+    for index in np.ndindex(*(len(a.keys) for a in first.query.axes)) if items else ():
+        record: dict[str, Any] = {}
+        for axis, pos, table in zip(first.query.axes, index, members, strict=True):
+            record.update(table[axis.keys[pos]])
+        record.update(_measures(runs, grids, tuple(int(i) for i in index), order))
+        cells.append(record)
+    cells.sort(key=lambda r: slicer.natural_key(r, items))
+    attributes = [
+        slicer.ref(d, a)
+        for d, h, lv in items
+        for x in slicer.path_levels(h, lv)
+        for a in x.attributes
+    ]
+    cells = _ordered(cells, p["order"], order, items, attributes)
+    size = params.page_size(p, None) or max(len(cells), 1)
+    page = cells[p["page"] * size : p["page"] * size + size]
+    defaults: dict[str, Any] = {}
+    for _, result in runs:
+        q = result.query
+        if q.default_year is not None:
+            defaults["year"] = q.default_year
+        if q.year_from is not None and p["from"] is None:
+            defaults.update({"from": q.year_from, "to": q.year_to})
+    body: dict[str, Any] = {
+        "summary": summary,
+        "remainder": {},
+        "cells": page,
+        "total_cell_count": len(cells),
+        "aggregates": order,
+        "cell": slicer_cells.cell_cuts(p["cut"], defaults.get("year")),
+        "levels": {
+            slicer.drilldown_key(d, h): [x.name for x in slicer.path_levels(h, lv)]
+            for d, h, lv in items
+        },
+        "attributes": attributes,
+        "has_split": False,
+        "page": p["page"],
+        "pagesize": size,
+        "table": first.table,
+        "vintage": first.vintage,
+    }
+    if defaults:
+        body["defaults"] = defaults
+    return body
+
+
+def _measures(
+    runs: list[tuple[list[slicer.Concrete], Result]],
+    grids: list[CellGrid],
+    index: tuple[int, ...],
+    order: list[str],
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    flags: dict[str, str] = {}
+    worst: dict[str, Any] = {}
+    for (group, result), grid in zip(runs, grids, strict=True):
+        cell = grid[index]
+        for c in group:
+            values[c.name] = _number(result.values[c.base.name][index])
+            flags[c.name] = cell["flag"]
+        if not worst or SEVERITY[cell["flag"]] > SEVERITY[worst["flag"]]:
+            worst = cell
+    out: dict[str, Any] = {name: values[name] for name in order}
+    out.update({k: v for k, v in worst.items() if k != "value"})
+    if len(set(flags.values())) > 1:
+        out["flags"] = {name: flags[name] for name in order}
+    return out
+
+
+def _ordered(
+    cells: list[dict[str, Any]],
+    text: str | None,
+    aggregates: list[str],
+    items: Items,
+    attributes: list[str],
+) -> list[dict[str, Any]]:
+    """Slicer `order=field[:asc|desc],...`: aggregates, attribute references (keys or
+    labels) or a drilled dimension's name (its drilled level's key); withheld values last."""
+    if not text:
+        return cells
+    fields = {**{a: a for a in aggregates}, **{a: a for a in attributes}}
+    fields.update({d.name: slicer.ref(d, lv.key) for d, _, lv in items})
+    keys = []
+    for part in (x.strip() for x in text.split(",") if x.strip()):
+        name, _, direction = part.partition(":")
+        if direction not in ("", "asc", "desc"):
+            raise QueryError(
+                "order", f"direction {direction!r} must be asc or desc", ["asc", "desc"]
+            )
+        if name not in fields:
+            raise QueryError("order", f"cannot order by {name!r}", list(fields))
+        keys.append((fields[name], direction == "desc"))
+    for field, descending in reversed(keys):
+        present = [c for c in cells if c.get(field) is not None]
+        missing = [c for c in cells if c.get(field) is None]
+        cells = sorted(present, key=lambda c: c[field], reverse=descending) + missing
+    return cells
+
+
+def csv_fields(
+    engine: Engine, cube_name: str, body: dict[str, Any], header: str
+) -> tuple[list[str], list[str] | None]:
+    """The columns of an aggregate CSV and its header: labels by default, as Slicer writes."""
+    cube = engine.model.cube(cube_name)
+    fields = [*body["attributes"], *body["aggregates"], "flag"]
+    if header == "none":
+        return fields, None
+    if header == "names":
+        return fields, fields
+    labels: dict[str, str] = {"flag": "Reliability"}
+    for dim in cube.dimensions:
+        for level in dim.levels:
+            for a in level.attributes:
+                labels[slicer.ref(dim, a)] = f"{dim.label}: {slicer.attribute_label(level, a)}"
+    for name in body["aggregates"]:
+        c = slicer.resolve_aggregate(cube, name)
+        labels[name] = slicer.aggregate_dict(c, None)["label"]
+    return fields, [labels.get(f, f) for f in fields]
