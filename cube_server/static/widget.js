@@ -47,7 +47,7 @@ async function card(occ) {
     q("working_futures", { aggregates: "employment" }),
     q("working_futures", { aggregates: "employment_change|total_requirement", from: years.from, to: years.to }),
   ]);
-  const change = (v) => `${v > 0 ? "+" : ""}${num(v)}`;
+  const change = (v) => `${v > 0 ? "+" : ""}${num(v)}%`;
   return node("article", { class: "card", "data-soc": occ.key },
     node("h3", {}, `${occ.label} (${occ.key})`),
     node("dl", {},

@@ -57,6 +57,7 @@ class RouteScore:
     recovered: int = 0
     mean_attacked: int = 0
     mean_recovered: int = 0
+    small_recovered: int = 0  # recovered cells under the threshold
     examples: list[str] = field(default_factory=list)
 
 
@@ -243,6 +244,7 @@ def audit(
                 score.attacked += 1
                 if inside(e.weight, w, WEIGHT_TOLERANCE):
                     score.recovered += 1
+                    score.small_recovered += w < SMALL
                     if len(score.examples) < 2:
                         score.examples.append(
                             f"{cell.describe()}: [{e.weight.lo:.0f}, {e.weight.hi:.0f}] true {w:.0f} {e.note}"

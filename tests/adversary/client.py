@@ -128,8 +128,13 @@ class Hierarchies:
             for hier, levels in self.levels[name].items():
                 leaf = levels[-1]
                 self.leaf_level[name] = leaf
-                members = client.get(f"/cube/{cube}/members/{name}", level=leaf, hierarchy=hier)[
-                    "members"
+                # Slicer's shape: one record per member, keyed by every level's attribute
+                records = client.get(f"/cube/{cube}/members/{name}", level=leaf, hierarchy=hier)[
+                    "data"
+                ]
+                members = [
+                    {"key": r[f"{name}.{leaf}"], "path": [r[f"{name}.{lv}"] for lv in levels]}
+                    for r in records
                 ]
                 self.universe[name] = frozenset(int(m["key"]) for m in members)
                 groups: dict[tuple[str, str, str, int], set[int]] = {}
