@@ -284,7 +284,7 @@ def health() -> Response:
         "vintage": served.vintage,
         "loaded_at": served.loaded_at,
         "row_counts": served.row_counts,
-        "warehouse": str(state.path),
+        "warehouse": state.path.name,  # where it lives on disk is not the public's business
         "cubes": [c.name for c in served.engine.model.cubes],
     }
     response = Response(json.dumps(body), mimetype="application/json")

@@ -6,11 +6,14 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Iterable
+from importlib import resources
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from aggregates.errors import QueryError
 from aggregates.model import load_model
@@ -23,13 +26,14 @@ log = logging.getLogger("cube_server")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Config keys: WAREHOUSE (path or duckdb:/// URL), MODEL_DIR, CACHE_SIZE (0 turns the
-    result cache off), USE_ROLLUPS (False answers everything from the base facts)."""
+    """Config keys: WAREHOUSE (path or duckdb:/// URL), MODEL_DIR, CACHE_MB (the result
+    cache's budget per process in megabytes; 0 turns it off), USE_ROLLUPS (False answers
+    everything from the base facts)."""
     app = Flask(__name__)
     app.config.update(
         WAREHOUSE=os.environ.get("LMI_CUBES_WAREHOUSE"),
         MODEL_DIR=os.environ.get("LMI_CUBES_MODEL_DIR"),
-        CACHE_SIZE=int(os.environ.get("LMI_CUBES_CACHE_SIZE", "512")),
+        CACHE_MB=float(os.environ.get("LMI_CUBES_CACHE_MB", "64")),
         USE_ROLLUPS=os.environ.get("LMI_CUBES_ROLLUPS", "1") not in ("0", "false", "no"),
     )
     app.config.update(config or {})
@@ -38,9 +42,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["lmi_cubes"] = WarehouseState(
         resolve_target(app.config["WAREHOUSE"]),
         model,
-        app.config["CACHE_SIZE"],
+        int(app.config["CACHE_MB"] * (1 << 20)),
         app.config["USE_ROLLUPS"],
     )
+    app.wsgi_app = FormPost(app.wsgi_app)  # type: ignore[method-assign]
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api)
     app.before_request(_start)
@@ -54,6 +60,67 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _start() -> None:
     g.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex[:16]
     g.started = time.perf_counter()
+    problem = request.environ.get(FormPost.PROBLEM)
+    if problem == "too_large":
+        raise RequestEntityTooLarge(
+            f"a POST body may be at most {FormPost.MAX_BYTES:,} bytes of form parameters"
+        )
+    if problem == "content_type":
+        raise BadRequest(
+            "POST takes the same parameters as GET, as an application/x-www-form-urlencoded body"
+        )
+
+
+class FormPost:
+    """POST with form parameters is the same request as GET with them in the URL.
+
+    A cut of all 369 SOC unit groups is about 5 KB, near or over what proxies and HTTP
+    servers accept in a request line; in a body it has room. The body is moved into the
+    query string before Flask sees the request, so every endpoint, the parameter checks,
+    the cache and the ETag treat both forms alike. Only the data endpoints (/cube/...) take
+    it; the body is bounded, and problems are answered by the app in the usual error shape.
+    """
+
+    MAX_BYTES = 256 * 1024
+    PROBLEM = "lmi_cubes.post_problem"
+    FORM = "application/x-www-form-urlencoded"
+
+    def __init__(self, wsgi_app: Any):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "").startswith(
+            "/cube/"
+        ):
+            self._rewrite(environ)
+        return self.wsgi_app(environ, start_response)
+
+    def _rewrite(self, environ: dict[str, Any]) -> None:
+        kind = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if kind != self.FORM or length < 0:
+            environ[self.PROBLEM] = "content_type"
+        elif length > self.MAX_BYTES:
+            environ[self.PROBLEM] = "too_large"
+        else:
+            body = environ["wsgi.input"].read(length).decode("latin-1")
+            query = environ.get("QUERY_STRING", "")
+            environ["QUERY_STRING"] = "&".join(q for q in (query, body.strip()) if q)
+            environ["REQUEST_METHOD"] = "GET"
+            environ["CONTENT_LENGTH"] = "0"
+            environ["wsgi.input"] = BytesIO()
+            return
+        environ["REQUEST_METHOD"] = "GET"  # answered by _start with the problem
+
+
+def _favicon() -> Response:
+    data = resources.files("cube_server").joinpath("static/favicon.ico").read_bytes()
+    response = Response(data, mimetype="image/x-icon")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _finish(response: Response) -> Response:

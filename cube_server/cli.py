@@ -182,7 +182,11 @@ def serve_command(warehouse: str | None, host: str, port: int, workers: int, thr
     env = {**os.environ, ENV_VAR: str(target)}
     argv = [
         sys.executable, "-m", "gunicorn",
-        "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+        "--workers", str(workers), "--worker-class", "cube_server.worker.JsonErrorWorker",
+        "--threads", str(threads),
+        # the longest request line gunicorn allows with a limit (a 5 KB cut fits); longer
+        # ones get a JSON 414 that points to POST
+        "--limit-request-line", "8190",
         "--bind", f"{host}:{port}", "--access-logfile", "-", "--access-logformat", ACCESS_LOG,
         "--graceful-timeout", "10", "cube_server.app:create_app()",
     ]  # fmt: skip
