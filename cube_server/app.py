@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 import uuid
 from collections.abc import Iterable
@@ -123,9 +124,25 @@ def _favicon() -> Response:
     return response
 
 
+def _download_name() -> str:
+    """A file name that says what the table is: cube, measure, rows and columns."""
+    args = request.args
+    parts = [str((request.view_args or {}).get("cube", "table"))]
+    parts.append(args.get("measure") or args.get("aggregates") or "")
+    axes = [args.get("rows") or args.get("drilldown") or "", args.get("columns") or ""]
+    parts.append("-by-".join(a for a in axes if a))
+    name = "-".join(p for p in parts if p)
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")[:120]
+    return f"{safe or 'table'}.csv"
+
+
 def _finish(response: Response) -> Response:
+    if response.mimetype == "text/csv" and "Content-Disposition" not in response.headers:
+        response.headers["Content-Disposition"] = f'attachment; filename="{_download_name()}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "ETag, X-Data-Vintage, X-Request-ID"
+    response.headers["Access-Control-Expose-Headers"] = (
+        "ETag, X-Data-Vintage, X-Request-ID, Content-Disposition"
+    )
     response.headers["X-Request-ID"] = g.get("request_id", "")
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     log.info(
