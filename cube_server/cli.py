@@ -92,23 +92,44 @@ def _target(warehouse: str | None) -> Path:
         raise click.BadParameter(str(exc), param_hint="--warehouse") from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+DOCS = "docs/reference.md in the source repository"
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=f"File formats, validation rules, reliability rules, formulas and the API's error "
+    f"rules are documented in {DOCS}.",
+)
+@click.version_option(package_name="lmi-cubes", prog_name="lmi-cubes")
 def main() -> None:
     """OLAP cubes of UK labour-market information, with reliability-aware cross-tabs."""
 
 
-@main.command("generate")
+@main.command("generate", epilog=f"The file formats are described in {DOCS}.")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--scale", type=click.Choice(list(SCALES)), default="small", show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--scale",
+    type=click.Choice(list(SCALES)),
+    default="small",
+    show_default=True,
+    help="How much data: tiny (the tests, seconds), small (the demo, ~600k pay rows), "
+    "full (benchmarks: 4M pay and 35M Working Futures rows, 1.2 GB).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Random seed; the same seed and scale always write identical files.",
+)
 def generate_command(out_dir: Path, scale: str, seed: int) -> None:
-    """Write synthetic source files (SPEC section 3) to OUT_DIR."""
+    """Write synthetic source files and classification files to OUT_DIR."""
     say = _progress()
     generate(out_dir, scale, seed, progress=say)
     say(f"wrote {scale} data (seed {seed}) to {out_dir}")
 
 
-@main.command("load")
+@main.command("load", epilog=f"What is checked, and the file formats: {DOCS}.")
 @click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @warehouse_option
 @click.option("--memory-limit", default="4GB", show_default=True, help="DuckDB memory limit")
@@ -171,7 +192,9 @@ def serve_command(warehouse: str | None, host: str, port: int, workers: int, thr
         demo = target.parent / "demo-data"
         scale = os.environ.get("LMI_CUBES_DEMO_SCALE", "small")  # the tests use "tiny"
         say(f"no warehouse at {target}: building the {scale} demo data set first")
+        say(f"step 1 of 2: generating synthetic data in {demo}")
         generate(demo, scale, 1, progress=say)
+        say(f"step 2 of 2: validating and loading it into {target}")
         _load_or_exit(demo, target, say)
     url = f"http://{host}:{port}/"
     click.echo(f"Serving {target} at {url}", err=True)

@@ -243,12 +243,12 @@ def _load(
         validator = Validator(con, codes, allow_empty=allow_empty)
         validator.add(problems)
         staged: list[SourceFile] = []
-        for source in SOURCES:
+        for number, source in enumerate(SOURCES, start=1):
             path = inputs[source.file]
             if not path.exists():
                 validator.add([Problem(source.file, 0, "", f"file is missing from {data_dir}")])
                 continue
-            say(f"validating {source.file}")
+            say(f"validating {source.file} (file {number} of {len(SOURCES)})")
             if validator.stage(source, path):
                 staged.append(source)
         total = validator.count()
@@ -298,8 +298,8 @@ def _build(
         )
         con.unregister("frame")
         rows[spec.table] = len(frame)
-    for source in staged:
-        say(f"loading {source.table}")
+    for number, source in enumerate(staged, start=1):
+        say(f"loading {source.table} (table {number} of {len(staged)})")
         cols = []
         for col in source.columns:
             expr = f'"{col.name}"'
