@@ -21,6 +21,9 @@ Path = tuple[str, ...]
 
 _DIM = re.compile(r"^(!?)([A-Za-z_][A-Za-z0-9_]*)(?:@([A-Za-z_][A-Za-z0-9_]*))?$")
 _KEY = re.compile(r"^[A-Za-z0-9_.]+$")
+# Resolving a member costs about 0.5 ms; a set larger than every member of the largest
+# dimension at all its levels (493 SOC codes) is a mistake or an attack, not a query.
+MAX_SET_MEMBERS = 1000
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,16 @@ def parse_cuts(text: str | None) -> tuple[CutSpec, ...]:
         if body == "":
             raise QueryError("cut", f"{raw!r} has no member after ':'")
         if ";" in body:
-            paths = tuple(_path(p, raw) for p in body.split(";"))
+            parts = body.split(";")
+            if len(parts) > MAX_SET_MEMBERS * 4:  # bound the work before parsing them
+                raise QueryError("cut", f"a set may list at most {MAX_SET_MEMBERS} members")
+            paths = tuple(dict.fromkeys(_path(p, raw[:80]) for p in parts))  # de-duplicated
             if any(p == () for p in paths):
-                raise QueryError("cut", f"{raw!r} has an empty member in its set")
+                raise QueryError("cut", f"{raw[:80]!r} has an empty member in its set")
+            if len(paths) > MAX_SET_MEMBERS:
+                raise QueryError(
+                    "cut", f"a set may list at most {MAX_SET_MEMBERS} different members"
+                )
             specs.append(CutSpec(dimension, hierarchy, "set", paths, invert))
         elif "-" in body:
             if body.count("-") != 1:

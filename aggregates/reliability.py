@@ -17,6 +17,7 @@ withheld.
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 
@@ -82,7 +83,7 @@ def _protect(
         cost = cost + np.where(corner_m, 0.0, corner_w)
         worst = np.minimum(worst, corner_w)
     for position, i in enumerate(axes):  # the partner must differ from the cell on each axis
-        own = [slice(None)] * len(axes)
+        own: list[Any] = [slice(None)] * len(axes)
         own[position] = cell[i]
         feasible[tuple(own)] = False
         worst[tuple(own)] = -np.inf

@@ -163,7 +163,7 @@ def server(warehouse: Path, rollups: bool, cache: bool) -> Iterator[tuple[int, i
     env = {
         **os.environ,
         "LMI_CUBES_ROLLUPS": "1" if rollups else "0",
-        "LMI_CUBES_CACHE_SIZE": "4096" if cache else "0",
+        "LMI_CUBES_CACHE_MB": "256" if cache else "0",
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "cube_server.cli", "serve", "--warehouse", str(warehouse),

@@ -61,7 +61,7 @@ def health() -> Response:
         "vintage": served.vintage,
         "loaded_at": served.loaded_at,
         "row_counts": served.row_counts,
-        "warehouse": str(st.path),
+        "warehouse": st.path.name,  # where it lives on disk is not the public's business
         "cubes": [c.name for c in served.engine.model.cubes],
     }
     response = Response(json.dumps(body), mimetype="application/json")

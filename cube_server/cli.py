@@ -13,7 +13,7 @@ import click
 from aggregates import rollups
 from aggregates.model import load_model
 from etl.generate import SCALES, generate
-from etl.load import LoadError, LoadResult, load, rebuild
+from etl.load import LoadError, LoadResult, load, rebuild, sidecar
 from etl.problems import ValidationFailed
 from etl.warehouse import ENV_VAR, WarehouseTargetError, default_warehouse, resolve_target
 
@@ -41,6 +41,7 @@ def load_warehouse(
     target: Path,
     progress: Callable[[str], None] | None = None,
     memory_limit: str = "4GB",
+    allow_empty: bool = False,
 ) -> LoadResult:
     """A load that also builds the model's rollup tables inside the same atomic swap."""
     model = load_model()
@@ -50,7 +51,38 @@ def load_warehouse(
         progress=progress,
         memory_limit=memory_limit,
         extra=lambda con: rollups.build(con, model),
+        allow_empty=allow_empty,
     )
+
+
+def _load_or_exit(
+    data_dir: Path,
+    target: Path,
+    say: Callable[[str], None],
+    memory_limit: str = "4GB",
+    allow_empty: bool = False,
+) -> LoadResult:
+    """A load whose failure is one line on the terminal, not a traceback: the user needs
+    what went wrong and where to look; the details are in the journal beside the warehouse."""
+    journal = sidecar(target, "load_runs.jsonl")
+    try:
+        return load_warehouse(data_dir, target, say, memory_limit, allow_empty)
+    except ValidationFailed as exc:
+        click.echo(
+            f"load failed: {exc.summary()}; nothing was loaded, {target} is unchanged", err=True
+        )
+        sys.exit(2)
+    except LoadError as exc:
+        click.echo(f"load failed: {exc}; {target} is unchanged", err=True)
+        sys.exit(1)
+    except Exception as exc:
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        click.echo(
+            f"load failed ({type(exc).__name__}: {first}); {target} is unchanged; "
+            f"details in {journal}",
+            err=True,
+        )
+        sys.exit(1)
 
 
 def _target(warehouse: str | None) -> Path:
@@ -60,38 +92,59 @@ def _target(warehouse: str | None) -> Path:
         raise click.BadParameter(str(exc), param_hint="--warehouse") from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+DOCS = "docs/reference.md in the source repository"
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=f"File formats, validation rules, reliability rules, formulas and the API's error "
+    f"rules are documented in {DOCS}.",
+)
+@click.version_option(package_name="lmi-cubes", prog_name="lmi-cubes")
 def main() -> None:
     """OLAP cubes of UK labour-market information, with reliability-aware cross-tabs."""
 
 
-@main.command("generate")
+@main.command("generate", epilog=f"The file formats are described in {DOCS}.")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--scale", type=click.Choice(list(SCALES)), default="small", show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--scale",
+    type=click.Choice(list(SCALES)),
+    default="small",
+    show_default=True,
+    help="How much data: tiny (the tests, seconds), small (the demo, ~600k pay rows), "
+    "full (benchmarks: 4M pay and 35M Working Futures rows, 1.2 GB).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Random seed; the same seed and scale always write identical files.",
+)
 def generate_command(out_dir: Path, scale: str, seed: int) -> None:
-    """Write synthetic source files (SPEC section 3) to OUT_DIR."""
+    """Write synthetic source files and classification files to OUT_DIR."""
     say = _progress()
     generate(out_dir, scale, seed, progress=say)
     say(f"wrote {scale} data (seed {seed}) to {out_dir}")
 
 
-@main.command("load")
+@main.command("load", epilog=f"What is checked, and the file formats: {DOCS}.")
 @click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @warehouse_option
 @click.option("--memory-limit", default="4GB", show_default=True, help="DuckDB memory limit")
-def load_command(data_dir: Path, warehouse: str | None, memory_limit: str) -> None:
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Accept source files with a header and no rows (they empty their tables).",
+)
+def load_command(
+    data_dir: Path, warehouse: str | None, memory_limit: str, allow_empty: bool
+) -> None:
     """Validate every file in DATA_DIR and swap a new warehouse in atomically."""
     target = _target(warehouse)
     say = _progress()
-    try:
-        result = load_warehouse(data_dir, target, say, memory_limit)
-    except ValidationFailed as exc:
-        click.echo(str(exc), err=True)
-        click.echo(f"Nothing was loaded; {target} is unchanged.", err=True)
-        sys.exit(2)
-    except LoadError as exc:
-        raise click.ClickException(str(exc)) from exc
+    result = _load_or_exit(data_dir, target, say, memory_limit, allow_empty)
     counts = ", ".join(f"{t}={n:,}" for t, n in result.rows.items() if t.startswith("fact_"))
     say(f"loaded vintage {result.vintage} into {target} in {result.seconds:.1f}s ({counts})")
 
@@ -139,8 +192,10 @@ def serve_command(warehouse: str | None, host: str, port: int, workers: int, thr
         demo = target.parent / "demo-data"
         scale = os.environ.get("LMI_CUBES_DEMO_SCALE", "small")  # the tests use "tiny"
         say(f"no warehouse at {target}: building the {scale} demo data set first")
+        say(f"step 1 of 2: generating synthetic data in {demo}")
         generate(demo, scale, 1, progress=say)
-        load_warehouse(demo, target, say)
+        say(f"step 2 of 2: validating and loading it into {target}")
+        _load_or_exit(demo, target, say)
     url = f"http://{host}:{port}/"
     click.echo(f"Serving {target} at {url}", err=True)
     click.echo(f"  explorer {url}   compare jobs {url}widget   API {url}docs", err=True)
@@ -150,7 +205,11 @@ def serve_command(warehouse: str | None, host: str, port: int, workers: int, thr
     env = {**os.environ, ENV_VAR: str(target)}
     argv = [
         sys.executable, "-m", "gunicorn",
-        "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+        "--workers", str(workers), "--worker-class", "cube_server.worker.JsonErrorWorker",
+        "--threads", str(threads),
+        # the longest request line gunicorn allows with a limit (a 5 KB cut fits); longer
+        # ones get a JSON 414 that points to POST
+        "--limit-request-line", "8190",
         "--bind", f"{host}:{port}", "--access-logfile", "-", "--access-logformat", ACCESS_LOG,
         "--graceful-timeout", "10", "cube_server.app:create_app()",
     ]  # fmt: skip

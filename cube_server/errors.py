@@ -2,6 +2,12 @@
 
 {"error": {"status": 400, "type": "bad_request", "parameter": "rows",
            "message": "...", "choices": [...], "request_id": "..."}}
+
+The status rule (docs/reference.md, "Errors"): 404 only when the URL's path names something
+that does not exist (a cube, a dimension, a page) or there is no warehouse loaded yet; any
+bad query parameter value, including an unknown measure, level or member, is a 400 naming
+that parameter. 405 carries `Allow`; 413 is a result over the cube's cell limit or a body
+that is too large.
 """
 
 from __future__ import annotations
@@ -21,9 +27,14 @@ TYPES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "too_large",
+    414: "uri_too_long",
+    431: "headers_too_large",
     500: "internal_error",
+    501: "not_implemented",
     503: "unavailable",
 }
+# The names the engine uses for parts of the URL path: only these give a 404.
+PATH_PARAMETERS = frozenset({"cube", "dimension", "warehouse"})
 
 
 def error_response(
@@ -44,12 +55,26 @@ def error_response(
     return response
 
 
+def status_of(exc: QueryError) -> int:
+    """The documented rule: a 404 is about the path, a bad parameter value is a 400."""
+    if exc.status == 404 and exc.parameter not in PATH_PARAMETERS:
+        return 400
+    return exc.status
+
+
 def from_query_error(exc: QueryError) -> Response:
-    return error_response(exc.status, exc.message, exc.parameter, exc.choices)
+    return error_response(status_of(exc), exc.message, exc.parameter, exc.choices)
 
 
 def from_http_exception(exc: HTTPException) -> Response:
-    return error_response(exc.code or 500, exc.description or exc.name)
+    """Werkzeug's own errors (404 routes, 405 methods) in the same shape, keeping the
+    headers they carry (a 405 must say which methods are allowed in `Allow`)."""
+    allowed = getattr(exc, "valid_methods", None)
+    response = error_response(exc.code or 500, exc.description or exc.name, None, allowed)
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def from_unexpected(exc: Exception) -> Response:

@@ -17,6 +17,7 @@ from aggregates.engine import Result
 from aggregates.reliability import LOW, NOT_APPLICABLE, SUPPRESSED
 
 GSS_WITHHELD, GSS_LOW = "[x]", "[u]"
+SYMBOL_SUFFIX = "(symbol)"  # the wide CSV's shorthand column beside each value column
 
 
 def _number(value: float) -> float | int | None:
@@ -164,17 +165,21 @@ def crosstab_csv(result: Result, layout: str, margins: bool) -> str:
     row_name = q.axes[0].name
     col_name = q.axes[1].name if two else None
     if layout == "wide":
-        writer.writerow([row_name, *(label for _, label in cols)])
+        # GSS guidance for machine-readable tables: a number's cell holds only the number,
+        # its shorthand ([x] withheld, [u] low reliability) sits in a column of its own, so
+        # spreadsheets and pandas read every value column as numbers
+        header = [row_name]
+        for _, label in cols:
+            header += [label, f"{label} {SYMBOL_SUFFIX}"]
+        writer.writerow(header)
         for i, (_, row_label) in enumerate(rows):
             line = [row_label]
             for j in range(len(cols)):
                 c = grid[i, j] if two else grid[i]
                 if c["value"] is None:
-                    line.append(GSS_WITHHELD)
-                elif c["flag"] == LOW:
-                    line.append(f"{c['value']} {GSS_LOW}")
+                    line += ["", GSS_WITHHELD]
                 else:
-                    line.append(str(c["value"]))
+                    line += [c["value"], GSS_LOW if c["flag"] == LOW else ""]
             writer.writerow(line)
         return buffer.getvalue()
     header = [f"{row_name}_key", f"{row_name}_label"]

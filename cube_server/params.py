@@ -6,6 +6,7 @@ implemented parameters cannot drift apart; unknown parameters are refused by nam
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,19 @@ from werkzeug.datastructures import MultiDict
 from aggregates.errors import QueryError
 
 TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+# ASCII digits only: Python's int() also takes "2_5", " 7" and Arabic-Indic digits. Nine
+# digits at most, so every accepted number fits any integer type downstream (page=2**64
+# once reached the JSON encoder and failed there).
+INTEGER = re.compile(r"-?[0-9]{1,9}")
+
+
+def parse_int(name: str, raw: str) -> int:
+    """A whole number written plainly, or QueryError naming the parameter."""
+    if not INTEGER.fullmatch(raw):
+        too_long = re.fullmatch(r"-?[0-9]+", raw) is not None
+        what = "is out of range" if too_long else "is not a whole number (digits 0-9 only)"
+        raise QueryError(name, f"{raw[:40]!r} {what}")
+    return int(raw)
 
 
 @dataclass(frozen=True)
@@ -152,7 +166,6 @@ ENDPOINTS: dict[str, tuple[Param, ...]] = {
         *COMMON,
     ),
 }
-INTEGERS_PARSED_HERE = {"page", "pagesize", "page_size", "depth"}
 
 
 def parse(endpoint: str, args: MultiDict[str, str] | Mapping[str, str]) -> dict[str, Any]:
@@ -168,7 +181,8 @@ def parse(endpoint: str, args: MultiDict[str, str] | Mapping[str, str]) -> dict[
     out: dict[str, Any] = {}
     for name, param in declared.items():
         values = args.getlist(name) if isinstance(args, MultiDict) else _single(args, name)
-        values = [v for v in values if v != ""]
+        if param.multi is not None:  # Slicer clients send an empty `cut=` for "no cut"
+            values = [v for v in values if v != ""]
         if len(values) > 1 and param.multi is None:
             raise QueryError(
                 name, f"given {len(values)} times; give it once", [f"{name}={v}" for v in values]
@@ -177,16 +191,16 @@ def parse(endpoint: str, args: MultiDict[str, str] | Mapping[str, str]) -> dict[
         if raw is None:
             out[name] = param.default
             continue
+        if raw == "":  # a forgotten value is a mistake, not a request for the default
+            choices = list(param.enum) if param.enum else None
+            raise QueryError(name, "is empty; give a value or leave the parameter out", choices)
         if param.kind == "boolean":
             lowered = raw.strip().lower()
             if lowered not in TRUE | FALSE:
                 raise QueryError(name, f"{raw!r} is not true or false", ["true", "false"])
             out[name] = lowered in TRUE
-        elif param.kind == "integer" and name in INTEGERS_PARSED_HERE:
-            try:
-                out[name] = int(raw)
-            except ValueError:
-                raise QueryError(name, f"{raw!r} is not a whole number") from None
+        elif param.kind == "integer":
+            out[name] = parse_int(name, raw)
         elif param.enum is not None:
             if raw not in param.enum:
                 raise QueryError(name, f"{raw!r} is not supported", param.enum)

@@ -53,9 +53,6 @@ def cached(endpoint: str) -> Callable[[View], Callable[..., Response]]:
             response.set_etag(etag)
             response.headers["Cache-Control"] = "public, max-age=60, must-revalidate"
             response.headers["X-Data-Vintage"] = served.vintage
-            if mimetype == "text/csv":
-                name = request.path.rstrip("/").rsplit("/", 1)[-1]
-                response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
             response.make_conditional(request)  # a 304 when the ETag matches
             return response
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl import textfile
 from etl.problems import Problem
 
 
@@ -116,6 +117,20 @@ def read_classification(
 ) -> pd.DataFrame | None:
     """Read and check one classification file; append problems, return the table or None."""
     name = path.name
+    unreadable = textfile.check(path, name)  # Windows-1252, UTF-16, runaway lines
+    if unreadable:
+        problems.extend(unreadable)
+        return None
+    try:
+        return _read_classification(spec, path, name, problems)
+    except csv.Error as exc:  # e.g. a NUL byte: not a text file at all
+        problems.append(Problem(name, 0, "", f"not a readable CSV file: {exc}"))
+        return None
+
+
+def _read_classification(
+    spec: Classification, path: Path, name: str, problems: list[Problem]
+) -> pd.DataFrame | None:
     with path.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)

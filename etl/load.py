@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -100,14 +101,45 @@ def _fsync_path(path: Path) -> None:
         os.close(fd)
 
 
+def _lit(text: str | Path) -> str:
+    """A SQL string literal: a warehouse path may contain quotes."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+@contextlib.contextmanager
+def _building(con: duckdb.DuckDBPyConnection, building: Path) -> Iterator[None]:
+    """The new warehouse file attached as `wh` and, on success, checkpointed and detached
+    so that it is complete on disk before the rename. The alias is fixed because the
+    rollup builder writes into `wh`; connections that use it start in-memory, so no
+    database of theirs can already be called `wh` (a warehouse named wh.duckdb used to
+    collide with its own scratch file's name)."""
+    con.execute(f"ATTACH {_lit(building)} AS wh")
+    yield
+    con.execute("CHECKPOINT wh")
+    con.execute("DETACH wh")
+
+
+def _commit(building: Path, target: Path) -> None:
+    """The atomic commit of a load or rebuild: the new file is made durable, renamed over
+    the live one, and the rename is made durable. Until the rename the served file is
+    untouched; after it, new readers open the new file."""
+    _fsync_path(building)
+    os.replace(building, target)
+    _fsync_path(target.parent)
+
+
 def load(
     data_dir: Path,
     target: Path,
     progress: Progress | None = None,
     memory_limit: str = "4GB",
     extra: Extra | None = None,
+    allow_empty: bool = False,
 ) -> LoadResult:
-    """Validate every file in data_dir and swap a new warehouse in at target."""
+    """Validate every file in data_dir and swap a new warehouse in at target.
+
+    A source file with a header and no rows is a problem unless `allow_empty`: it would
+    silently empty a whole cube."""
     say = progress or (lambda _msg: None)
     data_dir, target = Path(data_dir), Path(target)
     if not data_dir.is_dir():
@@ -124,16 +156,25 @@ def load(
         for stale in target.parent.glob(f"{target.name}.building-*"):
             stale.unlink()
         for stale in target.parent.glob(f"{target.name}.scratch-*"):
-            stale.unlink()
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink()
         scratch = sidecar(target, f"scratch-{run_id}")
         building = sidecar(target, f"building-{run_id}")
         try:
-            result = _load(data_dir, target, scratch, building, record, say, memory_limit, extra)
+            result = _load(
+                data_dir, target, scratch, building, record, say, memory_limit, extra, allow_empty
+            )
         except ValidationFailed as exc:
             record.update(outcome="rejected", problems=exc.total, message=str(exc)[:2000])
             raise
         except BaseException as exc:
-            record.update(outcome="failed", message=f"{type(exc).__name__}: {exc}"[:2000])
+            record.update(
+                outcome="failed",
+                message=f"{type(exc).__name__}: {exc}"[:2000],
+                traceback=traceback.format_exc()[-8000:],
+            )
             raise
         finally:
             record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -141,6 +182,7 @@ def load(
             _journal(target, record)
             for leftover in (scratch, sidecar(scratch, "wal"), building, sidecar(building, "wal")):
                 leftover.unlink(missing_ok=True)
+            shutil.rmtree(sidecar(scratch, "tmp"), ignore_errors=True)
     return result
 
 
@@ -160,6 +202,7 @@ def _load(
     say: Progress,
     memory_limit: str,
     extra: Extra | None,
+    allow_empty: bool,
 ) -> LoadResult:
     started = time.monotonic()
     inputs = _inputs(data_dir)
@@ -186,59 +229,61 @@ def _load(
     if wf_years is not None:
         codes["year.year"] = sorted(wf_years["year"])
 
-    con = duckdb.connect(str(scratch), config={"memory_limit": memory_limit})
+    # in memory, with the scratch file attached under a fixed name: DuckDB would name a
+    # file database after the file (`wh` for wh.duckdb.scratch-...), clashing with `wh`
+    con = duckdb.connect(
+        ":memory:",
+        config={"memory_limit": memory_limit, "temp_directory": str(sidecar(scratch, "tmp"))},
+    )
     try:
+        con.execute(f"ATTACH {_lit(scratch)} AS lmi_scratch")
+        con.execute("USE lmi_scratch")
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")
-        validator = Validator(con, codes)
+        validator = Validator(con, codes, allow_empty=allow_empty)
         validator.add(problems)
         staged: list[SourceFile] = []
-        for source in SOURCES:
+        for number, source in enumerate(SOURCES, start=1):
             path = inputs[source.file]
             if not path.exists():
                 validator.add([Problem(source.file, 0, "", f"file is missing from {data_dir}")])
                 continue
-            say(f"validating {source.file}")
+            say(f"validating {source.file} (file {number} of {len(SOURCES)})")
             if validator.stage(source, path):
                 staged.append(source)
         total = validator.count()
         if total:
             rejects = sidecar(target, "rejects.csv")
             validator.write_rejects(rejects)
-            raise ValidationFailed(validator.first(), total, str(rejects))
+            raise ValidationFailed(validator.first(), total, str(rejects), validator.stored())
         assert wf_years is not None  # any problem above would have raised
-        rows = _build(con, building, dims, wf_years, staged, say)
-        if extra is not None:
-            say("building rollup tables")
-            rows.update(extra(con))
-        record.update(outcome="loaded", rows=rows)
-        history = [
-            *read_journal(target),
-            {**record, "finished_at": datetime.now(UTC).isoformat(timespec="seconds")},
-        ]
-        _write_load_runs(con, history)
-        con.execute("CHECKPOINT wh")
-        con.execute("DETACH wh")
+        say("building the new warehouse")
+        with _building(con, building):
+            rows = _build(con, dims, wf_years, staged, say)
+            if extra is not None:
+                say("building rollup tables")
+                rows.update(extra(con))
+            record.update(outcome="loaded", rows=rows)
+            history = [
+                *read_journal(target),
+                {**record, "finished_at": datetime.now(UTC).isoformat(timespec="seconds")},
+            ]
+            _write_load_runs(con, history)
     finally:
         con.close()
     say("swapping the new warehouse in")
-    _fsync_path(building)
-    os.replace(building, target)
-    _fsync_path(target.parent)
+    _commit(building, target)
     sidecar(target, "rejects.csv").unlink(missing_ok=True)
     return LoadResult(target, str(record["run_id"]), vintage, rows, time.monotonic() - started)
 
 
 def _build(
     con: duckdb.DuckDBPyConnection,
-    building: Path,
     dims: dict[str, pd.DataFrame],
     wf_years: pd.DataFrame,
     staged: list[SourceFile],
     say: Progress,
 ) -> dict[str, int]:
-    say("building the new warehouse")
-    con.execute(f"ATTACH '{building}' AS wh")
     rows: dict[str, int] = {}
     for spec in CLASSIFICATIONS:
         frame = dims[spec.name]
@@ -253,8 +298,8 @@ def _build(
         )
         con.unregister("frame")
         rows[spec.table] = len(frame)
-    for source in staged:
-        say(f"loading {source.table}")
+    for number, source in enumerate(staged, start=1):
+        say(f"loading {source.table} (table {number} of {len(staged)})")
         cols = []
         for col in source.columns:
             expr = f'"{col.name}"'
@@ -347,18 +392,14 @@ def rebuild(target: Path, extra: Extra, progress: Progress | None = None) -> dic
         try:
             say("copying the warehouse")
             shutil.copyfile(target, building)
-            con = duckdb.connect()
+            con = duckdb.connect(":memory:")
             try:
-                con.execute(f"ATTACH '{building}' AS wh")
-                say("building rollup tables")
-                rows = extra(con)
-                con.execute("CHECKPOINT wh")
-                con.execute("DETACH wh")
+                with _building(con, building):
+                    say("building rollup tables")
+                    rows = extra(con)
             finally:
                 con.close()
-            _fsync_path(building)
-            os.replace(building, target)
-            _fsync_path(target.parent)
+            _commit(building, target)
             record.update(outcome="rebuilt", rows=rows)
         finally:
             record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")

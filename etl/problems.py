@@ -26,11 +26,33 @@ class Problem:
 class ValidationFailed(Exception):
     """Raised when source files are invalid; carries every problem and the total count."""
 
-    def __init__(self, problems: list[Problem], total: int, rejects_path: str | None = None):
+    def __init__(
+        self,
+        problems: list[Problem],
+        total: int,
+        rejects_path: str | None = None,
+        stored: int | None = None,
+    ):
         self.problems = problems
         self.total = total
         self.rejects_path = rejects_path
+        self.stored = total if stored is None else stored
         shown = "\n".join(f"  {p}" for p in problems[:50])
-        more = f"\n  ... and {total - 50} more" if total > 50 else ""
-        where = f"\nAll problems are listed in {rejects_path}" if rejects_path else ""
-        super().__init__(f"{total} problem(s) in the source files:\n{shown}{more}{where}")
+        more = f"\n  ... and {total - 50:,} more" if total > 50 else ""
+        super().__init__(f"{total:,} problem(s) in the source files:\n{shown}{more}{self._where()}")
+
+    def _where(self) -> str:
+        if not self.rejects_path:
+            return ""
+        if self.stored < self.total:
+            return (
+                f"\nThe first {self.stored:,} problems are listed in {self.rejects_path} "
+                "(the rest are counted only)"
+            )
+        return f"\nAll problems are listed in {self.rejects_path}"
+
+    def summary(self) -> str:
+        """One line for a terminal: how many, the first, and where the rest are."""
+        first = f"; first: {self.problems[0]}" if self.problems else ""
+        where = f"; see {self.rejects_path}" if self.rejects_path else ""
+        return f"{self.total:,} problem(s) in the source files{first}{where}"

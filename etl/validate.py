@@ -14,12 +14,19 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from etl import textfile
 from etl.problems import Problem
 from etl.sources import AGES, MAX_AMOUNT, WF_YEARS_FILE, Column, SourceFile
 
 _SQL_TYPES = {"int": "BIGINT", "float": "DOUBLE", "amount": "DOUBLE"}
 PROBLEMS_DDL = """CREATE OR REPLACE TEMP TABLE problems (
     file VARCHAR, line BIGINT, "column" VARCHAR, message VARCHAR, value VARCHAR)"""
+# A million bad lines must not become a million stored rows (the loader ran out of memory
+# and wrote a 751 MB rejects file): each check keeps its first PER_CHECK problems, the whole
+# load its first MAX_STORED, and every other problem is only counted.
+PER_CHECK = 1_000
+MAX_STORED = 10_000
+MAX_VALUE_CHARS = 200
 
 
 def _q(name: str) -> str:
@@ -53,9 +60,17 @@ def _level_name(codes: str) -> str:
 class Validator:
     """Stages and checks files on one DuckDB connection; problems accumulate in a table."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, codes: dict[str, list[int]]):
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        codes: dict[str, list[int]],
+        allow_empty: bool = False,
+    ):
         self.con = con
         self.codes = codes  # "<classification>.<level>" -> valid codes
+        self.allow_empty = allow_empty
+        # per file: [problems stored, problems only counted]
+        self._counts: dict[str, list[int]] = {}
         con.execute(PROBLEMS_DDL)
         for name, values in codes.items():
             con.execute(f"CREATE OR REPLACE TEMP TABLE {_q('codes_' + name)} (code BIGINT)")
@@ -63,20 +78,68 @@ class Validator:
                 f"INSERT INTO {_q('codes_' + name)} VALUES (?)", [(int(v),) for v in values]
             )
 
-    def add(self, problems: list[Problem]) -> None:
-        if problems:
-            self.con.executemany(
-                "INSERT INTO problems VALUES (?, ?, ?, ?, ?)",
-                [(p.file, p.line, p.column, p.message, p.value) for p in problems],
-            )
+    def _room(self, file: str, found: int) -> int:
+        """How many of `found` new problems of `file` to store; counts them all."""
+        stored = sum(c[0] for c in self._counts.values())
+        room = max(0, min(found, PER_CHECK, MAX_STORED - stored))
+        counts = self._counts.setdefault(file, [0, 0])
+        counts[0] += room
+        counts[1] += found - room
+        return room
+
+    def add(self, problems: list[Problem], uncounted: int = 0) -> None:
+        """Store problems found outside DuckDB; `uncounted` more were found but not kept."""
+        by_file: dict[str, list[Problem]] = {}
+        for p in problems:
+            by_file.setdefault(p.file, []).append(p)
+        for file, found in by_file.items():
+            kept = found[: self._room(file, len(found))]
+            if kept:
+                self.con.executemany(
+                    "INSERT INTO problems VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (p.file, p.line, p.column, p.message, p.value[:MAX_VALUE_CHARS])
+                        for p in kept
+                    ],
+                )
+        if uncounted and problems:
+            self._counts.setdefault(problems[0].file, [0, 0])[1] += uncounted
 
     def _insert(self, select_sql: str) -> None:
-        self.con.execute(f"INSERT INTO problems {select_sql}")
+        """Run one check (a SELECT of problem rows); store its first few, count the rest."""
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE found AS
+            SELECT * FROM ({select_sql}) t(file, line, "column", message, value)"""
+        )
+        rows = self.con.execute("SELECT count(*), any_value(file) FROM found").fetchall()
+        total, file = int(rows[0][0]), rows[0][1]
+        if total:
+            room = self._room(str(file), total)
+            self.con.execute(
+                f"""INSERT INTO problems SELECT file, line, "column", message,
+                       left(value, {MAX_VALUE_CHARS}) FROM found
+                ORDER BY line, "column" LIMIT {room}"""
+            )
+        self.con.execute("DROP TABLE found")
+
+    def _forget(self, file: str) -> None:
+        self.con.execute("DELETE FROM problems WHERE file = ?", [file])
+        self._counts.pop(file, None)
+
+    def _unreadable(self, source: SourceFile, path: Path) -> bool:
+        """Report encoding and overlong-line problems; True if there were any."""
+        problems, total = textfile.scan(path, source.file, source.header)
+        self.add(problems, total - len(problems))
+        return bool(problems)
 
     def stage(self, source: SourceFile, path: Path) -> bool:
         """Read, type and check one file; False if it could not be staged at all."""
         name = source.file
-        header = _read_header(path)
+        try:
+            header = _read_header(path)
+        except UnicodeDecodeError:
+            self._unreadable(source, path)
+            return False
         if header is None:
             self.add([Problem(name, 0, "", "file is empty")])
             return False
@@ -106,17 +169,25 @@ class Validator:
         if self._stage_fast(source, path, stage):
             self._check(source, stage, None)
             if self._count(source.file) == 0:
-                return True
+                return self._has_rows(source, stage)
             # something is wrong: read it again line by line so that every problem gets
             # its exact line and column
-            self.con.execute("DELETE FROM problems WHERE file = ?", [source.file])
+            self._forget(source.file)
+        elif self._unreadable(source, path):
+            return False
         raw = f"raw_{source.table}"
-        self.con.execute(
-            f"""CREATE OR REPLACE TABLE {raw} AS
-            SELECT line FROM read_csv({_lit(str(path))}, columns = {{'line': 'VARCHAR'}},
-                header = false, delim = '\x1f', quote = '', escape = '', new_line = '\\r\\n',
-                parallel = false, auto_detect = false, strict_mode = false)"""
-        )
+        try:
+            self.con.execute(
+                f"""CREATE OR REPLACE TABLE {raw} AS
+                SELECT line FROM read_csv({_lit(str(path))}, columns = {{'line': 'VARCHAR'}},
+                    header = false, delim = '\x1f', quote = '', escape = '',
+                    new_line = '\\r\\n', parallel = false, auto_detect = false,
+                    strict_mode = false)"""
+            )
+        except duckdb.Error as exc:  # the byte scan above should have found why
+            first = str(exc).splitlines()[0][:300]
+            self.add([Problem(name, 0, "", f"cannot be read as CSV text: {first}")])
+            return False
         casts = []
         for i, col in enumerate(source.columns, start=1):
             field = f"trim(f[{i}], ' \"')"
@@ -131,6 +202,26 @@ class Validator:
         )
         self._check(source, stage, raw)
         self.con.execute(f"DROP TABLE {raw}")
+        return self._has_rows(source, stage)
+
+    def _has_rows(self, source: SourceFile, stage: str) -> bool:
+        """A header-only file would silently empty its table (a whole cube): refuse it
+        unless the load explicitly allows empty files."""
+        if self.allow_empty:
+            return True
+        rows = self.con.execute(f"SELECT count(*) FROM {stage}").fetchall()
+        if int(rows[0][0]) == 0:
+            self.add(
+                [
+                    Problem(
+                        source.file,
+                        0,
+                        "",
+                        "has a header but no rows, which would empty "
+                        f"{source.table}; load with --allow-empty if that is intended",
+                    )
+                ]
+            )
         return True
 
     def _stage_fast(self, source: SourceFile, path: Path, stage: str) -> bool:
@@ -155,8 +246,7 @@ class Validator:
         return True
 
     def _count(self, file: str) -> int:
-        rows = self.con.execute("SELECT count(*) FROM problems WHERE file = ?", [file]).fetchall()
-        return int(rows[0][0])
+        return sum(self._counts.get(file, [0, 0]))
 
     def _check(self, source: SourceFile, stage: str, raw: str | None) -> None:
         file = _lit(source.file)
@@ -280,7 +370,11 @@ class Validator:
         )
 
     def count(self) -> int:
-        return int(self.con.execute("SELECT count(*) FROM problems").fetchall()[0][0])
+        """Every problem found, stored or only counted."""
+        return sum(sum(c) for c in self._counts.values())
+
+    def stored(self) -> int:
+        return sum(c[0] for c in self._counts.values())
 
     def first(self, limit: int = 200) -> list[Problem]:
         rows = self.con.execute(
@@ -300,9 +394,11 @@ class Validator:
 
 
 def _read_header(path: Path) -> list[str] | None:
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        row = next(csv.reader(fh), None)
-    return [c.strip() for c in row] if row is not None else None
+    """The header's column names; UnicodeDecodeError if it is not UTF-8."""
+    if path.stat().st_size == 0:
+        return None
+    row = next(csv.reader([textfile.first_line(path).decode("utf-8")]), [])
+    return [c.strip() for c in row]
 
 
 def read_wf_years(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
@@ -311,6 +407,18 @@ def read_wf_years(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     if not path.exists():
         problems.append(Problem(WF_YEARS_FILE, 0, "", "file is missing"))
         return None
+    unreadable = textfile.check(path, name)
+    if unreadable:
+        problems.extend(unreadable)
+        return None
+    try:
+        return _read_wf_years(path, name, problems)
+    except csv.Error as exc:
+        problems.append(Problem(name, 0, "", f"not a readable CSV file: {exc}"))
+        return None
+
+
+def _read_wf_years(path: Path, name: str, problems: list[Problem]) -> pd.DataFrame | None:
     rows = []
     before = len(problems)
     with path.open(newline="", encoding="utf-8-sig") as fh:

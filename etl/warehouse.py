@@ -41,15 +41,15 @@ def resolve_target(target: str | os.PathLike[str] | None) -> Path:
     try:
         url = sa.engine.make_url(text)
     except sa.exc.ArgumentError as exc:
-        raise WarehouseTargetError(f"--warehouse: not a path or SQLAlchemy URL: {text!r}") from exc
+        raise WarehouseTargetError(f"not a path or SQLAlchemy URL: {text!r}") from exc
     if url.get_backend_name() != "duckdb":
         raise WarehouseTargetError(
-            f"--warehouse: only DuckDB warehouses are supported (duckdb:///path/file.duckdb), "
+            f"only DuckDB warehouses are supported (duckdb:///path/file.duckdb), "
             f"got a {url.get_backend_name()!r} URL"
         )
     if not url.database or url.database == ":memory:":
         raise WarehouseTargetError(
-            "--warehouse: an in-memory DuckDB cannot be shared between loader and server; "
+            "an in-memory DuckDB cannot be shared between loader and server; "
             "give a file, e.g. duckdb:///var/warehouse.duckdb"
         )
     return Path(url.database).expanduser().resolve()

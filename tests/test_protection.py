@@ -36,7 +36,7 @@ def truth(data) -> Truth:
 
 
 def run(data, truth: Truth) -> Audit:
-    client = create_app({"WAREHOUSE": str(data[1]), "CACHE_SIZE": 0}).test_client()
+    client = create_app({"WAREHOUSE": str(data[1]), "CACHE_MB": 0}).test_client()
 
     def get(url: str):
         response = client.get(url)

@@ -30,7 +30,7 @@ def test_real_http_answers_and_keeps_answering_through_a_reload(server, tiny_dir
     old_vintage = before.json()["vintage"]
     old_total = before.json()["grand_total"]["value"]
     bad = requests.get(f"{base}/cube/ashe_pay/crosstab?rows=shoe", timeout=30)
-    assert bad.status_code == 404 and bad.json()["error"]["parameter"] == "rows"
+    assert bad.status_code == 400 and bad.json()["error"]["parameter"] == "rows"
 
     data = copy_data(tiny_dir, tmp_path / "changed")
     rewrite(
