@@ -294,8 +294,10 @@ def health() -> Response:
 
 @api.get("/openapi.json")
 def openapi() -> Response:
-    model = _state().model
-    return Response(json.dumps(openapi_document(model)), mimetype="application/json")
+    document = openapi_document(_state().model)
+    for extend in current_app.extensions.get("openapi_extensions", []):
+        extend(document)  # paths of other blueprints (/api/v1)
+    return Response(json.dumps(document), mimetype="application/json")
 
 
 def _page(name: str) -> Response:

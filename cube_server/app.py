@@ -16,6 +16,7 @@ from aggregates.errors import QueryError
 from aggregates.model import load_model
 from cube_server import errors
 from cube_server.api import api
+from cube_server.lmi4all import register as register_lmi4all
 from cube_server.state import WarehouseState
 from etl.warehouse import resolve_target
 
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api)
+    register_lmi4all(app)
     app.before_request(_start)
     app.after_request(_finish)
     app.register_error_handler(QueryError, errors.from_query_error)
