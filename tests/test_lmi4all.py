@@ -397,3 +397,13 @@ def test_openapi_covers_api_v1(client):
         concrete = concrete.replace("{dimension}", "region")
         response = client.get(concrete + "?soc=2231&q=nurse")
         assert response.status_code == 200, path
+
+
+def test_cors_preflight_for_signed_requests(client):
+    response = client.options(
+        "/api/v1/ashe/estimatePay?soc=2231",
+        headers={"Origin": "null", "Access-Control-Request-Headers": "authorization"},
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" in response.headers["Access-Control-Allow-Headers"]

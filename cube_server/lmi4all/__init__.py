@@ -50,6 +50,15 @@ def _key() -> tuple[Any, ...]:
     return (request.path, args)
 
 
+@lmi4all.after_request
+def _cors(response: Response) -> Response:
+    """Browsers preflight a signed fetch (Authorization, Date headers): allow it."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Headers"] = "Authorization, Date, X-Requested-With"
+    response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+    return response
+
+
 @lmi4all.errorhandler(Lmi4AllError)
 def _own_error(exc: Lmi4AllError) -> Response:
     return error(exc.status, exc.message)
