@@ -196,6 +196,12 @@ def test_age_gives_pay_at_that_age(client):
     assert js(client, "/api/v1/ashe/estimatePay?soc=2231&age=70", 400)["error"]
 
 
+def test_hours_ignore_age(client):
+    plain = js(client, "/api/v1/ashe/estimateHours?soc=2231")
+    assert js(client, "/api/v1/ashe/estimateHours?soc=2231&age=40") == plain
+    assert js(client, "/api/v1/ashe/estimateHours?soc=2231&filters=age:40") == plain
+
+
 def test_annual_changes_shape(client):
     body = js(client, "/api/v1/ashe/annualChanges?soc=2231")
     assert body == {"soc": 2231, "annual_changes": []}  # the tiny data has one ASHE year
@@ -284,6 +290,8 @@ def test_replacement_demand_equals_the_cube(client):
         "&from=2024&to=2027",
     )
     assert body["rate"] == cube["summary"]["replacement_demand"] and type(body["rate"]) is int
+    period = js(client, "/api/v1/wf/replacement_demand?soc=2231&minYear=2025&maxYear=2027")
+    assert (period["start_year"], period["end_year"]) == (2025, 2027)
     small = js(client, "/api/v1/wf/replacement_demand?soc=1171")
     assert "note" in small or "rate" in small
 
@@ -294,6 +302,11 @@ def test_wf_filter_metadata(client):
     info = js(client, "/api/v1/wf/filters/info/region")
     assert set(info) == {"name", "description", "coding"}
     assert info["coding"][0] == {"code": 1, "description": "London"}
+    assert info["coding"][1] == {"code": 2, "description": "South East"}  # our labels
+    industry = js(client, "/api/v1/wf/filters/info/industry")["coding"]
+    assert [c["code"] for c in industry] == list(range(1, 23))
+    qualification = js(client, "/api/v1/wf/filters/info/qualification")["coding"]
+    assert [c["code"] for c in qualification] == list(range(1, 10))
     assert js(client, "/api/v1/wf/filters/all") == [
         js(client, f"/api/v1/wf/filters/info/{n}") for n in names
     ]
@@ -407,3 +420,24 @@ def test_cors_preflight_for_signed_requests(client):
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "Authorization" in response.headers["Access-Control-Allow-Headers"]
+
+
+def test_qualification_and_industry_filters_against_the_oracle(client, pay):
+    compared = 0
+    for soc in (2231, 4135, 9233, 2136):
+        body = js(client, f"/api/v1/ashe/estimatePay?soc={soc}&filters=qualification:3|industry:5")
+        part = pay[(pay["soc4"] == soc) & (pay["qualification"] == 3) & (pay["ind22"] == 5)]
+        weight = float(part["Employment"].sum())
+        if oracle.flag(weight) == "suppressed":
+            assert body["series"] == []
+        else:
+            mean = float(part["PayBill"].sum()) / weight
+            assert body["series"] == [{"year": 2023, "estpay": oracle.round_to(mean, 10)}]
+            compared += 1
+    nurses = pay[pay["soc4"] == 2231]
+    biggest = int(nurses.groupby("ind22")["Employment"].sum().idxmax())  # a publishable cell
+    wide = js(client, f"/api/v1/ashe/estimatePay?soc=2231&filters=industry:{biggest}")
+    part = nurses[nurses["ind22"] == biggest]
+    mean = float(part["PayBill"].sum()) / float(part["Employment"].sum())
+    assert wide["series"] == [{"year": 2023, "estpay": oracle.round_to(mean, 10)}]
+    assert js(client, "/api/v1/wf/filters/info/shoe_size", 404)["error"]
