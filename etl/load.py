@@ -180,8 +180,9 @@ def _load(
     problems: list[Problem] = []
     dims = read_classifications(data_dir, problems)
     wf_years = read_wf_years(inputs[WF_YEARS_FILE], problems)
-    soc4 = set(dims["occupation"]["soc4"]) if "occupation" in dims else set()
-    texts = read_occupation_texts(data_dir, soc4, problems)
+    texts = {}  # checked against SOC only once soc2010.csv is sound (no cascade of problems)
+    if "occupation" in dims:
+        texts = read_occupation_texts(data_dir, set(dims["occupation"]["soc4"]), problems)
     codes: dict[str, list[int]] = {}
     for spec in CLASSIFICATIONS:
         if spec.name in dims:
