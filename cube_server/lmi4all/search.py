@@ -4,8 +4,8 @@ Built once per warehouse vintage into an in-memory inverted index (token -> entr
 query touches only entries sharing a token with it: a few thousand at worst ("worker"),
 well under a millisecond to a few milliseconds. Ranking favours, in order: an entry whose
 title is exactly the query, one that covers every query word with few extra words, one
-that starts with the query; rarer words count more (idf), and the last word may be a
-prefix so typing "plumb" already finds plumbers. One result per unit group, best first.
+that starts with the query; rarer words count more (idf), and a last word that is no
+word of the index is read as a prefix, so typing "plumb" already finds plumbers. One result per unit group, best first.
 """
 
 from __future__ import annotations
@@ -137,7 +137,8 @@ class OccupationIndex:
         for position, (word, weight) in enumerate(zip(words, weights, strict=True)):
             hits = set(self.postings.get(word, ()))
             factor: dict[int, float] = dict.fromkeys(hits, 1.0)
-            if position == len(words) - 1 and len(word) >= 3:  # the word being typed
+            typing = word not in self.postings  # a complete word needs no prefix matches
+            if position == len(words) - 1 and len(word) >= 3 and typing:
                 start = bisect.bisect_left(self.vocabulary, word)
                 for other in self.vocabulary[start : start + 200]:
                     if not other.startswith(word):
