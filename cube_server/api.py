@@ -11,7 +11,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from aggregates.errors import NotFound, QueryError
 from cube_server import formats, params
@@ -71,8 +71,10 @@ def health() -> Response:
 
 @api.get("/openapi.json")
 def openapi() -> Response:
-    model = state().model
-    return Response(json.dumps(openapi_document(model)), mimetype="application/json")
+    document = openapi_document(state().model)
+    for extend in current_app.extensions.get("openapi_extensions", []):
+        extend(document)  # paths of other blueprints (/api/v1)
+    return Response(json.dumps(document), mimetype="application/json")
 
 
 def _page(name: str) -> Response:

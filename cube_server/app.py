@@ -20,6 +20,7 @@ from aggregates.errors import QueryError
 from aggregates.model import load_model
 from cube_server import errors
 from cube_server.api import api
+from cube_server.lmi4all import register as register_lmi4all
 from cube_server.slicer_api import slicer_api
 from cube_server.state import WarehouseState
 from etl.warehouse import resolve_target
@@ -52,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api)
     app.register_blueprint(slicer_api)
+    register_lmi4all(app)
     app.before_request(_start)
     app.after_request(_finish)
     app.register_error_handler(QueryError, errors.from_query_error)

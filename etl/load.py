@@ -28,6 +28,7 @@ import duckdb
 import pandas as pd
 
 from etl.classifications import CLASSIFICATIONS, classification_path, read_classifications
+from etl.occupation_texts import read_occupation_texts, text_paths
 from etl.problems import Problem, ValidationFailed
 from etl.sources import SOURCES, WF_YEARS_FILE, SourceFile
 from etl.validate import Validator, read_wf_years, staging_table
@@ -188,6 +189,7 @@ def load(
 
 def _inputs(data_dir: Path) -> dict[str, Path]:
     files = {c.file: classification_path(data_dir, c.file) for c in CLASSIFICATIONS}
+    files.update({f: p for f, p in text_paths(data_dir).items() if p.exists()})
     files[WF_YEARS_FILE] = data_dir / WF_YEARS_FILE
     files.update({s.file: data_dir / s.file for s in SOURCES})
     return files
@@ -221,6 +223,9 @@ def _load(
     problems: list[Problem] = []
     dims = read_classifications(data_dir, problems)
     wf_years = read_wf_years(inputs[WF_YEARS_FILE], problems)
+    texts = {}  # checked against SOC only once soc2010.csv is sound (no cascade of problems)
+    if "occupation" in dims:
+        texts = read_occupation_texts(data_dir, set(dims["occupation"]["soc4"]), problems)
     codes: dict[str, list[int]] = {}
     for spec in CLASSIFICATIONS:
         if spec.name in dims:
@@ -259,7 +264,7 @@ def _load(
         assert wf_years is not None  # any problem above would have raised
         say("building the new warehouse")
         with _building(con, building):
-            rows = _build(con, dims, wf_years, staged, say)
+            rows = _build(con, dims, wf_years, staged, say, texts)
             if extra is not None:
                 say("building rollup tables")
                 rows.update(extra(con))
@@ -283,8 +288,18 @@ def _build(
     wf_years: pd.DataFrame,
     staged: list[SourceFile],
     say: Progress,
+    texts: dict[str, pd.DataFrame],
 ) -> dict[str, int]:
     rows: dict[str, int] = {}
+    for table, frame in texts.items():  # occupation titles and descriptions (lookups)
+        con.register("frame", frame)
+        text = ", ".join(f'"{c}"::VARCHAR AS "{c}"' for c in frame.columns if c != "soc4")
+        con.execute(
+            f"CREATE TABLE wh.{table} AS SELECT soc4::SMALLINT AS soc4, {text} FROM frame "
+            "ORDER BY ALL"
+        )
+        con.unregister("frame")
+        rows[table] = len(frame)
     for spec in CLASSIFICATIONS:
         frame = dims[spec.name]
         keys = {lv.name for lv in spec.levels} | ({spec.root[0]} if spec.root else set())
