@@ -8,6 +8,7 @@ process until a new load is swapped in.
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from typing import Any
 
@@ -15,7 +16,7 @@ from flask import Blueprint, Response, current_app, request
 
 from aggregates.errors import NotFound, QueryError
 from cube_server import formats, params
-from cube_server.openapi import openapi_document
+from cube_server.openapi import SUMMARIES, openapi_document
 from cube_server.responses import as_json, cached, state
 from cube_server.state import Served
 
@@ -71,10 +72,22 @@ def health() -> Response:
 
 @api.get("/openapi.json")
 def openapi() -> Response:
-    document = openapi_document(state().model)
+    document = openapi_document(state().model, documented_routes())
     for extend in current_app.extensions.get("openapi_extensions", []):
         extend(document)  # paths of other blueprints (/api/v1)
     return Response(json.dumps(document), mimetype="application/json")
+
+
+def documented_routes() -> list[tuple[str, str, set[str]]]:
+    """The data endpoints of the cube API as routed (not the HTML pages, static files or
+    /api/v1, which documents itself)."""
+    out = []
+    for rule in current_app.url_map.iter_rules():
+        blueprint, _, name = rule.endpoint.rpartition(".")
+        if blueprint in ("api", "slicer") and (name in params.ENDPOINTS or name in SUMMARIES):
+            path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
+            out.append((path, name, set(rule.methods or ()) - {"HEAD", "OPTIONS"}))
+    return out
 
 
 def _page(name: str) -> Response:

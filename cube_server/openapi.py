@@ -1,35 +1,41 @@
-"""The OpenAPI 3 document, generated from the declared parameters and the model."""
+"""The OpenAPI 3 document, generated from the app's real routes and declared parameters.
+
+Paths come from Flask's route map, so a route cannot exist undocumented; parameters come
+from `params.ENDPOINTS`, the same declarations the parser enforces (types, enums, ranges).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from aggregates.model import Model
-from cube_server.params import ENDPOINTS, Param
+from cube_server.params import CUT_GRAMMAR, ENDPOINTS, Param
 
-PATHS = {
-    "/info": ("info", "Slicer server information (api_version, record limit, cubes)", []),
-    "/version": ("version", "Slicer server and API version", []),
-    "/cubes": ("cubes", "List the cubes", []),
-    "/cube/{cube}/model": ("model", "A cube's dimensions, levels, measures and policy", ["cube"]),
-    "/cube/{cube}/members/{dimension}": (
-        "members",
-        "Members of a dimension level",
-        ["cube", "dimension"],
-    ),
-    "/cube/{cube}/aggregate": (
-        "aggregate",
-        "Slicer-style aggregation with reliability flags",
-        ["cube"],
-    ),
-    "/cube/{cube}/cell": ("cell", "Slicer cell: the cuts with every level's details", ["cube"]),
-    "/cube/{cube}/crosstab": (
-        "crosstab",
-        "A two-dimensional table with margins and withheld cells",
-        ["cube"],
-    ),
-    "/health": ("health", "Warehouse vintage, load time and row counts", []),
+# One line per operation; anything routed but missing here falls back to its docstring.
+SUMMARIES = {
+    "info": "Slicer server information (api_version, record limit, cubes)",
+    "version": "Slicer server and API version",
+    "cubes": "List the cubes",
+    "model": "A cube's dimensions, levels, measures, aggregates and reliability policy",
+    "members": "Members of a dimension, down to a level or depth",
+    "aggregate": "Slicer-style aggregation with reliability flags on every record",
+    "cell": "Slicer cell: the cuts with every level's details",
+    "crosstab": "A two-dimensional table with margins and withheld cells",
+    "health": "Warehouse vintage, load time and row counts",
+    "facts": "Individual rows: always refused (403), they are the withheld small cells",
+    "fact": "One individual row: always refused (403), as /facts",
+    "report": "Several Slicer queries in one request (JSON body)",
 }
+ARRAYS = {"cubes"}  # operations that answer a JSON array
+REFUSED = {"facts", "fact"}
+RULES = (
+    "Errors: 400 for any bad parameter value (naming the parameter and the valid choices), "
+    "404 only when the path names no cube or dimension, 403 for individual rows, 413 for a "
+    "result over the cell limit. An empty value (age=) is an error, not the default. Every "
+    "/cube/... endpoint also takes POST with the same parameters as an "
+    "application/x-www-form-urlencoded body (for very long cuts); /report takes a JSON body."
+)
 
 
 def _schema(param: Param) -> dict[str, Any]:
@@ -38,64 +44,115 @@ def _schema(param: Param) -> dict[str, Any]:
         schema["enum"] = list(param.enum)
     if param.default is not None:
         schema["default"] = param.default
+    if param.minimum is not None:
+        schema["minimum"] = param.minimum
+    if param.maximum is not None:
+        schema["maximum"] = param.maximum
+    if param.name == "cut":
+        schema["pattern"] = (
+            r"^!?[A-Za-z_]\w*(@[A-Za-z_]\w*)?:[^|]*(\|!?[A-Za-z_]\w*(@[A-Za-z_]\w*)?:[^|]*)*$"
+        )
     return schema
 
 
-def openapi_document(model: Model) -> dict[str, Any]:
-    cubes = [c.name for c in model.cubes]
-    dimensions = sorted({d.name for c in model.cubes for d in c.dimensions})
+def _operation(
+    endpoint: str, path_params: list[str], enums: dict[str, dict[str, list[str]]]
+) -> dict[str, Any]:
     error = {
         "description": "Bad request",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
-    paths: dict[str, Any] = {}
-    for path, (endpoint, summary, path_params) in PATHS.items():
-        parameters: list[dict[str, Any]] = []
-        for name in path_params:
-            enum = cubes if name == "cube" else dimensions
-            parameters.append(
-                {
-                    "name": name,
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "string", "enum": enum},
-                }
-            )
-        for param in ENDPOINTS[endpoint]:
-            entry: dict[str, Any] = {
-                "name": param.name,
-                "in": "query",
-                "required": False,
-                "description": param.description,
-                "schema": _schema(param),
-            }
-            if param.example:
-                entry["example"] = param.example
-            parameters.append(entry)
-        content = {"application/json": {"schema": {"type": "object"}}}
-        if any(p.name == "format" for p in ENDPOINTS[endpoint]):
-            content["text/csv"] = {"schema": {"type": "string"}}
-        paths[path] = {
-            "get": {
-                "operationId": endpoint,
-                "summary": summary,
-                "parameters": parameters,
-                "responses": {
-                    "200": {"description": "OK", "content": content},
-                    "304": {"description": "Not modified (ETag matched)"},
-                    "400": error,
-                    "404": {**error, "description": "Unknown name"},
-                    "413": {**error, "description": "Result too large"},
-                },
-            }
+    parameters: list[dict[str, Any]] = [
+        {
+            "name": n,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", **enums.get(n, {})},
         }
+        for n in path_params
+    ]
+    for param in ENDPOINTS.get(endpoint, ()):
+        entry: dict[str, Any] = {
+            "name": param.name,
+            "in": "query",
+            "required": False,
+            "description": param.description,
+            "schema": _schema(param),
+        }
+        if param.example:
+            entry["example"] = param.example
+        parameters.append(entry)
+    body = (
+        {"type": "array", "items": {"type": "object"}} if endpoint in ARRAYS else {"type": "object"}
+    )
+    content: dict[str, Any] = {"application/json": {"schema": body}}
+    if any(p.name == "format" for p in ENDPOINTS.get(endpoint, ())):
+        content["text/csv"] = {"schema": {"type": "string"}}
+    responses: dict[str, Any] = {
+        "400": error,
+        "404": {**error, "description": "The path names no such cube or dimension"},
+    }
+    if endpoint in REFUSED:
+        responses["403"] = {**error, "description": "Individual rows are withheld"}
+    else:
+        responses.update(
+            {
+                "200": {"description": "OK", "content": content},
+                "304": {"description": "Not modified (ETag matched)"},
+                "413": {**error, "description": "Result too large"},
+            }
+        )
+    return {
+        "operationId": endpoint,
+        "summary": SUMMARIES.get(endpoint, endpoint),
+        "parameters": parameters,
+        "responses": responses,
+    }
+
+
+def openapi_document(model: Model, routes: Iterable[tuple[str, str, set[str]]]) -> dict[str, Any]:
+    """`routes`: (OpenAPI path, endpoint name, HTTP methods) of every documented route."""
+    enums = {
+        "cube": {"enum": [c.name for c in model.cubes]},
+        "dimension": {"enum": sorted({d.name for c in model.cubes for d in c.dimensions})},
+    }
+    paths: dict[str, Any] = {}
+    for path, endpoint, methods in sorted(routes):
+        path_params = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+        operation = _operation(endpoint, path_params, enums)
+        item: dict[str, Any] = {}
+        if "GET" in methods:
+            item["get"] = operation
+        if path.startswith("/cube/"):
+            form = {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            p["name"]: p["schema"]
+                            for p in operation["parameters"]
+                            if p["in"] == "query"
+                        },
+                    }
+                }
+            }
+            if endpoint == "report":
+                form = {"application/json": {"schema": {"type": "object"}}}
+            item["post"] = {
+                **operation,
+                "operationId": f"{endpoint}_post",
+                "parameters": [p for p in operation["parameters"] if p["in"] == "path"],
+                "requestBody": {"required": False, "content": form},
+            }
+        paths[path] = item
     return {
         "openapi": "3.0.3",
         "info": {
             "title": "lmi-cubes",
             "version": "0.1.0",
             "description": "OLAP cubes of UK labour-market information. Every cell carries a "
-            "reliability flag; cells under the weight threshold are withheld.",
+            "reliability flag; cells under the weight threshold are withheld. " + RULES + " "
+            "Cut grammar: " + CUT_GRAMMAR,
         },
         "paths": paths,
         "components": {

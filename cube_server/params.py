@@ -42,12 +42,19 @@ class Param:
     # Repeated values are joined with this separator, as Slicer combines repeated `cut`,
     # `drilldown`, `aggregates` and `order`; None refuses a repeat rather than pick one.
     multi: str | None = None
+    minimum: int | None = None  # documented ranges of integer parameters (checked later,
+    maximum: int | None = None  # by the engine, against the model and the data's years)
 
 
+CUT_GRAMMAR = (
+    "cut := dimcut ('|' dimcut)* ; dimcut := ['!'] dim ['@' hierarchy] ':' spec ; "
+    "spec := path (';' path)* | [path] '-' [path] ; path := key (',' key)* "
+    "(keys from the top level down, e.g. occupation:2,21,213; a set: region:1,1,1;1,1,2; "
+    "a range: year:2015-2020; inverted: !industry:2)"
+)
 CUT = Param(
     "cut",
-    "Slicer cut: dim:path with '|' between dimensions, ',' down a hierarchy, ';' for a set, "
-    "'-' for a range, '!' to invert, @hierarchy to choose one; repeated cuts are combined",
+    "Slicer cut; repeated cuts are combined. Grammar: " + CUT_GRAMMAR,
     example="gender:2|occupation:2,21",
     multi="|",
 )
@@ -66,9 +73,15 @@ HEADER = Param(
     default="labels",
 )
 PAGING = (
-    Param("page", "Page number, from 0", "integer", default=0),
-    Param("pagesize", "Records per page (1..10000)", "integer"),
-    Param("page_size", "Same as pagesize (the spelling of the Python Slicer client)", "integer"),
+    Param("page", "Page number, from 0", "integer", default=0, minimum=0),
+    Param("pagesize", "Records per page (1..10000)", "integer", minimum=1, maximum=10000),
+    Param(
+        "page_size",
+        "Same as pagesize (the spelling of the Python Slicer client)",
+        "integer",
+        minimum=1,
+        maximum=10000,
+    ),
 )
 ORDER = Param(
     "order",
@@ -78,8 +91,19 @@ ORDER = Param(
     multi=",",
 )
 YEARS = (
-    Param("from", "First year of a change (Working Futures)", "integer"),
-    Param("to", "Last year of a change (Working Futures)", "integer"),
+    Param("from", "First year of a change (Working Futures; a year of the data)", "integer"),
+    Param("to", "Last year of a change (Working Futures; later than from)", "integer"),
+)
+
+AGE = Param(
+    "age",
+    "Age 20..65 for mean_pay_at_age (optional for median_pay and pay_decile)",
+    "integer",
+    minimum=20,
+    maximum=65,
+)
+DECILE = Param(
+    "decile", "Decile 10..90 (a multiple of 10) for pay_decile", "integer", minimum=10, maximum=90
 )
 
 ENDPOINTS: dict[str, tuple[Param, ...]] = {
@@ -90,7 +114,12 @@ ENDPOINTS: dict[str, tuple[Param, ...]] = {
     "health": COMMON,
     "members": (
         Param("level", "Deepest level to list (default: finest of the hierarchy)"),
-        Param("depth", "Number of levels to list, from the top (use this or level)", "integer"),
+        Param(
+            "depth",
+            "Number of levels to list, from the top (use this or level)",
+            "integer",
+            minimum=1,
+        ),
         Param("hierarchy", "Hierarchy of the dimension (default: its default hierarchy)"),
         CUT,
         *PAGING,
@@ -122,8 +151,8 @@ ENDPOINTS: dict[str, tuple[Param, ...]] = {
         ),
         ORDER,
         *PAGING,
-        Param("age", "Age 20..65 for pay-at-age measures", "integer"),
-        Param("decile", "Decile 10..90 for pay_decile", "integer"),
+        AGE,
+        DECILE,
         *YEARS,
         Param(
             "fallback",
@@ -144,10 +173,8 @@ ENDPOINTS: dict[str, tuple[Param, ...]] = {
         ),
         Param("measure", "Measure (default: the cube's default measure)", example="mean_pay"),
         CUT,
-        Param(
-            "age", "Age 20..65 for mean_pay_at_age (optional for median_pay, pay_decile)", "integer"
-        ),
-        Param("decile", "Decile 10..90 for pay_decile", "integer"),
+        AGE,
+        DECILE,
         *YEARS,
         Param("margins", "Include row, column and grand totals", "boolean", default=True),
         Param(
@@ -200,7 +227,15 @@ def parse(endpoint: str, args: MultiDict[str, str] | Mapping[str, str]) -> dict[
                 raise QueryError(name, f"{raw!r} is not true or false", ["true", "false"])
             out[name] = lowered in TRUE
         elif param.kind == "integer":
-            out[name] = parse_int(name, raw)
+            number = parse_int(name, raw)
+            low = param.minimum if param.minimum is not None else number
+            high = param.maximum if param.maximum is not None else number
+            if not low <= number <= high:
+                span = f"{param.minimum if param.minimum is not None else ''}.." + (
+                    f"{param.maximum}" if param.maximum is not None else ""
+                )
+                raise QueryError(name, f"{number} is out of range", [span])
+            out[name] = number
         elif param.enum is not None:
             if raw not in param.enum:
                 raise QueryError(name, f"{raw!r} is not supported", param.enum)
