@@ -251,6 +251,23 @@ def test_wf_predict_equals_the_cube_and_the_oracle(client, wf):
     assert out_of_range == {"soc": 2231, "predictedEmployment": []}
 
 
+# the original's region names, from its recorded responses (LMI4ALL-API.md section 2)
+RECORDED_REGION_NAMES = {
+    1: "London",
+    2: "South East (England)",
+    3: "East of England",
+    4: "South West (England)",
+    5: "West Midlands (England)",
+    6: "East Midlands (England)",
+    7: "Yorkshire and the Humber",
+    8: "North West (England)",
+    9: "North East (England)",
+    10: "Wales",
+    11: "Scotland",
+    12: "Northern Ireland",
+}
+
+
 @pytest.mark.parametrize("name", ["region", "industry", "gender", "status", "qualification"])
 def test_wf_breakdown_notes_and_withheld_items(client, name):
     column = {"region": "region:region", "industry": "industry:ind22"}.get(name, name)
@@ -266,7 +283,8 @@ def test_wf_breakdown_notes_and_withheld_items(client, name):
             expected = []
             for m, c in zip(members, cells, strict=True):
                 if shown(c):
-                    item = {"code": m["key"], "name": m["label"], "employment": c["value"]}
+                    label = RECORDED_REGION_NAMES[m["key"]] if name == "region" else m["label"]
+                    item = {"code": m["key"], "name": label, "employment": c["value"]}
                     if c["flag"] == "low_reliability":
                         item["note"] = NOTE
                     expected.append(item)
@@ -300,7 +318,8 @@ def test_wf_filter_metadata(client):
     info = js(client, "/api/v1/wf/filters/info/region")
     assert set(info) == {"name", "description", "coding"}
     assert info["coding"][0] == {"code": 1, "description": "London"}
-    assert info["coding"][1] == {"code": 2, "description": "South East"}  # our labels
+    assert info["coding"][1] == {"code": 2, "description": "South East (England)"}
+    assert [c["description"] for c in info["coding"]] == list(RECORDED_REGION_NAMES.values())
     industry = js(client, "/api/v1/wf/filters/info/industry")["coding"]
     assert [c["code"] for c in industry] == list(range(1, 23))
     qualification = js(client, "/api/v1/wf/filters/info/qualification")["coding"]

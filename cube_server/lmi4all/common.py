@@ -134,6 +134,30 @@ FILTERS = (
 )
 
 
+# The original's region names, as its recorded responses show them (codes are the same);
+# clients written for it display these, so they replace our classification's labels.
+ORIGINAL_NAMES: dict[str, dict[int, str]] = {
+    "region": {
+        1: "London",
+        2: "South East (England)",
+        3: "East of England",
+        4: "South West (England)",
+        5: "West Midlands (England)",
+        6: "East Midlands (England)",
+        7: "Yorkshire and the Humber",
+        8: "North West (England)",
+        9: "North East (England)",
+        10: "Wales",
+        11: "Scotland",
+        12: "Northern Ireland",
+    }
+}
+
+
+def original_name(dimension: str, key: int, label: str) -> str:
+    return ORIGINAL_NAMES.get(dimension, {}).get(key, label)
+
+
 def filter_named(name: str, cube: Cube) -> Filter | None:
     return next((f for f in FILTERS if f.name == name and cube.has_dimension(f.dimension)), None)
 
@@ -149,7 +173,11 @@ def codings(engine: Engine, cube: Cube, f: Filter) -> list[tuple[int, str]]:
     universe = engine.catalog.universe(cube, dim)
     to_level = engine.catalog.level_of_fact_keys(dim, level)
     present = {to_level[k] for k in universe}
-    return [(m.key, m.label) for m in engine.catalog.members(dim, level) if m.key in present]
+    return [
+        (m.key, original_name(f.dimension, m.key, m.label))
+        for m in engine.catalog.members(dim, level)
+        if m.key in present
+    ]
 
 
 def member_cut(catalog: Catalog, dim: Dimension, level: Level, key: int) -> str | None:

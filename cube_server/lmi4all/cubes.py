@@ -21,6 +21,7 @@ from cube_server.lmi4all.common import (
     Filter,
     Lmi4AllError,
     filter_named,
+    original_name,
     soc_cut,
 )
 
@@ -130,7 +131,7 @@ def _elements(result: Result, ask: Ask, row: int, field: str, note: bool) -> lis
         if note:
             item: dict[str, Any] = {
                 "code": int(key),
-                "name": result.labels[-1][j],
+                "name": original_name(axis.dimension.name, int(key), result.labels[-1][j]),
                 field: _number(values[index]),
             }
             if result.flags[index] == reliability.LOW:
