@@ -130,13 +130,6 @@ class Reliability:
     reliable_from: float
     messages: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
-    def flag(self, weight: float) -> str:
-        if weight < self.suppress_below:
-            return "suppressed"
-        if weight < self.reliable_from:
-            return "low_reliability"
-        return "reliable"
-
 
 @dataclass(frozen=True)
 class Rollup:

@@ -48,9 +48,6 @@ class Query:
     def cut(self, dimension: str) -> Cut | None:
         return next((c for c in self.cuts if c.dimension == dimension), None)
 
-    def axis(self, dimension: str) -> Axis | None:
-        return next((a for a in self.axes if a.dimension.name == dimension), None)
-
     @property
     def cell_count(self) -> int:
         count = 1
