@@ -20,12 +20,11 @@ import sqlalchemy as sa
 from aggregates import derived, reliability, rollups
 from aggregates.catalog import Catalog
 from aggregates.derived import Lookups
-from aggregates.model import Aggregate, Cube, Model, check_warehouse
+from aggregates.model import PERIOD_KINDS, Aggregate, Cube, Model, check_warehouse
 from aggregates.query import Axis, Query, build_query
 from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_LEVEL, YEAR_KEY, Source, compile_statement
 
 REPLACEMENT = "replacement"
-CHANGE_KINDS = {"change", "percent_change", "replacement", "requirement"}
 
 
 @dataclass(frozen=True)
@@ -260,7 +259,7 @@ class Engine:
                 numerator, denominator = aggregate.ratio
                 return sums[numerator] / sums[denominator]
             kind = aggregate.derived
-            if kind in CHANGE_KINDS:
+            if kind in PERIOD_KINDS:
                 assert query.year_from is not None and query.year_to is not None
                 start = sums[_year_component(query.year_from)]
                 end = sums[_year_component(query.year_to)]

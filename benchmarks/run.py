@@ -33,11 +33,11 @@ import duckdb
 from duckdb_engine import Dialect
 
 from aggregates.engine import Engine
-from aggregates.model import load_model
 from aggregates.query import Query
 from cube_server.cli import load_warehouse
 from etl.generate import generate
 from etl.warehouse import open_read_only
+from model.loader import load_model
 
 HERE = Path(__file__).resolve().parent
 

@@ -17,13 +17,13 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from aggregates.errors import QueryError
-from aggregates.model import load_model
 from cube_server import errors
 from cube_server.api import api
 from cube_server.lmi4all import register as register_lmi4all
 from cube_server.slicer_api import slicer_api
 from cube_server.state import WarehouseState
 from etl.warehouse import resolve_target
+from model.loader import load_model
 
 log = logging.getLogger("cube_server")
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import click
 
 from aggregates import rollups
-from aggregates.model import load_model
 from etl.generate import SCALES, generate
 from etl.load import LoadError, LoadResult, load, rebuild, sidecar
 from etl.problems import ValidationFailed
 from etl.warehouse import ENV_VAR, WarehouseTargetError, default_warehouse, resolve_target
+from model.loader import load_model
 
 
 def _progress() -> Callable[[str], None]:

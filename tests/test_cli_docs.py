@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from aggregates.model import load_model
 from cube_server.cli import main
+from model.loader import load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 

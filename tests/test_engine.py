@@ -10,9 +10,9 @@ import pytest
 import oracle
 from aggregates.engine import Engine
 from aggregates.errors import NotFound, QueryError, TooLarge
-from aggregates.model import load_model
 from etl import sources
 from etl.warehouse import open_read_only
+from model.loader import load_model
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,9 @@ import shutil
 import pytest
 
 from aggregates.errors import ModelError
-from aggregates.model import check_warehouse, default_model_dir, load_model
+from aggregates.model import check_warehouse
 from etl.warehouse import open_read_only
+from model.loader import default_model_dir, load_model
 
 
 def test_shipped_models_load_and_match_the_warehouse(warehouse):

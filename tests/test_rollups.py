@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from aggregates.engine import Engine
 from aggregates.errors import QueryError
-from aggregates.model import load_model
 from aggregates.rollups import can_answer, choose
 from etl.warehouse import open_read_only
+from model.loader import load_model
 
 
 @pytest.fixture(scope="module")
