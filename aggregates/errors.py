@@ -1,8 +1,9 @@
 """The engine's two error families.
 
-`QueryError` is the user's: it names the parameter at fault, says what was wrong and lists
-the valid choices, and its message is safe to show (no SQL, no internals). The HTTP layer
-turns it into a 4xx. `ModelError` is the deployment's: a model file is wrong; it lists
+`QueryError` is the user's: it names the query field at fault, says what was wrong and lists
+the valid choices, and its message is safe to show (no SQL, no internals). Its subclasses
+say what kind of mistake it is (an unknown name, a result too large); the HTTP layer decides
+which status each kind gets, the engine knows nothing of HTTP. `ModelError` is the deployment's: a model file is wrong; it lists
 every problem with the file and key path. Anything else is an internal fault.
 """
 
@@ -13,8 +14,6 @@ from collections.abc import Iterable
 
 class QueryError(ValueError):
     """A query the user can fix; safe to show."""
-
-    status = 400
 
     def __init__(self, parameter: str, message: str, choices: Iterable[object] | None = None):
         self.parameter = parameter
@@ -31,13 +30,9 @@ class QueryError(ValueError):
 class NotFound(QueryError):
     """An unknown cube, dimension, level, member or measure."""
 
-    status = 404
-
 
 class TooLarge(QueryError):
     """A result with more cells than the cube allows; refused before it runs."""
-
-    status = 413
 
 
 class ModelError(ValueError):

@@ -17,7 +17,7 @@ import logging
 from flask import Response, g, jsonify
 from werkzeug.exceptions import HTTPException
 
-from aggregates.errors import QueryError
+from aggregates.errors import NotFound, QueryError, TooLarge
 
 log = logging.getLogger("cube_server")
 
@@ -57,9 +57,14 @@ def error_response(
 
 def status_of(exc: QueryError) -> int:
     """The documented rule: a 404 is about the path, a bad parameter value is a 400."""
-    if exc.status == 404 and exc.parameter not in PATH_PARAMETERS:
-        return 400
-    return exc.status
+    status = getattr(exc, "status", None)  # errors of the HTTP layer carry their own
+    if isinstance(status, int):
+        return status
+    if isinstance(exc, TooLarge):
+        return 413
+    if isinstance(exc, NotFound) and exc.parameter in PATH_PARAMETERS:
+        return 404
+    return 400
 
 
 def from_query_error(exc: QueryError) -> Response:

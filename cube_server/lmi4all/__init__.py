@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, request
 
 from aggregates.errors import QueryError
+from cube_server.errors import status_of
 from cube_server.lmi4all import cubes
 from cube_server.lmi4all.common import (
     FILTERS,
@@ -66,7 +67,7 @@ def _own_error(exc: Lmi4AllError) -> Response:
 
 @lmi4all.errorhandler(QueryError)
 def _query_error(exc: QueryError) -> Response:
-    return error(exc.status, exc.message)
+    return error(status_of(exc), exc.message)
 
 
 @lmi4all.errorhandler(Exception)
