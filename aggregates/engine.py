@@ -21,7 +21,7 @@ from aggregates import derived, reliability, rollups
 from aggregates.catalog import Catalog
 from aggregates.derived import Lookups
 from aggregates.model import PERIOD_KINDS, Aggregate, Cube, Model, check_warehouse
-from aggregates.query import Axis, Query, build_query
+from aggregates.query import Axis, Query, Request, build_query
 from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_LEVEL, YEAR_KEY, Source, compile_statement
 
 REPLACEMENT = "replacement"
@@ -114,8 +114,8 @@ class Engine:
             for cube in self.model.cubes
         }
 
-    def query(self, cube: str, **kwargs: Any) -> Query:
-        return build_query(self.model.cube(cube), self.catalog, **kwargs)
+    def query(self, request: Request) -> Query:
+        return build_query(self.model.cube(request.cube), self.catalog, request)
 
     def run(self, query: Query) -> Result:
         started = time.perf_counter()

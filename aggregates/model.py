@@ -164,6 +164,10 @@ class Cube:
     def has_dimension(self, name: str) -> bool:
         return any(d.name == name for d in self.dimensions)
 
+    def time_dimension(self) -> Dimension | None:
+        """The dimension whose role is time (its years), if the cube has one."""
+        return next((d for d in self.dimensions if d.role == "time"), None)
+
     def aggregate(self, name: str, parameter: str) -> Aggregate:
         public = [a for a in self.aggregates if a.public]
         return find(public, name, parameter, f"cube {self.name!r} has no measure {name!r}")

@@ -56,27 +56,50 @@ class Query:
         return count
 
 
-def parse_axis(cube: Cube, text: str, parameter: str) -> tuple[Dimension, Level]:
+@dataclass(frozen=True)
+class Request:
+    """A query as a user spelled it: names and keys, not yet resolved against the model.
+
+    Errors name its fields (`axes.0`, `measures`, `cut`, `age`, `decile`, `year_from`,
+    `year_to`); a front end maps them to its own parameter names.
+    """
+
+    cube: str
+    axes: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ()
+    cut: str | None = None
+    age: int | None = None
+    decile: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    fallback: bool = False
+
+    def __post_init__(self) -> None:  # lists are welcome; the request stays immutable
+        object.__setattr__(self, "axes", tuple(self.axes))
+        object.__setattr__(self, "measures", tuple(self.measures))
+
+
+def parse_axis(cube: Cube, text: str, field: str) -> tuple[Dimension, Level]:
     match = _AXIS.match(text.strip())
     if not match:
         raise QueryError(
-            parameter,
+            field,
             f"{text!r} is not dimension[:level] (e.g. occupation:soc2)",
             [d.name for d in cube.dimensions],
         )
-    dim = cube.dimension(match.group(1), parameter)
-    hierarchy = dim.hierarchy(match.group(2), parameter)
-    level = dim.level(match.group(3), parameter, hierarchy.name) if match.group(3) else None
+    dim = cube.dimension(match.group(1), field)
+    hierarchy = dim.hierarchy(match.group(2), field)
+    level = dim.level(match.group(3), field, hierarchy.name) if match.group(3) else None
     return dim, level or hierarchy.levels[-1]
 
 
-def _int_param(value: object, parameter: str, valid: range | tuple[int, ...] | list[int]) -> int:
+def _int_param(value: object, field: str, valid: range | tuple[int, ...] | list[int]) -> int:
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise QueryError(parameter, f"{value!r} is not a whole number", _describe(valid)) from None
+        raise QueryError(field, f"{value!r} is not a whole number", _describe(valid)) from None
     if number not in valid:
-        raise QueryError(parameter, f"{number} is out of range", _describe(valid))
+        raise QueryError(field, f"{number} is out of range", _describe(valid))
     return number
 
 
@@ -86,129 +109,150 @@ def _describe(valid: range | tuple[int, ...] | list[int]) -> list[str]:
     return [str(v) for v in valid]
 
 
-def build_query(
-    cube: Cube,
-    catalog: Catalog,
-    axes: list[str],
-    measures: list[str],
-    cut: str | None = None,
-    age: object = None,
-    decile: object = None,
-    year_from: object = None,
-    year_to: object = None,
-    fallback: bool = False,
-    axis_parameters: tuple[str, ...] = ("rows", "columns"),
-    measure_parameter: str = "measure",
-) -> Query:
-    """Resolve user-supplied names into a valid Query or raise QueryError."""
-    cuts = tuple(catalog.resolve_cut(cube, spec) for spec in parse_cuts(cut))
-    resolved_axes: list[Axis] = []
-    axis_parameter: dict[str, str] = {}  # dimension -> the parameter that put it on an axis
-    for i, text in enumerate(axes):
-        parameter = axis_parameters[min(i, len(axis_parameters) - 1)]
-        dim, level = parse_axis(cube, text, parameter)
-        if any(a.dimension.name == dim.name for a in resolved_axes):
-            raise QueryError(parameter, f"dimension {dim.name!r} is already on another axis")
-        resolved_axes.append(Axis(dim, level, _axis_keys(catalog, cube, dim, level, cuts)))
-        axis_parameter[dim.name] = parameter
-    aggregates = tuple(cube.aggregate(m.strip(), measure_parameter) for m in measures if m.strip())
+def build_query(cube: Cube, catalog: Catalog, request: Request) -> Query:
+    """Resolve a request into a valid Query or raise QueryError naming the field at fault."""
+    cuts = tuple(catalog.resolve_cut(cube, spec) for spec in parse_cuts(request.cut))
+    axes, axis_field = _resolve_axes(cube, catalog, request, cuts)
+    aggregates = tuple(cube.aggregate(m.strip(), "measures") for m in request.measures if m.strip())
     if not aggregates:
         raise QueryError(
-            measure_parameter, "no measure given", [a.name for a in cube.aggregates if a.public]
+            "measures", "no measure given", [a.name for a in cube.aggregates if a.public]
         )
-    params = {p for a in aggregates for p in a.parameters}
-    query_age = query_decile = y0 = y1 = None
-    takes_age = any("age" in a.parameters or a.derived == "pay_distribution" for a in aggregates)
-    if age not in (None, ""):
-        if not takes_age:
-            raise QueryError("age", "only mean_pay_at_age, median_pay and pay_decile take an age")
-        query_age = _int_param(age, "age", AGES)
-    elif "age" in params:
-        raise QueryError("age", "this measure needs an age", _describe(AGES))
-    if decile not in (None, ""):
-        if "decile" not in params:
-            raise QueryError("decile", "only the pay_decile measure takes a decile")
-        query_decile = _int_param(decile, "decile", DECILES)
-    elif "decile" in params:
-        raise QueryError("decile", "pay_decile needs a decile", _describe(DECILES))
-    years = [m.key for m in catalog.members(cube.dimension("year", "cut"), _year_level(cube))]
-    if "from" in params or "to" in params:
-        if "year" in axis_parameter:
-            raise QueryError(
-                axis_parameter["year"], "year cannot be an axis of a change over from..to years"
-            )
-        if any(c.dimension == "year" for c in cuts):
-            raise QueryError("cut", "do not cut year for a change measure; use from= and to=")
-        y0 = _int_param(year_from, "from", years) if year_from not in (None, "") else None
-        y1 = _int_param(year_to, "to", years) if year_to not in (None, "") else None
-        if y0 is None or y1 is None:
-            missing = "from" if y0 is None else "to"
-            raise QueryError(missing, "a change measure needs from= and to= years", years)
-        if y0 >= y1:
-            raise QueryError("to", f"to ({y1}) must be later than from ({y0})", years)
-        one_year = [a.name for a in aggregates if "from" not in a.parameters]
-        if one_year:
-            raise QueryError(
-                measure_parameter,
-                f"{', '.join(one_year)} is a one-year measure and cannot be combined with "
-                "from= and to=; ask for it with a year cut or a year axis",
-                [a.name for a in cube.aggregates if "from" in a.parameters],
-            )
-    elif year_from not in (None, "") or year_to not in (None, ""):
-        raise QueryError(
-            "from" if year_from not in (None, "") else "to",
-            "only change measures take from= and to=",
-            [a.name for a in cube.aggregates if "from" in a.parameters],
-        )
+    age, decile = _age_and_decile(request, aggregates)
+    period = _period(cube, catalog, request, aggregates, axis_field, cuts)
     default_year = None
-    if cube.nonadditive_time() and y0 is None:
-        year_axis = "year" in axis_parameter
-        year_cut = next((c for c in cuts if c.dimension == "year"), None)
-        if not year_axis:
-            if year_cut is None:
-                default_year = _latest_history(catalog, cube)
-                cuts = (*cuts, _year_cut(cube, default_year))
-            elif year_cut.invert or len(year_cut.keys) != 1:
-                raise QueryError(
-                    "cut",
-                    "employment cannot be summed over several years; cut one year "
-                    "or put year on rows or columns",
-                    years,
-                )
+    if cube.nonadditive_time() and period is None:
+        cuts, default_year = _one_year(cube, catalog, axis_field, cuts)
+    y0, y1 = period or (None, None)
     query = Query(
-        cube,
-        tuple(resolved_axes),
-        aggregates,
-        cuts,
-        query_age,
-        query_decile,
-        y0,
-        y1,
-        bool(fallback),
-        default_year,
+        cube, axes, aggregates, cuts, age, decile, y0, y1, bool(request.fallback), default_year
     )
     if query.cell_count > cube.max_cells:
         raise TooLarge(
-            axis_parameters[0],
+            "axes",
             f"the result would have {query.cell_count:,} cells; the limit for {cube.name} is "
             f"{cube.max_cells:,}; choose coarser levels or cut the data",
         )
     return query
 
 
-def _year_level(cube: Cube) -> Level:
-    return cube.dimension("year", "cut").finest
+def _resolve_axes(
+    cube: Cube, catalog: Catalog, request: Request, cuts: tuple[Cut, ...]
+) -> tuple[tuple[Axis, ...], dict[str, str]]:
+    """The axes, and for each dimension on one the field that put it there."""
+    resolved: list[Axis] = []
+    field_of: dict[str, str] = {}
+    for i, text in enumerate(request.axes):
+        field = f"axes.{i}"
+        dim, level = parse_axis(cube, text, field)
+        if dim.name in field_of:
+            raise QueryError(field, f"dimension {dim.name!r} is already on another axis")
+        resolved.append(Axis(dim, level, _axis_keys(catalog, cube, dim, level, cuts)))
+        field_of[dim.name] = field
+    return tuple(resolved), field_of
+
+
+def _age_and_decile(
+    request: Request, aggregates: tuple[Aggregate, ...]
+) -> tuple[int | None, int | None]:
+    params = {p for a in aggregates for p in a.parameters}
+    age = decile = None
+    takes_age = any("age" in a.parameters or a.derived == "pay_distribution" for a in aggregates)
+    if request.age is not None:
+        if not takes_age:
+            raise QueryError("age", "only mean_pay_at_age, median_pay and pay_decile take an age")
+        age = _int_param(request.age, "age", AGES)
+    elif "age" in params:
+        raise QueryError("age", "this measure needs an age", _describe(AGES))
+    if request.decile is not None:
+        if "decile" not in params:
+            raise QueryError("decile", "only the pay_decile measure takes a decile")
+        decile = _int_param(request.decile, "decile", DECILES)
+    elif "decile" in params:
+        raise QueryError("decile", "pay_decile needs a decile", _describe(DECILES))
+    return age, decile
+
+
+def _period(
+    cube: Cube,
+    catalog: Catalog,
+    request: Request,
+    aggregates: tuple[Aggregate, ...],
+    axis_field: dict[str, str],
+    cuts: tuple[Cut, ...],
+) -> tuple[int, int] | None:
+    """The first and last year of a change measure, checked against the data's years."""
+    time = cube.time_dimension()
+    wants = any("from" in a.parameters or "to" in a.parameters for a in aggregates)
+    period_measures = [a.name for a in cube.aggregates if "from" in a.parameters]
+    if not wants:
+        if request.year_from is not None or request.year_to is not None:
+            field = "year_from" if request.year_from is not None else "year_to"
+            raise QueryError(
+                field, "only change measures take a first and last year", period_measures
+            )
+        return None
+    assert time is not None  # the model only declares change measures on cubes with time
+    years = [m.key for m in catalog.members(time, time.finest)]
+    if time.name in axis_field:
+        raise QueryError(
+            axis_field[time.name], f"{time.name} cannot be an axis of a change between two years"
+        )
+    if any(c.dimension == time.name for c in cuts):
+        raise QueryError("cut", f"do not cut {time.name} for a change measure; give its years")
+    if request.year_from is None or request.year_to is None:
+        missing = "year_from" if request.year_from is None else "year_to"
+        raise QueryError(missing, "a change measure needs a first and a last year", years)
+    y0 = _int_param(request.year_from, "year_from", years)
+    y1 = _int_param(request.year_to, "year_to", years)
+    if y0 >= y1:
+        raise QueryError("year_to", f"the last year ({y1}) must be after the first ({y0})", years)
+    one_year = [a.name for a in aggregates if "from" not in a.parameters]
+    if one_year:
+        raise QueryError(
+            "measures",
+            f"{', '.join(one_year)} is a one-year measure and cannot be combined with a "
+            f"change between two years; ask for it with a {time.name} cut or axis",
+            period_measures,
+        )
+    return y0, y1
+
+
+def _one_year(
+    cube: Cube, catalog: Catalog, axis_field: dict[str, str], cuts: tuple[Cut, ...]
+) -> tuple[tuple[Cut, ...], int | None]:
+    """A measure that cannot be summed over time needs one year: the cut's, an axis, or
+    the latest history year (reported as a default)."""
+    time = cube.time_dimension()
+    if time is None or time.name in axis_field:
+        return cuts, None
+    year_cut = next((c for c in cuts if c.dimension == time.name), None)
+    if year_cut is None:
+        year = _latest_history(catalog, cube)
+        return (*cuts, _year_cut(cube, year)), year
+    if year_cut.invert or len(year_cut.keys) != 1:
+        years = [m.key for m in catalog.members(time, time.finest)]
+        raise QueryError(
+            "cut",
+            f"employment cannot be summed over several years; cut one {time.name} "
+            "or put it on an axis",
+            years,
+        )
+    return cuts, None
 
 
 def _latest_history(catalog: Catalog, cube: Cube) -> int:
-    dim = cube.dimension("year", "cut")
+    dim = cube.time_dimension()
+    assert dim is not None
     frame = catalog.table(dim)
-    history = frame[frame["kind"] == "history"]["year"] if "kind" in frame else frame["year"]
-    return int((history if len(history) else frame["year"]).max())
+    key = dim.finest.key
+    history = frame[frame["kind"] == "history"][key] if "kind" in frame else frame[key]
+    return int((history if len(history) else frame[key]).max())
 
 
 def _year_cut(cube: Cube, year: int) -> Cut:
-    dim = cube.dimension("year", "cut")
+    dim = cube.time_dimension()
+    assert dim is not None
     return Cut(dim.name, dim.finest.name, "point", (year,), frozenset({year}))
 
 

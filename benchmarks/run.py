@@ -33,7 +33,7 @@ import duckdb
 from duckdb_engine import Dialect
 
 from aggregates.engine import Engine
-from aggregates.query import Query
+from aggregates.query import Query, Request
 from cube_server.cli import load_warehouse
 from etl.generate import generate
 from etl.warehouse import open_read_only
@@ -239,11 +239,14 @@ def pct(values: list[float], q: float) -> float:
 
 def query_of(engine: Engine, cube: str, params: dict[str, str]) -> Query:
     """The engine query a /crosstab request with these parameters makes."""
+    number = lambda name: int(params[name]) if name in params else None  # noqa: E731
     return engine.query(
-        cube,
-        axes=[params["rows"]] + ([params["columns"]] if "columns" in params else []),
-        measures=[params["measure"]], cut=params.get("cut"), age=params.get("age"),
-        decile=params.get("decile"), year_from=params.get("from"), year_to=params.get("to"),
+        Request(
+            cube,
+            axes=(params["rows"], *([params["columns"]] if "columns" in params else [])),
+            measures=(params["measure"],), cut=params.get("cut"), age=number("age"),
+            decile=number("decile"), year_from=number("from"), year_to=number("to"),
+        )
     )  # fmt: skip
 
 

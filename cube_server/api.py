@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from aggregates.errors import NotFound, QueryError
+from aggregates.query import Request
 from cube_server import formats, params
 from cube_server.openapi import SUMMARIES, openapi_document
 from cube_server.responses import as_json, cached, state
@@ -33,15 +34,17 @@ def crosstab(cube: str, served: Served, p: dict[str, Any]) -> tuple[str | bytes,
     if p["layout"] != "tidy" and p["format"] != "csv":
         raise QueryError("layout", "layout applies to format=csv only", ["tidy"])
     query = served.engine.query(
-        cube,
-        axes=[p["rows"]] + ([p["columns"]] if p["columns"] else []),
-        measures=[p["measure"] or c.default_measure],
-        cut=p["cut"],
-        age=p["age"],
-        decile=p["decile"],
-        year_from=p["from"],
-        year_to=p["to"],
-        fallback=p["fallback"],
+        Request(
+            cube,
+            axes=(p["rows"], *([p["columns"]] if p["columns"] else [])),
+            measures=(p["measure"] or c.default_measure,),
+            cut=p["cut"],
+            age=p["age"],
+            decile=p["decile"],
+            year_from=p["from"],
+            year_to=p["to"],
+            fallback=p["fallback"],
+        )
     )
     result = served.engine.run(query)
     if p["format"] == "csv":

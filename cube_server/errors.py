@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, g, jsonify
+from flask import Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from aggregates.errors import NotFound, QueryError, TooLarge
@@ -35,6 +35,23 @@ TYPES = {
 }
 # The names the engine uses for parts of the URL path: only these give a 404.
 PATH_PARAMETERS = frozenset({"cube", "dimension", "warehouse"})
+# The engine names the fields of its query request; each endpoint spells them its own way.
+_PERIOD = {"year_from": "from", "year_to": "to"}
+PARAMETER_OF_FIELD: dict[str, dict[str, str]] = {
+    "crosstab": {"axes": "rows", "axes.0": "rows", "axes.1": "columns", "measures": "measure",
+                 **_PERIOD},
+    "aggregate": {"axes": "drilldown", "measures": "aggregates", **_PERIOD},
+    "members": {"axes": "level", "axes.0": "level"},
+}  # fmt: skip
+
+
+def parameter_of(endpoint: str, field: str) -> str:
+    """The request parameter an endpoint reads the engine's query `field` from."""
+    names = PARAMETER_OF_FIELD.get(endpoint, {})
+    if field in names:
+        return names[field]
+    head = field.split(".", 1)[0]
+    return names.get(head, field)
 
 
 def error_response(
@@ -68,7 +85,9 @@ def status_of(exc: QueryError) -> int:
 
 
 def from_query_error(exc: QueryError) -> Response:
-    return error_response(status_of(exc), exc.message, exc.parameter, exc.choices)
+    endpoint = (request.endpoint or "").rpartition(".")[2]
+    parameter = parameter_of(endpoint, exc.parameter)
+    return error_response(status_of(exc), exc.message, parameter, exc.choices)
 
 
 def from_http_exception(exc: HTTPException) -> Response:

@@ -18,6 +18,7 @@ from aggregates.cuts import parse_cuts
 from aggregates.engine import Engine, Result
 from aggregates.errors import QueryError
 from aggregates.model import Cube, Dimension, Hierarchy, Level
+from aggregates.query import Request
 from cube_server import params, slicer, slicer_cells
 from cube_server.formats import CellGrid
 
@@ -94,17 +95,17 @@ def run(engine: Engine, cube_name: str, p: dict[str, Any]) -> dict[str, Any]:
     runs: list[tuple[list[slicer.Concrete], Result]] = []
     for (age, decile, y0, y1), group in _groups(cube, engine, p, chosen).items():
         query = engine.query(
-            cube.name,
-            axes=axes,
-            measures=list(dict.fromkeys(c.base.name for c in group)),
-            cut=p["cut"],
-            age=age,
-            decile=decile,
-            year_from=y0,
-            year_to=y1,
-            fallback=p["fallback"],
-            axis_parameters=("drilldown",),
-            measure_parameter="aggregates",
+            Request(
+                cube.name,
+                axes=tuple(axes),
+                measures=tuple(dict.fromkeys(c.base.name for c in group)),
+                cut=p["cut"],
+                age=age,
+                decile=decile,
+                year_from=y0,
+                year_to=y1,
+                fallback=p["fallback"],
+            )
         )
         runs.append((group, engine.run(query)))
     order = [c.name for c in chosen]

@@ -19,7 +19,8 @@ from werkzeug.datastructures import MultiDict
 from aggregates.cuts import parse_cuts
 from aggregates.engine import Engine
 from aggregates.errors import QueryError
-from cube_server import params, slicer, slicer_aggregate, slicer_cells
+from aggregates.query import Request
+from cube_server import errors, params, slicer, slicer_aggregate, slicer_cells
 from cube_server.responses import as_json, cached, state
 from cube_server.state import Served
 
@@ -108,11 +109,12 @@ def members_body(engine: Engine, cube: str, dimension: str, p: dict[str, Any]) -
         level = hierarchy.level(p["level"], "level") if p["level"] else hierarchy.levels[-1]
     # the engine resolves the cut and the members it leaves, as for an axis
     query = engine.query(
-        cube,
-        axes=[f"{dim.name}@{hierarchy.name}:{level.name}"],
-        measures=[c.reliability.weight],
-        cut=p["cut"],
-        axis_parameters=("level",),
+        Request(
+            cube,
+            axes=(f"{dim.name}@{hierarchy.name}:{level.name}",),
+            measures=(c.reliability.weight,),
+            cut=p["cut"],
+        )
     )
     records = slicer.member_records(engine.catalog, dim, hierarchy, level)
     items = [(dim, hierarchy, level)]
@@ -227,7 +229,9 @@ def report(cube: str) -> Response:
         try:
             result[name] = _report_query(engine, cube, cut, query)
         except QueryError as exc:
-            raise type(exc)(f"queries.{name}.{exc.parameter}", exc.message, exc.choices) from None
+            kind = query.get("query") if isinstance(query, dict) else None
+            field = errors.parameter_of("members" if kind == "values" else str(kind), exc.parameter)
+            raise type(exc)(f"queries.{name}.{field}", exc.message, exc.choices) from None
     return Response(orjson.dumps(result), mimetype="application/json")
 
 

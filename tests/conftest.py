@@ -16,6 +16,7 @@ import duckdb
 import pytest
 import requests
 
+from aggregates.query import Query, Request
 from cube_server.cli import load_warehouse
 from etl.generate import generate
 
@@ -92,3 +93,8 @@ def serving(
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def ask(engine, cube: str, **fields) -> Query:
+    """engine.query for a request spelled as keywords (tests only)."""
+    return engine.query(Request(cube, **fields))

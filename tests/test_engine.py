@@ -10,6 +10,7 @@ import pytest
 import oracle
 from aggregates.engine import Engine
 from aggregates.errors import NotFound, QueryError, TooLarge
+from conftest import ask
 from etl import sources
 from etl.warehouse import open_read_only
 from model.loader import load_model
@@ -61,8 +62,12 @@ def assert_no_line_reveals_a_cell(result):
 
 
 def test_mean_pay_crosstab_with_margins(engine, pay):
-    q = engine.query(
-        "ashe_pay", axes=["occupation:soc2", "region:nation"], measures=["mean_pay"], cut="gender:2"
+    q = ask(
+        engine,
+        "ashe_pay",
+        axes=["occupation:soc2", "region:nation"],
+        measures=["mean_pay"],
+        cut="gender:2",
     )
     result = engine.run(q)
     frame = pay[pay.gender == 2].assign(weight=lambda f: f.Employment)
@@ -76,8 +81,12 @@ def test_mean_pay_crosstab_with_margins(engine, pay):
 
 def test_small_cells_are_withheld_and_no_margin_gives_them_away(engine, pay):
     cut = "gender:1|status:2|qualification:1,2"
-    q = engine.query(
-        "ashe_pay", axes=["occupation:soc3", "region:region"], measures=["employment"], cut=cut
+    q = ask(
+        engine,
+        "ashe_pay",
+        axes=["occupation:soc3", "region:region"],
+        measures=["employment"],
+        cut=cut,
     )
     result = engine.run(q)
     frame = pay[(pay.gender == 1) & (pay.status == 2) & (pay.qualification == 2)]
@@ -99,7 +108,7 @@ def test_mean_hours_and_cut_kinds(engine, tiny_dir):
         "occupation:1,11,111,1115;9,92": hours.soc4.eq(1115) | hours.soc2.eq(92),
     }
     for cut, keep in cases.items():
-        q = engine.query("ashe_hours", axes=["gender", "status"], measures=["mean_hours"], cut=cut)
+        q = ask(engine, "ashe_hours", axes=["gender", "status"], measures=["mean_hours"], cut=cut)
         result = engine.run(q)
         expected = oracle.crosstab(hours[keep], "gender", "status", ["weight", "TotalHours"])
         checked = check_against(
@@ -110,12 +119,12 @@ def test_mean_hours_and_cut_kinds(engine, tiny_dir):
 
 def test_working_futures_employment_defaults_to_latest_history_year(engine, tiny_dir):
     wf = oracle.read(tiny_dir, sources.WF_EMPLOYMENT.file).assign(weight=lambda f: f.weight)
-    q = engine.query("working_futures", axes=["occupation:soc1", "status"], measures=["employment"])
+    q = ask(engine, "working_futures", axes=["occupation:soc1", "status"], measures=["employment"])
     assert q.default_year == 2024
     result = engine.run(q)
     expected = oracle.crosstab(wf[wf.year == 2024], "soc1", "status", ["weight"])
     assert check_against(result, expected, "employment", lambda s: s.weight, 10) == 40
-    by_year = engine.run(engine.query("working_futures", axes=["year"], measures=["employment"]))
+    by_year = engine.run(ask(engine, "working_futures", axes=["year"], measures=["employment"]))
     assert by_year.flags[-1] == "not_applicable" and math.isnan(by_year.values["employment"][-1])
     totals = wf.groupby("year").weight.sum()
     assert list(by_year.values["employment"][:-1]) == [oracle.round_to(v, 10) for v in totals]
@@ -127,7 +136,8 @@ def test_replacement_and_expansion_demand(engine, tiny_dir):
     rates["r"] = rates.retirement_rate + rates.mortality_rate + rates.mobility_rate
     wf = wf.merge(rates[["soc2", "r"]], on="soc2")
     y0, y1 = 2022, 2026
-    q = engine.query(
+    q = ask(
+        engine,
         "working_futures",
         axes=["occupation:soc1", "gender"],
         measures=["expansion_demand", "replacement_demand", "total_requirement"],
@@ -151,7 +161,8 @@ def test_replacement_and_expansion_demand(engine, tiny_dir):
 
 def test_fallback_fills_a_withheld_cell_from_the_nearest_reliable_level(engine, pay):
     cut = "gender:2|status:2|qualification:1,1"
-    q = engine.query(
+    q = ask(
+        engine,
         "ashe_pay",
         axes=["occupation:soc4", "region:nation"],
         measures=["mean_pay"],
@@ -184,7 +195,8 @@ def test_fallback_fills_a_withheld_cell_from_the_nearest_reliable_level(engine, 
     assert checked
     # without fallback the same cells are withheld, with suggestions naming the level
     plain = engine.run(
-        engine.query(
+        ask(
+            engine,
             "ashe_pay",
             axes=["occupation:soc4", "region:nation"],
             measures=["mean_pay"],
@@ -200,9 +212,9 @@ def test_fallback_fills_a_withheld_cell_from_the_nearest_reliable_level(engine, 
 @pytest.mark.parametrize(
     ("kwargs", "error", "parameter", "hint"),
     [
-        (dict(axes=["job"], measures=["mean_pay"]), NotFound, "rows", "occupation"),
-        (dict(axes=["occupation:soc9"], measures=["mean_pay"]), NotFound, "rows", "soc4"),
-        (dict(axes=["gender"], measures=["mean_wage"]), NotFound, "measure", "median_pay"),
+        (dict(axes=["job"], measures=["mean_pay"]), NotFound, "axes.0", "occupation"),
+        (dict(axes=["occupation:soc9"], measures=["mean_pay"]), NotFound, "axes.0", "soc4"),
+        (dict(axes=["gender"], measures=["mean_wage"]), NotFound, "measures", "median_pay"),
         (dict(axes=["gender"], measures=["mean_pay"], cut="gender:7"), NotFound, "cut", "1"),
         (dict(axes=["gender"], measures=["mean_pay"], cut="gender"), QueryError, "cut", None),
         (
@@ -218,15 +230,15 @@ def test_fallback_fills_a_withheld_cell_from_the_nearest_reliable_level(engine, 
         (
             dict(axes=["occupation:soc4", "industry:ind75", "gender"], measures=["employment"]),
             TooLarge,
-            "rows",
+            "axes",
             None,
         ),
-        (dict(axes=["gender", "gender"], measures=["employment"]), QueryError, "columns", None),
+        (dict(axes=["gender", "gender"], measures=["employment"]), QueryError, "axes.1", None),
     ],
 )
 def test_bad_queries_raise_typed_errors(engine, kwargs, error, parameter, hint):
     with pytest.raises(error) as caught:
-        engine.query("ashe_pay", **kwargs)
+        ask(engine, "ashe_pay", **kwargs)
     assert caught.value.parameter == parameter
     if hint:
         assert hint in caught.value.choices
@@ -235,7 +247,7 @@ def test_bad_queries_raise_typed_errors(engine, kwargs, error, parameter, hint):
 
 def test_unknown_cube(engine):
     with pytest.raises(NotFound) as caught:
-        engine.query("ashe_wages", axes=["gender"], measures=["employment"])
+        ask(engine, "ashe_wages", axes=["gender"], measures=["employment"])
     assert caught.value.parameter == "cube"
     assert caught.value.choices == ["ashe_pay", "ashe_hours", "working_futures"] or set(
         caught.value.choices
@@ -244,35 +256,41 @@ def test_unknown_cube(engine):
 
 def test_wf_change_needs_years_in_order(engine):
     with pytest.raises(QueryError) as caught:
-        engine.query(
+        ask(
+            engine,
             "working_futures",
             axes=["gender"],
             measures=["expansion_demand"],
             year_from=2025,
             year_to=2022,
         )
-    assert caught.value.parameter == "to"
+    assert caught.value.parameter == "year_to"
     with pytest.raises(QueryError) as caught:
-        engine.query(
+        ask(
+            engine,
             "working_futures",
             axes=["gender"],
             measures=["expansion_demand"],
             year_from=1990,
             year_to=2025,
         )
-    assert caught.value.parameter == "from" and "2021" in caught.value.choices
+    assert caught.value.parameter == "year_from" and "2021" in caught.value.choices
     with pytest.raises(QueryError) as caught:
-        engine.query(
-            "working_futures", axes=["gender"], measures=["employment"], cut="year:2021-2023"
+        ask(
+            engine,
+            "working_futures",
+            axes=["gender"],
+            measures=["employment"],
+            cut="year:2021-2023",
         )
     assert caught.value.parameter == "cut"
 
 
-def test_year_on_the_columns_of_a_change_names_the_columns_parameter(engine):
-    """Regression: the error always blamed `rows`, wherever year was."""
+def test_year_on_the_columns_of_a_change_names_the_second_axis(engine):
+    """Regression: the error always blamed the first axis (`rows`), wherever year was."""
     with pytest.raises(QueryError) as caught:
-        engine.query(
+        ask(engine,
             "working_futures", axes=["gender", "year"], measures=["expansion_demand"],
             year_from=2022, year_to=2025,
         )  # fmt: skip
-    assert caught.value.parameter == "columns"
+    assert caught.value.parameter == "axes.1"

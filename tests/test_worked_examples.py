@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from aggregates.engine import Engine
-from conftest import copy_data, rewrite
+from conftest import ask, copy_data, rewrite
 from etl import sources
 from etl.load import load
 from etl.warehouse import open_read_only
@@ -51,7 +51,8 @@ def engine(tiny_dir, tmp_path_factory) -> Engine:
 
 
 def test_flags_and_rounding_at_the_threshold_edges(engine):
-    q = engine.query(
+    q = ask(
+        engine,
         "ashe_pay",
         axes=["region"],
         measures=["employment", "mean_pay"],
@@ -76,17 +77,27 @@ def test_flags_and_rounding_at_the_threshold_edges(engine):
 def test_median_and_deciles_worked_example(engine):
     cut = "occupation:1,11,111,1115|status:1|gender:1"
     med = engine.run(
-        engine.query("ashe_pay", axes=["occupation:soc4"], measures=["median_pay"], cut=cut)
+        ask(engine, "ashe_pay", axes=["occupation:soc4"], measures=["median_pay"], cut=cut)
     )
     assert med.values["median_pay"][0] == 670  # 666.67
     d10 = engine.run(
-        engine.query(
-            "ashe_pay", axes=["occupation:soc4"], measures=["pay_decile"], cut=cut, decile=10
+        ask(
+            engine,
+            "ashe_pay",
+            axes=["occupation:soc4"],
+            measures=["pay_decile"],
+            cut=cut,
+            decile=10,
         )
     )
     d90 = engine.run(
-        engine.query(
-            "ashe_pay", axes=["occupation:soc4"], measures=["pay_decile"], cut=cut, decile=90
+        ask(
+            engine,
+            "ashe_pay",
+            axes=["occupation:soc4"],
+            measures=["pay_decile"],
+            cut=cut,
+            decile=90,
         )
     )
     assert d10.values["pay_decile"][0] == 290  # 290.03
@@ -95,8 +106,8 @@ def test_median_and_deciles_worked_example(engine):
 
 def test_pay_at_age_worked_example(engine):
     cut = "status:1|gender:1|qualification:1"
-    q = engine.query(
-        "ashe_pay", axes=["occupation:soc1"], measures=["mean_pay_at_age"], cut=cut, age=33
+    q = ask(
+        engine, "ashe_pay", axes=["occupation:soc1"], measures=["mean_pay_at_age"], cut=cut, age=33
     )
     r = engine.run(q)
     soc1 = list(q.axes[0].keys)
@@ -105,8 +116,14 @@ def test_pay_at_age_worked_example(engine):
 
 def test_decile_at_an_age_applies_the_age_ratio_first(engine, tiny_dir):
     cut = "status:1|gender:1|qualification:1"
-    q = engine.query(
-        "ashe_pay", axes=["occupation:soc1"], measures=["pay_decile"], cut=cut, age=33, decile=90
+    q = ask(
+        engine,
+        "ashe_pay",
+        axes=["occupation:soc1"],
+        measures=["pay_decile"],
+        cut=cut,
+        age=33,
+        decile=90,
     )
     r = engine.run(q)
     dist = pd.read_csv(tiny_dir / sources.ASHE_PAY_DISTRIBUTION.file)

@@ -16,6 +16,7 @@ import numpy as np
 from aggregates import reliability
 from aggregates.engine import Engine, Result
 from aggregates.model import Cube
+from aggregates.query import Request
 from cube_server.lmi4all.common import (
     NOTE,
     Filter,
@@ -66,13 +67,15 @@ def run(engine: Engine, ask: Ask, soc: int) -> Result:
     if f is not None:
         axes.append(f"{f.dimension}:{f.level}")
     query = engine.query(
-        ask.cube,
-        axes=axes,
-        measures=[ask.measure],
-        cut="|".join(cuts),
-        age=ask.age,
-        year_from=ask.period[0] if ask.period else None,
-        year_to=ask.period[1] if ask.period else None,
+        Request(
+            ask.cube,
+            axes=tuple(axes),
+            measures=(ask.measure,),
+            cut="|".join(cuts),
+            age=ask.age,
+            year_from=ask.period[0] if ask.period else None,
+            year_to=ask.period[1] if ask.period else None,
+        )
     )
     if ask.round_to is not None:
         measures = tuple(dataclasses.replace(a, round_to=ask.round_to) for a in query.measures)
