@@ -1,26 +1,21 @@
-"""Derived estimates of SPEC section 6: medians and deciles, pay at an age, WF demand.
+"""Derived estimates (docs/reference.md): medians and deciles, pay at an age, WF demand.
 
 The formulas are plain functions on numbers (tested against the worked examples); the
-lookups pick, for each cell, the ratio row that matches what the cell is fixed to. The
-lookup files' own structure (SPEC 3.4, 3.5, 3.6) fixes which levels they are keyed by:
-SOC level 1..4 for the distribution, SOC major group and broad qualification for ages,
-SOC sub-major group for replacement rates.
+lookup tables give, for each cell, the ratio row that matches what the cell is fixed to.
+Which dimensions and levels key each table is declared in the model (`info.lookups`), so
+nothing here knows the data set's dimensions.
 """
 
 from __future__ import annotations
-
-from functools import cached_property
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from aggregates.model import Lookup
+
 # z-scores of the standard normal at deciles 10..90 (SPEC 6.1)
 Z = {10: -1.28, 20: -0.84, 30: -0.52, 40: -0.25, 50: 0.0, 60: 0.25, 70: 0.52, 80: 0.84, 90: 1.28}
-AGE_OCCUPATION_LEVEL = "soc1"
-AGE_QUALIFICATION_LEVEL = "broad3"
-RATE_COLUMNS = ("retirement_rate", "mortality_rate", "mobility_rate")
 
 
 def median_pay(mean: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -46,74 +41,43 @@ def _encode(*parts: np.ndarray) -> np.ndarray:
     return key
 
 
-class Lookups:
-    """The ratio tables, read once per warehouse vintage."""
+class LookupTable:
+    """One lookup table in memory (read once per warehouse vintage), found by key parts.
 
-    def __init__(
-        self,
-        distribution: dict[tuple[int, int, int, int], tuple[float, float]],
-        age_ratios: dict[tuple[int, int, int, int, int], float],
-        replacement: dict[int, float],
-    ):
-        self.distribution = distribution  # (soc_level, occupation, status, gender) -> (r, k)
-        self.age_ratios = age_ratios  # (soc1, gender, status, broad3, age) -> ratio
-        self.replacement = replacement  # soc2 -> summed annual outflow rate
+    The key parts are, in the model's order, each key's level number (when it has a
+    `level_column`) and member key, then the query's parameter (the age) if any.
+    """
+
+    def __init__(self, lookup: Lookup, keys: np.ndarray, values: np.ndarray):
+        self.lookup = lookup
+        self.index = pd.Index(_encode(*keys.T)) if len(keys) else pd.Index([], dtype=np.int64)
+        self.values = values
 
     @classmethod
-    def read(cls, engine: sa.Engine, tables: dict[str, str]) -> Lookups:
-        distribution: dict[tuple[int, int, int, int], tuple[float, float]] = {}
-        ages: dict[tuple[int, int, int, int, int], float] = {}
-        replacement: dict[int, float] = {}
+    def read(cls, engine: sa.Engine, lookup: Lookup) -> LookupTable:
+        key_columns = [
+            c
+            for k in lookup.keys
+            for c in ([k.level_column] if k.level_column else []) + [k.column]
+        ] + ([lookup.parameter] if lookup.parameter else [])
+        table = sa.table(lookup.table, *map(sa.column, [*key_columns, *lookup.values]))
         with engine.connect() as con:
-            if "pay_distribution" in tables:
-                t = sa.table(
-                    tables["pay_distribution"],
-                    *map(sa.column, ("soc_level", "occupation", "status", "gender")),
-                    sa.column("mean_median_ratio"),
-                    sa.column("sd_ratio"),
-                )
-                for lv, occ, st, g, r, k in con.execute(sa.select(t)).fetchall():
-                    distribution[(int(lv), int(occ), int(st), int(g))] = (float(r), float(k))
-            if "age_ratios" in tables:
-                t = sa.table(
-                    tables["age_ratios"],
-                    *map(sa.column, ("soc1", "gender", "status", "broad3", "age", "ratio")),
-                )
-                for occ, g, st, q, age, ratio in con.execute(sa.select(t)).fetchall():
-                    ages[(int(occ), int(g), int(st), int(q), int(age))] = float(ratio)
-            if "replacement_rates" in tables:
-                t = sa.table(
-                    tables["replacement_rates"], sa.column("soc2"), *map(sa.column, RATE_COLUMNS)
-                )
-                for soc2, *rates in con.execute(sa.select(t)).fetchall():
-                    replacement[int(soc2)] = float(sum(rates))
-        return cls(distribution, ages, replacement)
+            rows = con.execute(sa.select(table)).fetchall()
+        data = np.array([tuple(float(v) for v in r) for r in rows], dtype=float)
+        data = data.reshape(-1, len(key_columns) + len(lookup.values))
+        return cls(
+            lookup, data[:, : len(key_columns)].astype(np.int64), data[:, len(key_columns) :]
+        )
 
-    def distribution_ratios(
-        self, soc_level: np.ndarray, occupation: np.ndarray, status: np.ndarray, gender: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        table = self._distribution_table
-        where = table["index"].get_indexer(_encode(soc_level, occupation, status, gender))
-        r = np.where(where >= 0, table["r"][where], np.nan).reshape(soc_level.shape)
-        k = np.where(where >= 0, table["k"][where], np.nan).reshape(soc_level.shape)
-        return r, k
+    def find(self, parts: list[np.ndarray]) -> np.ndarray:
+        """Each cell's value row (NaN where the table has no such key): shape + (values,)."""
+        shape = np.shape(parts[0])
+        where = self.index.get_indexer(pd.Index(_encode(*parts)))
+        found = np.where((where >= 0)[:, None], self.values[where], np.nan)
+        return found.reshape(*shape, self.values.shape[1])
 
-    def age_ratio(
-        self, soc1: np.ndarray, gender: np.ndarray, status: np.ndarray, broad3: np.ndarray, age: int
-    ) -> np.ndarray:
-        table = self._age_table
-        keys = _encode(soc1, gender, status, broad3, np.full(soc1.shape, age))
-        where = table["index"].get_indexer(keys)
-        return np.where(where >= 0, table["ratio"][where], np.nan).reshape(soc1.shape)
-
-    @cached_property
-    def _distribution_table(self) -> dict[str, Any]:
-        keys = np.array(list(self.distribution), dtype=np.int64).reshape(-1, 4)
-        values = np.array(list(self.distribution.values()), dtype=float).reshape(-1, 2)
-        return {"index": pd.Index(_encode(*keys.T)), "r": values[:, 0], "k": values[:, 1]}
-
-    @cached_property
-    def _age_table(self) -> dict[str, Any]:
-        keys = np.array(list(self.age_ratios), dtype=np.int64).reshape(-1, 5)
-        ratios = np.array(list(self.age_ratios.values()), dtype=float)
-        return {"index": pd.Index(_encode(*keys.T)), "ratio": ratios}
+    def summed_by_key(self) -> dict[int, float]:
+        """Single-key tables (replacement rates): key -> the sum of its value columns."""
+        assert len(self.lookup.keys) == 1 and self.lookup.parameter is None
+        keys = self.index.to_numpy() % 10_000
+        return dict(zip(keys.tolist(), self.values.sum(axis=1).tolist(), strict=True))

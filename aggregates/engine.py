@@ -19,10 +19,10 @@ import sqlalchemy as sa
 
 from aggregates import derived, reliability, rollups
 from aggregates.catalog import Catalog
-from aggregates.derived import Lookups
-from aggregates.model import PERIOD_KINDS, Aggregate, Cube, Model, check_warehouse
+from aggregates.derived import LookupTable
+from aggregates.model import PERIOD_KINDS, Aggregate, Cube, Lookup, Model, check_warehouse
 from aggregates.query import Axis, Query, Request, build_query
-from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_LEVEL, YEAR_KEY, Source, compile_statement
+from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, compile_statement
 
 REPLACEMENT = "replacement"
 
@@ -90,7 +90,8 @@ class Engine:
         self.sources = self._sources()
         self.catalog = Catalog.read(model, warehouse)
         self.lookups = {
-            cube.name: Lookups.read(warehouse, cube.lookups) for cube in model.cubes if cube.lookups
+            cube.name: {role: LookupTable.read(warehouse, lk) for role, lk in cube.lookups.items()}
+            for cube in model.cubes
         }
 
     def _sources(self) -> dict[str, list[Source]]:
@@ -182,7 +183,7 @@ class Engine:
         # one column per year of the period (every year's employment decides reliability),
         # and replacement demand: each SOC sub-major group's rate times its employment over
         # the period, summed here from exact sums so every source gives identical numbers
-        rates = self.lookups[query.cube.name].replacement
+        rates = self.lookups[query.cube.name]["replacement_rates"].summed_by_key()
         keys = [f"k{i}" for i in range(len(query.axes))]
         year = frame[YEAR_KEY].to_numpy()
         employment = frame[EMPLOYMENT_YEAR].to_numpy(dtype=float)
@@ -190,7 +191,7 @@ class Engine:
         for y in range(query.year_from, query.year_to + 1):
             out[_year_component(y)] = np.where(year == y, employment, 0.0)
         in_period = (year >= query.year_from) & (year < query.year_to)
-        rate = frame[REPLACEMENT_LEVEL].map(rates).to_numpy(dtype=float)
+        rate = frame[REPLACEMENT_KEY].map(rates).to_numpy(dtype=float)
         out[REPLACEMENT] = np.where(in_period, employment * rate, 0.0)
         return out.groupby(keys, as_index=False).sum() if keys else out.sum().to_frame().T
 
@@ -273,21 +274,17 @@ class Engine:
             # derived from the mean as published (rounded): many derived values of one cell
             # must not narrow its mean beyond what its own rounding shows
             base = self._mean_of(cube, sums)
-            lookups = self.lookups[cube.name]
+            tables = self.lookups[cube.name]
             shape = base.shape
-            status = self._fixed(query, "status", None, shape)[1]
-            gender = self._fixed(query, "gender", None, shape)[1]
             if query.age is not None:
-                soc1 = self._fixed(query, "occupation", derived.AGE_OCCUPATION_LEVEL, shape)[1]
-                broad3 = self._fixed(
-                    query, "qualification", derived.AGE_QUALIFICATION_LEVEL, shape
-                )[1]
-                ratio = lookups.age_ratio(soc1, gender, status, broad3, query.age)
-                base = derived.pay_at_age(base, ratio)
+                ages = tables["age_ratios"]
+                parts = [*self._key_parts(query, ages.lookup, shape), np.full(shape, query.age)]
+                base = derived.pay_at_age(base, ages.find(parts)[..., 0])
             if kind == "pay_at_age":
                 return base
-            level, occupation = self._fixed(query, "occupation", None, shape)
-            r, k = lookups.distribution_ratios(level, occupation, status, gender)
+            distribution = tables["pay_distribution"]
+            found = distribution.find(self._key_parts(query, distribution.lookup, shape))
+            r, k = found[..., 0], found[..., 1]
             if aggregate.parameters and "decile" in aggregate.parameters:
                 assert query.decile is not None
                 return derived.pay_decile(base, r, k, query.decile)
@@ -298,6 +295,14 @@ class Engine:
         ratio = next(a for a in cube.aggregates if a.ratio)
         numerator, denominator = ratio.ratio  # type: ignore[misc]
         return reliability.round_to(sums[numerator] / sums[denominator], ratio.round_to)
+
+    def _key_parts(self, query: Query, lookup: Lookup, shape: tuple[int, ...]) -> list[np.ndarray]:
+        """Per cell, the lookup's key columns: what the cell is fixed to in each dimension."""
+        parts: list[np.ndarray] = []
+        for key in lookup.keys:
+            number, member = self._fixed(query, key.dimension, key.level, shape)
+            parts += [number, member] if key.level_column else [member]
+        return parts
 
     def _fixed(
         self, query: Query, dimension: str, target: str | None, shape: tuple[int, ...]

@@ -142,6 +142,36 @@ class Rollup:
 
 
 @dataclass(frozen=True)
+class LookupKey:
+    """One key column of a lookup table: the member of `dimension` a cell is fixed to, at
+    `level` (0 when the cell is not within one member there), or, without a level, at the
+    finest level it is fixed to, whose number (1-based in the default hierarchy, 0 = all)
+    goes in `level_column`."""
+
+    dimension: str
+    column: str
+    level: str | None = None
+    level_column: str | None = None
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A table of ratios the derived measures read, keyed by what a cell is fixed to.
+
+    Its role names the formula that uses it (`pay_distribution`, `age_ratios`,
+    `replacement_rates`); which dimensions and levels key it is the model's business."""
+
+    role: str
+    table: str
+    keys: tuple[LookupKey, ...]
+    values: tuple[str, ...]
+    parameter: str | None = None  # a key column given by the query (the age), not a cell
+
+
+LOOKUP_ROLES = ("pay_distribution", "age_ratios", "replacement_rates")
+
+
+@dataclass(frozen=True)
 class Cube:
     name: str
     label: str
@@ -154,8 +184,14 @@ class Cube:
     reliability: Reliability = field(default=Reliability("employment", 1000, 10000))
     max_cells: int = 20000
     default_measure: str = "employment"
-    lookups: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    lookups: dict[str, Lookup] = field(default_factory=dict, hash=False, compare=False)
     rollups: tuple[Rollup, ...] = ()
+
+    def replacement_key(self) -> LookupKey | None:
+        """Where replacement rates are given (a dimension and level): a change over a period
+        groups employment by it before applying the rates."""
+        lookup = self.lookups.get("replacement_rates")
+        return lookup.keys[0] if lookup else None
 
     def dimension(self, name: str, parameter: str) -> Dimension:
         message = f"cube {self.name!r} has no dimension {name!r}"
@@ -217,7 +253,13 @@ def check_warehouse(model: Model, engine: Any) -> None:
                     need(dim.table, attribute, f"dimension {dim.name}: level {level.name}")
         for aggregate in cube.sums():
             need(cube.fact, aggregate.measure, f"cube {cube.name}: aggregate {aggregate.name}")
-        for role, table in cube.lookups.items():
-            need(table, None, f"cube {cube.name}: info.lookups.{role}")
+        for role, lookup in cube.lookups.items():
+            where = f"cube {cube.name}: info.lookups.{role}"
+            for key in lookup.keys:
+                need(lookup.table, key.column, where)
+                if key.level_column:
+                    need(lookup.table, key.level_column, where)
+            for column in (*lookup.values, *([lookup.parameter] if lookup.parameter else [])):
+                need(lookup.table, column, where)
     if problems:
         raise ModelError(sorted(set(problems)))

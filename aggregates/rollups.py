@@ -2,8 +2,8 @@
 
 A rollup keeps some dimensions at a declared level and sums the others away. It can answer
 a query exactly when every axis is at its level or coarser, every cut selects whole members
-of its level, and (for Working Futures change measures) occupation is at sub-major group or
-finer and years are kept. `choose` is a pure function of the query, the candidate sources
+of its level, and (for change measures over a period) years are kept and the dimension replacement rates
+are keyed by is at their level or finer. `choose` is a pure function of the query, the candidate sources
 and the catalog; among the rollups that can answer, the one with fewest rows wins.
 """
 
@@ -15,7 +15,7 @@ from duckdb_engine import Dialect
 from aggregates.catalog import Catalog, Cut
 from aggregates.model import Cube, Dimension, Model
 from aggregates.query import Axis, Query
-from aggregates.sql import REPLACEMENT_LEVEL, Source, compile_statement
+from aggregates.sql import Source, compile_statement
 
 
 def _covers(catalog: Catalog, dim: Dimension, have: str, want: str) -> bool:
@@ -46,12 +46,14 @@ def can_answer(query: Query, source: Source, catalog: Catalog) -> bool:
         have = source.levels.get(cut.dimension)
         if have is None or not _aligned(catalog, cube.dimension(cut.dimension, "cut"), have, cut):
             return False
-    if query.year_from is not None:
-        occupation = cube.dimension("occupation", "measure")
-        have = source.levels.get("occupation")
-        if "year" not in source.levels or have is None:
+    if query.year_from is not None:  # employment per year and per replacement-rate group
+        rates, time = cube.replacement_key(), cube.time_dimension()
+        if rates is None or rates.level is None or time is None:
             return False
-        if not _covers(catalog, occupation, have, REPLACEMENT_LEVEL):
+        have = source.levels.get(rates.dimension)
+        if time.name not in source.levels or have is None:
+            return False
+        if not _covers(catalog, cube.dimension(rates.dimension, "measures"), have, rates.level):
             return False
     return True
 

@@ -17,7 +17,7 @@ from aggregates.model import Cube, Dimension, Level
 from aggregates.query import Query
 
 EMPLOYMENT_YEAR, YEAR_KEY = "employment_year", "year_key"
-REPLACEMENT_LEVEL = "soc2"  # replacement rates are given per SOC sub-major group (SPEC 3.6)
+REPLACEMENT_KEY = "replacement_key"  # the member replacement rates are given for
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,11 @@ def compile_statement(
     weight = cube.aggregate(cube.reliability.weight, "measure").measure
     assert weight is not None  # the model requires the weight to be a stored sum
     if query.year_from is not None:
-        occupation = cube.dimension("occupation", "measure")
-        soc2 = at_level(occupation, occupation.level(REPLACEMENT_LEVEL, "measure"), "ms")
-        keys.append(soc2.label(REPLACEMENT_LEVEL))
-        year = table.c[source.columns["year"]]
+        rates, time = cube.replacement_key(), cube.time_dimension()
+        assert rates is not None and rates.level is not None and time is not None
+        by = cube.dimension(rates.dimension, "measures")
+        keys.append(at_level(by, by.level(rates.level, "measures"), "ms").label(REPLACEMENT_KEY))
+        year = table.c[source.columns[time.name]]
         keys.append(year.label(YEAR_KEY))
         sums = [sa.func.sum(table.c[weight]).label(EMPLOYMENT_YEAR)]
         conditions.append(year.between(query.year_from, query.year_to))

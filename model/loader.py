@@ -17,11 +17,14 @@ from typing import Any
 from aggregates.errors import ModelError
 from aggregates.model import (
     DERIVED_KINDS,
+    LOOKUP_ROLES,
     Aggregate,
     Cube,
     Dimension,
     Hierarchy,
     Level,
+    Lookup,
+    LookupKey,
     Model,
     Reliability,
     Rollup,
@@ -177,7 +180,7 @@ def _cube(
         reliability=reliability,
         max_cells=int(info.get("max_cells", 20000)),
         default_measure=default_measure,
-        lookups=dict(info.get("lookups", {})),
+        lookups=_lookups(info.get("lookups", {}), path, dims, problems),
         rollups=tuple(rollups),
     )
 
@@ -308,3 +311,44 @@ def _aggregate(
         round_to=float(round_to),
         public=bool(info.get("public", True)),
     )
+
+
+def _lookups(raw: Any, path: str, dims: list[Dimension], problems: list[str]) -> dict[str, Lookup]:
+    """The ratio tables the derived measures read, each keyed by named dimensions/levels."""
+    out: dict[str, Lookup] = {}
+    if not isinstance(raw, dict):
+        problems.append(f"{path}.info.lookups: must be an object of role -> lookup")
+        return out
+    by_name = {d.name: d for d in dims}
+    for role, spec in raw.items():
+        lpath = f"{path}.info.lookups.{role}"
+        if role not in LOOKUP_ROLES:
+            problems.append(f"{lpath}: unknown role (known: {list(LOOKUP_ROLES)})")
+            continue
+        if not isinstance(spec, dict):
+            problems.append(f"{lpath}: must be an object with table, keys and values")
+            continue
+        table = _require(spec, "table", lpath, problems)
+        values = tuple(spec.get("values", []))
+        if not values:
+            problems.append(f"{lpath}: needs the value columns ('values')")
+        keys = []
+        for j, k in enumerate(spec.get("keys", [])):
+            kpath = f"{lpath}.keys[{j}]"
+            dim = by_name.get(k.get("dimension", ""))
+            column = _require(k, "column", kpath, problems)
+            if dim is None:
+                problems.append(f"{kpath}: {k.get('dimension')!r} is not a dimension of this cube")
+                continue
+            level = k.get("level")
+            if level is not None and level not in [lv.name for lv in dim.levels]:
+                problems.append(f"{kpath}: {dim.name} has no level {level!r}")
+            if column:
+                keys.append(LookupKey(dim.name, column, level, k.get("level_column")))
+        if not keys:
+            problems.append(f"{lpath}: needs at least one key")
+        if role == "replacement_rates" and (len(keys) != 1 or (keys and keys[0].level is None)):
+            problems.append(f"{lpath}: replacement rates are keyed by one dimension at one level")
+        if table and keys and values:
+            out[role] = Lookup(role, table, tuple(keys), values, spec.get("parameter"))
+    return out
