@@ -80,6 +80,9 @@ class Dimension:
     hierarchies: tuple[Hierarchy, ...]
     default_hierarchy: str
     role: str | None = None
+    # When a query needs one member and names none (a measure that cannot be summed over
+    # time): the latest member whose `attribute` equals `value` (e.g. the last history year).
+    default_member: tuple[str, str] | None = None
 
     def hierarchy(self, name: str | None, parameter: str) -> Hierarchy:
         wanted = name or self.default_hierarchy

@@ -228,7 +228,7 @@ def _one_year(
         return cuts, None
     year_cut = next((c for c in cuts if c.dimension == time.name), None)
     if year_cut is None:
-        year = _latest_history(catalog, cube)
+        year = _default_member(catalog, cube)
         return (*cuts, _year_cut(cube, year)), year
     if year_cut.invert or len(year_cut.keys) != 1:
         years = [m.key for m in catalog.members(time, time.finest)]
@@ -241,13 +241,16 @@ def _one_year(
     return cuts, None
 
 
-def _latest_history(catalog: Catalog, cube: Cube) -> int:
+def _default_member(catalog: Catalog, cube: Cube) -> int:
     dim = cube.time_dimension()
     assert dim is not None
     frame = catalog.table(dim)
     key = dim.finest.key
-    history = frame[frame["kind"] == "history"][key] if "kind" in frame else frame[key]
-    return int((history if len(history) else frame[key]).max())
+    chosen = frame[key]
+    if dim.default_member is not None:
+        attribute, value = dim.default_member
+        chosen = frame[frame[attribute].astype(str) == value][key]
+    return int((chosen if len(chosen) else frame[key]).max())
 
 
 def _year_cut(cube: Cube, year: int) -> Cut:

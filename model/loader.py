@@ -124,6 +124,16 @@ def _dimension(raw: dict[str, Any], path: str, problems: list[str]) -> Dimension
         problems.append(f"{path}.info: key {table_key!r} is not the key of any level")
     if not (name and table and table_key and hierarchies):
         return None
+    default_member = None
+    if "default_member" in info:
+        spec = info["default_member"]
+        every = {a for lv in levels for a in lv.attributes}
+        if not isinstance(spec, dict) or spec.get("attribute") not in every:
+            problems.append(f"{path}.info.default_member: needs an attribute of the dimension")
+        elif spec.get("pick", "latest") != "latest":
+            problems.append(f"{path}.info.default_member: pick must be 'latest'")
+        else:
+            default_member = (str(spec["attribute"]), str(spec.get("equals", "")))
     return Dimension(
         name,
         raw.get("label", name),
@@ -133,6 +143,7 @@ def _dimension(raw: dict[str, Any], path: str, problems: list[str]) -> Dimension
         tuple(hierarchies),
         default,
         raw.get("role"),
+        default_member,
     )
 
 
