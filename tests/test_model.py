@@ -36,6 +36,8 @@ def test_every_problem_is_reported_with_file_and_key(tmp_path):
     cube["dimensions"].append("shoe_size")
     cube["aggregates"][2]["expression"] = "paybill / headcount"
     cube["info"]["reliability"]["weight"] = "people"
+    cube["info"]["lookups"]["age_ratios"]["keys"][3]["level"] = "degree"
+    cube["info"]["lookups"]["pay_distribution"]["keys"][0]["dimension"] = "job"
     (tmp_path / "ashe_pay.json").write_text(json.dumps(pay))
     dims = json.loads((tmp_path / "dimensions.json").read_text())
     del dims["dimensions"][3]["levels"][1]["key"]
@@ -49,6 +51,8 @@ def test_every_problem_is_reported_with_file_and_key(tmp_path):
     assert "ashe_pay.json: cubes[0].aggregates[2]: expression uses 'headcount'" in text
     assert "ashe_pay.json: cubes[0].info.reliability: weight 'people'" in text
     assert "dimensions.json: dimensions[3].levels[1]: missing 'key'" in text
+    assert "cubes[0].info.lookups.age_ratios.keys[3]: qualification has no level 'degree'" in text
+    assert "cubes[0].info.lookups.pay_distribution.keys[0]: 'job' is not a dimension" in text
 
 
 def test_a_mapping_to_a_missing_column_is_reported(tmp_path, warehouse):
