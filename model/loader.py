@@ -177,6 +177,7 @@ def _cube(
     if default_measure not in [a.name for a in aggregates]:
         problems.append(f"{path}.info: default_measure {default_measure!r} is not an aggregate")
     rollups = _rollups(info, path, name, dims, problems)
+    lookups = _lookups(info.get("lookups", {}), path, dims, problems)
     if not (name and fact and reliability) or len(dims) != len(raw.get("dimensions", [])):
         return None
     return Cube(
@@ -191,7 +192,7 @@ def _cube(
         reliability=reliability,
         max_cells=int(info.get("max_cells", 20000)),
         default_measure=default_measure,
-        lookups=_lookups(info.get("lookups", {}), path, dims, problems),
+        lookups=lookups,
         rollups=tuple(rollups),
     )
 
