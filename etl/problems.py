@@ -3,6 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+PROBLEMS_DDL = """CREATE OR REPLACE TEMP TABLE problems (
+    file VARCHAR, line BIGINT, "column" VARCHAR, message VARCHAR, value VARCHAR)"""
+# A million bad lines must not become a million stored rows (the loader ran out of memory
+# and wrote a 751 MB rejects file): each check keeps its first PER_CHECK problems, the whole
+# load its first MAX_STORED, and every other problem is only counted.
+PER_CHECK = 1_000
+MAX_STORED = 10_000
+MAX_VALUE_CHARS = 200
+
+
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True, order=True)
@@ -56,3 +72,84 @@ class ValidationFailed(Exception):
         first = f"; first: {self.problems[0]}" if self.problems else ""
         where = f"; see {self.rejects_path}" if self.rejects_path else ""
         return f"{self.total:,} problem(s) in the source files{first}{where}"
+
+
+class ProblemStore:
+    """Problems in a DuckDB table: the first few of each check stored, every one counted."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        # per file: [problems stored, problems only counted]
+        self._counts: dict[str, list[int]] = {}
+        con.execute(PROBLEMS_DDL)
+
+    def _room(self, file: str, found: int) -> int:
+        """How many of `found` new problems of `file` to store; counts them all."""
+        stored = sum(c[0] for c in self._counts.values())
+        room = max(0, min(found, PER_CHECK, MAX_STORED - stored))
+        counts = self._counts.setdefault(file, [0, 0])
+        counts[0] += room
+        counts[1] += found - room
+        return room
+
+    def add(self, problems: list[Problem], uncounted: int = 0) -> None:
+        """Store problems found outside DuckDB; `uncounted` more were found but not kept."""
+        by_file: dict[str, list[Problem]] = {}
+        for p in problems:
+            by_file.setdefault(p.file, []).append(p)
+        for file, found in by_file.items():
+            kept = found[: self._room(file, len(found))]
+            if kept:
+                self.con.executemany(
+                    "INSERT INTO problems VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (p.file, p.line, p.column, p.message, p.value[:MAX_VALUE_CHARS])
+                        for p in kept
+                    ],
+                )
+        if uncounted and problems:
+            self._counts.setdefault(problems[0].file, [0, 0])[1] += uncounted
+
+    def _insert(self, select_sql: str) -> None:
+        """Run one check (a SELECT of problem rows); store its first few, count the rest."""
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE found AS
+            SELECT * FROM ({select_sql}) t(file, line, "column", message, value)"""
+        )
+        rows = self.con.execute("SELECT count(*), any_value(file) FROM found").fetchall()
+        total, file = int(rows[0][0]), rows[0][1]
+        if total:
+            room = self._room(str(file), total)
+            self.con.execute(
+                f"""INSERT INTO problems SELECT file, line, "column", message,
+                       left(value, {MAX_VALUE_CHARS}) FROM found
+                ORDER BY line, "column" LIMIT {room}"""
+            )
+        self.con.execute("DROP TABLE found")
+
+    def _forget(self, file: str) -> None:
+        self.con.execute("DELETE FROM problems WHERE file = ?", [file])
+        self._counts.pop(file, None)
+
+    def count(self) -> int:
+        """Every problem found, stored or only counted."""
+        return sum(sum(c) for c in self._counts.values())
+
+    def stored(self) -> int:
+        return sum(c[0] for c in self._counts.values())
+
+    def first(self, limit: int = 200) -> list[Problem]:
+        rows = self.con.execute(
+            f"""SELECT file, line, "column", message, coalesce(value, '') FROM problems
+            ORDER BY file, line, "column" LIMIT {int(limit)}"""
+        ).fetchall()
+        return [Problem(*r) for r in rows]
+
+    def write_rejects(self, path: Path) -> None:
+        """Every problem with the rejected line's text, as CSV."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.con.execute(
+            f"""COPY (SELECT file, line, "column", message, value FROM problems
+                      ORDER BY file, line, "column")
+                TO {sql_literal(str(path))} (FORMAT csv, HEADER true)"""
+        )

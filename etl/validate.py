@@ -15,26 +15,14 @@ import duckdb
 import pandas as pd
 
 from etl import textfile
-from etl.problems import Problem
+from etl.problems import Problem, ProblemStore, sql_literal
 from etl.sources import AGES, MAX_AMOUNT, WF_YEARS_FILE, Column, SourceFile
 
 _SQL_TYPES = {"int": "BIGINT", "float": "DOUBLE", "amount": "DOUBLE"}
-PROBLEMS_DDL = """CREATE OR REPLACE TEMP TABLE problems (
-    file VARCHAR, line BIGINT, "column" VARCHAR, message VARCHAR, value VARCHAR)"""
-# A million bad lines must not become a million stored rows (the loader ran out of memory
-# and wrote a 751 MB rejects file): each check keeps its first PER_CHECK problems, the whole
-# load its first MAX_STORED, and every other problem is only counted.
-PER_CHECK = 1_000
-MAX_STORED = 10_000
-MAX_VALUE_CHARS = 200
 
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def staging_table(source: SourceFile) -> str:
@@ -57,7 +45,7 @@ def _level_name(codes: str) -> str:
     return level if level == classification else f"{classification} ({level})"
 
 
-class Validator:
+class Validator(ProblemStore):
     """Stages and checks files on one DuckDB connection; problems accumulate in a table."""
 
     def __init__(
@@ -66,65 +54,14 @@ class Validator:
         codes: dict[str, list[int]],
         allow_empty: bool = False,
     ):
-        self.con = con
+        super().__init__(con)
         self.codes = codes  # "<classification>.<level>" -> valid codes
         self.allow_empty = allow_empty
-        # per file: [problems stored, problems only counted]
-        self._counts: dict[str, list[int]] = {}
-        con.execute(PROBLEMS_DDL)
         for name, values in codes.items():
             con.execute(f"CREATE OR REPLACE TEMP TABLE {_q('codes_' + name)} (code BIGINT)")
             con.executemany(
                 f"INSERT INTO {_q('codes_' + name)} VALUES (?)", [(int(v),) for v in values]
             )
-
-    def _room(self, file: str, found: int) -> int:
-        """How many of `found` new problems of `file` to store; counts them all."""
-        stored = sum(c[0] for c in self._counts.values())
-        room = max(0, min(found, PER_CHECK, MAX_STORED - stored))
-        counts = self._counts.setdefault(file, [0, 0])
-        counts[0] += room
-        counts[1] += found - room
-        return room
-
-    def add(self, problems: list[Problem], uncounted: int = 0) -> None:
-        """Store problems found outside DuckDB; `uncounted` more were found but not kept."""
-        by_file: dict[str, list[Problem]] = {}
-        for p in problems:
-            by_file.setdefault(p.file, []).append(p)
-        for file, found in by_file.items():
-            kept = found[: self._room(file, len(found))]
-            if kept:
-                self.con.executemany(
-                    "INSERT INTO problems VALUES (?, ?, ?, ?, ?)",
-                    [
-                        (p.file, p.line, p.column, p.message, p.value[:MAX_VALUE_CHARS])
-                        for p in kept
-                    ],
-                )
-        if uncounted and problems:
-            self._counts.setdefault(problems[0].file, [0, 0])[1] += uncounted
-
-    def _insert(self, select_sql: str) -> None:
-        """Run one check (a SELECT of problem rows); store its first few, count the rest."""
-        self.con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE found AS
-            SELECT * FROM ({select_sql}) t(file, line, "column", message, value)"""
-        )
-        rows = self.con.execute("SELECT count(*), any_value(file) FROM found").fetchall()
-        total, file = int(rows[0][0]), rows[0][1]
-        if total:
-            room = self._room(str(file), total)
-            self.con.execute(
-                f"""INSERT INTO problems SELECT file, line, "column", message,
-                       left(value, {MAX_VALUE_CHARS}) FROM found
-                ORDER BY line, "column" LIMIT {room}"""
-            )
-        self.con.execute("DROP TABLE found")
-
-    def _forget(self, file: str) -> None:
-        self.con.execute("DELETE FROM problems WHERE file = ?", [file])
-        self._counts.pop(file, None)
 
     def _unreadable(self, source: SourceFile, path: Path) -> bool:
         """Report encoding and overlong-line problems; True if there were any."""
@@ -179,7 +116,7 @@ class Validator:
         try:
             self.con.execute(
                 f"""CREATE OR REPLACE TABLE {raw} AS
-                SELECT line FROM read_csv({_lit(str(path))}, columns = {{'line': 'VARCHAR'}},
+                SELECT line FROM read_csv({sql_literal(str(path))}, columns = {{'line': 'VARCHAR'}},
                     header = false, delim = '\x1f', quote = '', escape = '',
                     new_line = '\\r\\n', parallel = false, auto_detect = false,
                     strict_mode = false)"""
@@ -227,13 +164,13 @@ class Validator:
     def _stage_fast(self, source: SourceFile, path: Path, stage: str) -> bool:
         """The usual case, a valid file: DuckDB's parallel typed reader. False if the file
         does not even parse; line numbers are then only trusted from the slow path."""
-        types = ", ".join(f"{_lit(c.name)}: '{_SQL_TYPES[c.kind]}'" for c in source.columns)
+        types = ", ".join(f"{sql_literal(c.name)}: '{_SQL_TYPES[c.kind]}'" for c in source.columns)
         raw_columns = ", ".join(f"NULL::VARCHAR AS {_q('raw_' + c.name)}" for c in source.columns)
         try:
             self.con.execute(
                 f"""CREATE OR REPLACE TABLE {stage}_typed AS
                 SELECT {len(source.columns)} AS n_fields, *, {raw_columns}
-                FROM read_csv({_lit(str(path))}, header = true, columns = {{{types}}},
+                FROM read_csv({sql_literal(str(path))}, header = true, columns = {{{types}}},
                               auto_detect = false)"""
             )
         except duckdb.Error:
@@ -249,7 +186,7 @@ class Validator:
         return sum(self._counts.get(file, [0, 0]))
 
     def _check(self, source: SourceFile, stage: str, raw: str | None) -> None:
-        file = _lit(source.file)
+        file = sql_literal(source.file)
         n = len(source.columns)
         if raw is not None:
             self._insert(
@@ -280,7 +217,7 @@ class Validator:
             getattr(self, f"_rule_{rule}")(source, stage)
 
     def _check_column(self, source: SourceFile, stage: str, col: Column) -> None:
-        file, c, raw = _lit(source.file), _q(col.name), _q("raw_" + col.name)
+        file, c, raw = sql_literal(source.file), _q(col.name), _q("raw_" + col.name)
         what = "an integer" if col.kind == "int" else "a number"
         self._insert(
             f"""SELECT {file}, line_no, '{col.name}',
@@ -313,7 +250,7 @@ class Validator:
             valid = self.codes[col.codes]
             self._insert(
                 f"""SELECT {file}, line_no, '{col.name}',
-                       {_lit(f"unknown {_level_name(col.codes)} code; valid: {_choices(valid)}")},
+                       {sql_literal(f"unknown {_level_name(col.codes)} code; valid: {_choices(valid)}")},
                        {raw}
                 FROM {stage} WHERE {c} IS NOT NULL
                   AND {c} NOT IN (SELECT code FROM {_q("codes_" + col.codes)})"""
@@ -322,7 +259,7 @@ class Validator:
             allowed = ", ".join(map(str, col.allowed))
             self._insert(
                 f"""SELECT {file}, line_no, '{col.name}',
-                       {_lit(f"not a valid code; valid: {_choices(list(col.allowed))}")}, {raw}
+                       {sql_literal(f"not a valid code; valid: {_choices(list(col.allowed))}")}, {raw}
                 FROM {stage} WHERE {c} IS NOT NULL AND {c} NOT IN ({allowed})"""
             )
 
@@ -332,7 +269,7 @@ class Validator:
         cols = ", ".join(_q(g) for g in groups)
         label = " || ', ' || ".join(f"'{g}=' || {_q(g)}" for g in groups)
         self._insert(
-            f"""SELECT {_lit(source.file)}, first_line, 'age',
+            f"""SELECT {sql_literal(source.file)}, first_line, 'age',
                    'group (' || {label} || ') lacks age(s) ' || missing
                    || '; ages {AGES[0]}..{AGES[-1]} must all be present', ''
             FROM (SELECT *, array_to_string(list_filter(range({AGES[0]}, {AGES[-1] + 1}),
@@ -346,7 +283,7 @@ class Validator:
             for g in groups
         )
         self._insert(
-            f"""SELECT {_lit(source.file)}, 0, '{"+".join(groups)}',
+            f"""SELECT {sql_literal(source.file)}, 0, '{"+".join(groups)}',
                    'group (' || {label} || ') is missing; every group needs ages '
                    || '{AGES[0]}..{AGES[-1]}', ''
             FROM (SELECT * FROM {domains}
@@ -362,34 +299,11 @@ class Validator:
             table = _q(f"codes_occupation.soc{level}")
             parts.append(f"(soc_level = {level} AND occupation IN (SELECT code FROM {table}))")
         self._insert(
-            f"""SELECT {_lit(source.file)}, line_no, 'occupation',
+            f"""SELECT {sql_literal(source.file)}, line_no, 'occupation',
                    'not an occupation code at soc_level ' || soc_level
                    || ' (level 0 needs occupation 0)', raw_occupation
             FROM {stage} WHERE soc_level IN (0, 1, 2, 3, 4) AND occupation IS NOT NULL
               AND NOT ({" OR ".join(parts)})"""
-        )
-
-    def count(self) -> int:
-        """Every problem found, stored or only counted."""
-        return sum(sum(c) for c in self._counts.values())
-
-    def stored(self) -> int:
-        return sum(c[0] for c in self._counts.values())
-
-    def first(self, limit: int = 200) -> list[Problem]:
-        rows = self.con.execute(
-            f"""SELECT file, line, "column", message, coalesce(value, '') FROM problems
-            ORDER BY file, line, "column" LIMIT {int(limit)}"""
-        ).fetchall()
-        return [Problem(*r) for r in rows]
-
-    def write_rejects(self, path: Path) -> None:
-        """Every problem with the rejected line's text, as CSV."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.con.execute(
-            f"""COPY (SELECT file, line, "column", message, value FROM problems
-                      ORDER BY file, line, "column")
-                TO {_lit(str(path))} (FORMAT csv, HEADER true)"""
         )
 
 

@@ -20,8 +20,7 @@ from conftest import copy_data, rewrite
 from cube_server.cli import load_warehouse
 from etl import sources
 from etl.load import load, read_journal, rebuild, sidecar
-from etl.problems import ValidationFailed
-from etl.validate import MAX_STORED
+from etl.problems import MAX_STORED, ValidationFailed
 from model.loader import load_model
 
 PAY = sources.ASHE_PAY.file
