@@ -16,6 +16,7 @@ import hashlib
 import os
 import threading
 import time
+import weakref
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,7 @@ class PostgresWarehouse(Warehouse):
         self._seen: tuple[float, str | None] = (-1e9, None)
         self._lock = threading.Lock()
         self._control = sa.create_engine(self.url, pool_size=1, max_overflow=4, pool_pre_ping=True)
+        weakref.finalize(self, self._control.dispose)
 
     @property
     def name(self) -> str:

@@ -11,6 +11,7 @@ user can see: unfiltered, a check passed against an older published version.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -70,7 +71,9 @@ class Reader:
         self.version = version
         self.timeout_s = timeout_s
         self.dialect = engine.dialect.name
-        self._close = close
+        # also on garbage collection: the pins (a descriptor, a lease connection) must not
+        # outlive a reader nobody closed
+        self._finalizer = weakref.finalize(self, _close, engine, close)
 
     def frame(self, statement: sa.Executable) -> pd.DataFrame:
         """The statement's result as numeric columns, cancelled after `timeout_s`."""
@@ -108,6 +111,11 @@ class Reader:
         return frame.infer_objects()
 
     def close(self) -> None:
-        self.engine.dispose()
-        if self._close is not None:
-            self._close()
+        """Release the version: connections, then what pinned it. Idempotent."""
+        self._finalizer()
+
+
+def _close(engine: sa.Engine, release: Callable[[], None] | None) -> None:
+    engine.dispose()
+    if release is not None:
+        release()
