@@ -176,13 +176,9 @@ class WarehouseState:
         except WarehouseUnavailable:
             reader.close()
             raise
-        except Exception as exc:
+        except Exception as exc:  # truncated or corrupt past the probe, tables missing
             reader.close()
-            first = (str(exc).strip().splitlines() or [""])[0][:200]
-            raise WarehouseUnavailable(
-                f"the warehouse {self.warehouse.name} cannot be served ({type(exc).__name__}: "
-                f"{first}); load the data again"
-            ) from exc
+            raise self.warehouse.unreadable(exc) from exc
         return Served(
             engine, version, info["vintage"], info["loaded_at"], info["row_counts"], time.time()
         )

@@ -17,12 +17,12 @@ import psycopg
 import pytest
 import requests
 import sqlalchemy as sa
-
-from cube_server.cli import load_warehouse
-from etl.generate import generate
 from pgserver import ENV as POSTGRES_ENV
 from pgserver import start as start_postgres
 from pgserver import stop as stop_postgres
+
+from cube_server.cli import load_warehouse
+from etl.generate import generate
 
 
 @pytest.fixture(scope="session")

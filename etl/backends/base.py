@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Hashable
 from pathlib import Path
 
+from etl.backends.errors import WarehouseUnavailable
 from etl.backends.reader import DEFAULT_TIMEOUT_S, Reader
 
 
@@ -40,6 +41,17 @@ class Warehouse(ABC):
 
     def publish(self, building: Path, run_id: str) -> None:  # noqa: B027 (DuckDB: the rename)
         """Copy a finished DuckDB build into a new version and make it the published one."""
+
+    def unreadable(self, exc: BaseException) -> WarehouseUnavailable:
+        """The error for a version that opened but cannot be read, without server paths."""
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        return WarehouseUnavailable(
+            f"the warehouse {self.name} cannot be read ({type(exc).__name__}: "
+            f"{self.redact(first)}); load the data again"
+        )
+
+    def redact(self, text: str) -> str:
+        return text
 
     def missing(self) -> str:
         return f"no warehouse has been loaded into {self.name} yet; run `lmi-cubes load DATA`"

@@ -10,6 +10,7 @@ when the last request using it has finished and the reader is closed.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Hashable
 from pathlib import Path
@@ -54,15 +55,16 @@ class DuckDBWarehouse(Warehouse):
                     con.execute(sa.text("SELECT count(*) FROM load_runs")).fetchall()
             except Exception as exc:
                 engine.dispose()
-                first = (str(exc).strip().splitlines() or [""])[0][:200]
-                raise WarehouseUnavailable(
-                    f"the warehouse {self.name} cannot be read ({type(exc).__name__}: {first}); "
-                    "load the data again"
-                ) from exc
+                raise self.unreadable(exc) from exc
         except BaseException:
             os.close(fd)
             raise
         return Reader(engine, identity, timeout_s, close=lambda: os.close(fd))
+
+    def redact(self, text: str) -> str:
+        """DuckDB's messages name the file; the public sees only its name."""
+        text = re.sub(r"/proc/self/fd/\d+", self.name, text)
+        return text.replace(str(self.path), self.name).replace(str(self.path.parent), "")
 
 
 def _check_header(fd: int, name: str) -> None:
