@@ -47,7 +47,7 @@ def main() -> None:
     base = None
     url = args.postgres
     if url is None:
-        url, base = pgserver.start(work / "pg")
+        url, base = pgserver.start()
     try:
         data = work / "data"
         generate(data, args.scale, 1)

@@ -23,8 +23,8 @@ ENV = "LMI_CUBES_TEST_POSTGRES"
 def bindir() -> Path:
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
     on_path = shutil.which("pg_ctl")
-    if on_path:
-        candidates.insert(0, str(Path(on_path).parent))
+    if on_path:  # after Debian's versioned directories: /usr/local/bin may hold wrappers
+        candidates.append(str(Path(on_path).parent))
     for candidate in candidates:
         if (Path(candidate) / "initdb").exists() and (Path(candidate) / "pg_ctl").exists():
             return Path(candidate)
