@@ -179,8 +179,11 @@ class WarehouseState:
         except Exception as exc:  # truncated or corrupt past the probe, tables missing
             reader.close()
             raise self.warehouse.unreadable(exc) from exc
+        # what the reader actually opened: a swap between the check and the open is seen
+        # by the next request, never cached under the previous version's key
+        opened = reader.version if reader.version is not None else version
         return Served(
-            engine, version, info["vintage"], info["loaded_at"], info["row_counts"], time.time()
+            engine, opened, info["vintage"], info["loaded_at"], info["row_counts"], time.time()
         )
 
 
