@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from aggregates.cuts import CutSpec
 from aggregates.errors import NotFound, QueryError
 from aggregates.model import Cube, Dimension, Hierarchy, Level, Model
+from etl.backends.reader import table_columns
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,7 @@ class Catalog:
                 rows = con.execute(sa.select(table)).fetchall()
                 tables[name] = pd.DataFrame([tuple(r) for r in rows], columns=columns)
             present: dict[tuple[str, str], set[int]] = {}
-            info = sa.table("tables", sa.column("table_name"), schema="information_schema")
-            names = {r[0] for r in con.execute(sa.select(info.c.table_name)).fetchall()}
-            if "fact_members" in names:
+            if "fact_members" in table_columns(engine):
                 members = sa.table("fact_members", *map(sa.column, ("fact", "column", "key")))
                 for fact, column, key in con.execute(sa.select(members)).fetchall():
                     present.setdefault((str(fact), str(column)), set()).add(int(key))

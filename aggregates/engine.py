@@ -23,6 +23,7 @@ from aggregates.derived import LookupTable
 from aggregates.model import PERIOD_KINDS, Aggregate, Cube, Lookup, Model, check_warehouse
 from aggregates.query import Axis, Query, Request, build_query
 from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, compile_statement
+from etl.backends.reader import Reader, table_columns
 
 REPLACEMENT = "replacement"
 
@@ -80,10 +81,16 @@ class Engine:
     """Answers queries on one warehouse; holds the members and lookups of its vintage."""
 
     def __init__(
-        self, model: Model, warehouse: sa.Engine, vintage: str = "", use_rollups: bool = True
+        self,
+        model: Model,
+        warehouse: sa.Engine | Reader,
+        vintage: str = "",
+        use_rollups: bool = True,
     ):
         self.model = model
-        self.warehouse = warehouse
+        # all SQL goes through the warehouse layer's reader (time limit, backend's fetch)
+        self.reader = warehouse if isinstance(warehouse, Reader) else Reader(warehouse)
+        self.warehouse = warehouse = self.reader.engine
         self.vintage = vintage
         self.use_rollups = use_rollups
         check_warehouse(model, warehouse)
@@ -96,10 +103,9 @@ class Engine:
 
     def _sources(self) -> dict[str, list[Source]]:
         """The facts first, then every declared rollup present in this warehouse."""
-        tables = sa.table("tables", sa.column("table_name"), schema="information_schema")
+        present = set(table_columns(self.warehouse))
         counts: dict[str, int] = {}
         with self.warehouse.connect() as con:
-            present = {r[0] for r in con.execute(sa.select(tables.c.table_name)).fetchall()}
             for cube in self.model.cubes:
                 for table in [cube.fact, *(r.table for r in cube.rollups)]:
                     if table in present:
@@ -172,12 +178,7 @@ class Engine:
 
     def _fetch(self, query: Query, source: Source) -> pd.DataFrame:
         statement = compile_statement(query, source, self.catalog)
-        with self.warehouse.connect() as con:
-            result = con.execute(statement)
-            try:  # columnar fetch from the DBAPI cursor: no per-row Python objects
-                frame = pd.DataFrame(result.cursor.fetchnumpy())
-            finally:
-                result.close()
+        frame = self.reader.frame(statement)
         if query.year_from is None or query.year_to is None:
             return frame
         # one column per year of the period (every year's employment decides reliability),

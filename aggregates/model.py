@@ -228,18 +228,12 @@ class Model:
 
 def check_warehouse(model: Model, engine: Any) -> None:
     """Every table and column the model maps to must exist; raise ModelError listing all."""
-    import sqlalchemy as sa
+    # information_schema rather than the dialect's inspector (duckdb-engine's reflection
+    # queries pg_catalog, not reliable across DuckDB releases), filtered to the schema the
+    # engine reads: PostgreSQL lists every published version's tables
+    from etl.backends.reader import table_columns
 
-    # information_schema rather than the dialect's inspector: duckdb-engine's reflection
-    # queries pg_catalog, which is not reliable across DuckDB releases.
-    info = sa.table(
-        "columns", sa.column("table_name"), sa.column("column_name"), schema="information_schema"
-    )
-    with engine.connect() as con:
-        rows = con.execute(sa.select(info.c.table_name, info.c.column_name)).fetchall()
-    columns: dict[str, set[str]] = {}
-    for table, column in rows:
-        columns.setdefault(str(table), set()).add(str(column))
+    columns = table_columns(engine)
     problems: list[str] = []
 
     def need(table: str, column: str | None, where: str) -> None:

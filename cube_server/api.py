@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
-from aggregates.errors import NotFound, QueryError
+from aggregates.errors import QueryError
 from aggregates.query import Request
 from cube_server import formats, params
 from cube_server.openapi import SUMMARIES, openapi_document
@@ -56,16 +56,13 @@ def crosstab(cube: str, served: Served, p: dict[str, Any]) -> tuple[str | bytes,
 def health() -> Response:
     params.parse("health", request.args)
     st = state()
-    try:
-        served = st.current()
-    except FileNotFoundError:
-        raise NotFound("warehouse", "no warehouse has been loaded yet") from None
+    served = st.current()  # a missing or corrupt warehouse: a 503 naming the problem
     body = {
         "status": "ok",
         "vintage": served.vintage,
         "loaded_at": served.loaded_at,
         "row_counts": served.row_counts,
-        "warehouse": st.path.name,  # where it lives on disk is not the public's business
+        "warehouse": st.warehouse.name,  # no directories or passwords
         "cubes": [c.name for c in served.engine.model.cubes],
     }
     response = Response(json.dumps(body), mimetype="application/json")

@@ -22,14 +22,15 @@ from cube_server.api import api
 from cube_server.lmi4all import register as register_lmi4all
 from cube_server.slicer_api import slicer_api
 from cube_server.state import WarehouseState
-from etl.warehouse import resolve_target
+from etl.backends import QueryTimeout, WarehouseUnavailable, open_target
 from model.loader import load_model
 
 log = logging.getLogger("cube_server")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Config keys: WAREHOUSE (path or duckdb:/// URL), MODEL_DIR, CACHE_MB (the result
+    """Config keys: WAREHOUSE (path, duckdb:/// or postgresql:// URL), MODEL_DIR, POOL_SIZE,
+    QUERY_TIMEOUT_S, CACHE_MB (the result
     cache's budget per process in megabytes; 0 turns it off), USE_ROLLUPS (False answers
     everything from the base facts)."""
     app = Flask(__name__)
@@ -38,16 +39,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MODEL_DIR=os.environ.get("LMI_CUBES_MODEL_DIR"),
         CACHE_MB=float(os.environ.get("LMI_CUBES_CACHE_MB", "64")),
         USE_ROLLUPS=os.environ.get("LMI_CUBES_ROLLUPS", "1") not in ("0", "false", "no"),
+        # `serve` passes its --threads: a smaller pool would make requests queue, then fail
+        POOL_SIZE=int(os.environ.get("LMI_CUBES_THREADS", "8")),
+        QUERY_TIMEOUT_S=float(os.environ.get("LMI_CUBES_QUERY_TIMEOUT_S", "30")),
     )
     app.config.update(config or {})
     model_dir = app.config["MODEL_DIR"]
     model = load_model(Path(model_dir) if model_dir else None)
-    app.extensions["lmi_cubes"] = WarehouseState(
-        resolve_target(app.config["WAREHOUSE"]),
+    state = WarehouseState(
+        open_target(app.config["WAREHOUSE"]),
         model,
         int(app.config["CACHE_MB"] * (1 << 20)),
         app.config["USE_ROLLUPS"],
+        pool_size=max(int(app.config["POOL_SIZE"]), 1),
+        timeout_s=float(app.config["QUERY_TIMEOUT_S"]),
     )
+    app.extensions["lmi_cubes"] = state
+    app.teardown_request(lambda _exc: state.release())
     app.wsgi_app = FormPost(app.wsgi_app)  # type: ignore[method-assign]
     app.add_url_rule("/favicon.ico", "favicon", _favicon)
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -58,6 +66,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.after_request(_finish)
     app.register_error_handler(QueryError, errors.from_query_error)
     app.register_error_handler(HTTPException, errors.from_http_exception)
+    app.register_error_handler(WarehouseUnavailable, errors.from_unavailable)
+    app.register_error_handler(QueryTimeout, errors.from_timeout)
     app.register_error_handler(Exception, errors.from_unexpected)
     return app
 

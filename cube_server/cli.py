@@ -11,10 +11,11 @@ from pathlib import Path
 import click
 
 from aggregates import rollups
+from etl.backends import Warehouse, WarehouseUnavailable, open_target
 from etl.generate import SCALES, generate
 from etl.load import LoadError, LoadResult, load, rebuild, sidecar
 from etl.problems import ValidationFailed
-from etl.warehouse import ENV_VAR, WarehouseTargetError, default_warehouse, resolve_target
+from etl.warehouse import ENV_VAR, WarehouseTargetError, default_warehouse
 from model.loader import load_model
 
 
@@ -32,41 +33,51 @@ warehouse_option = click.option(
     "warehouse",
     default=None,
     metavar="TARGET",
-    help=f"DuckDB file path or duckdb:/// URL [default: ${ENV_VAR} or {default_warehouse()}]",
+    help="DuckDB file path, duckdb:///path or postgresql://user@host:port/database URL "
+    f"[default: ${ENV_VAR} or {default_warehouse()}]",
 )
 
 
 def load_warehouse(
     data_dir: Path,
-    target: Path,
+    target: Path | str | Warehouse,
     progress: Callable[[str], None] | None = None,
     memory_limit: str = "4GB",
     allow_empty: bool = False,
 ) -> LoadResult:
-    """A load that also builds the model's rollup tables inside the same atomic swap."""
+    """A load that also builds the model's rollup tables inside the same atomic swap, and
+    publishes the result when the warehouse is not the local DuckDB file."""
     model = load_model()
+    warehouse = open_target(target)
     return load(
         data_dir,
-        target,
+        warehouse.local_path,
         progress=progress,
         memory_limit=memory_limit,
         extra=lambda con: rollups.build(con, model),
         allow_empty=allow_empty,
+        publish=warehouse.publish if warehouse.remote else None,
     )
+
+
+def _shown(warehouse: Warehouse) -> str:
+    """The file path, or the database without its password."""
+    return warehouse.name if warehouse.remote else warehouse.target
 
 
 def _load_or_exit(
     data_dir: Path,
-    target: Path,
+    warehouse: Warehouse,
     say: Callable[[str], None],
     memory_limit: str = "4GB",
     allow_empty: bool = False,
 ) -> LoadResult:
     """A load whose failure is one line on the terminal, not a traceback: the user needs
     what went wrong and where to look; the details are in the journal beside the warehouse."""
-    journal = sidecar(target, "load_runs.jsonl")
+    journal = sidecar(warehouse.local_path, "load_runs.jsonl")
+    target = _shown(warehouse)
     try:
-        return load_warehouse(data_dir, target, say, memory_limit, allow_empty)
+        return load_warehouse(data_dir, warehouse, say, memory_limit, allow_empty)
     except ValidationFailed as exc:
         click.echo(
             f"load failed: {exc.summary()}; nothing was loaded, {target} is unchanged", err=True
@@ -85,9 +96,9 @@ def _load_or_exit(
         sys.exit(1)
 
 
-def _target(warehouse: str | None) -> Path:
+def _target(warehouse: str | None) -> Warehouse:
     try:
-        return resolve_target(warehouse)
+        return open_target(warehouse)
     except WarehouseTargetError as exc:
         raise click.BadParameter(str(exc), param_hint="--warehouse") from exc
 
@@ -146,7 +157,9 @@ def load_command(
     say = _progress()
     result = _load_or_exit(data_dir, target, say, memory_limit, allow_empty)
     counts = ", ".join(f"{t}={n:,}" for t, n in result.rows.items() if t.startswith("fact_"))
-    say(f"loaded vintage {result.vintage} into {target} in {result.seconds:.1f}s ({counts})")
+    say(
+        f"loaded vintage {result.vintage} into {_shown(target)} in {result.seconds:.1f}s ({counts})"
+    )
 
 
 @main.group("aggregates")
@@ -162,7 +175,12 @@ def aggregates_build(warehouse: str | None) -> None:
     say = _progress()
     model = load_model()
     try:
-        rows = rebuild(target, lambda con: rollups.build(con, model), progress=say)
+        rows = rebuild(
+            target.local_path,
+            lambda con: rollups.build(con, model),
+            progress=say,
+            publish=target.publish if target.remote else None,
+        )
     except LoadError as exc:
         raise click.ClickException(str(exc)) from exc
     say("built " + ", ".join(f"{t}={n:,}" for t, n in rows.items()))
@@ -188,21 +206,30 @@ def serve_command(warehouse: str | None, host: str, port: int, workers: int, thr
     """Serve the API with gunicorn; build the small demo warehouse first if there is none."""
     target = _target(warehouse)
     say = _progress()
-    if not target.exists():
-        demo = target.parent / "demo-data"
+    try:
+        version = target.version()
+    except WarehouseUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    if version is None:
+        demo = target.local_path.parent / "demo-data"
         scale = os.environ.get("LMI_CUBES_DEMO_SCALE", "small")  # the tests use "tiny"
-        say(f"no warehouse at {target}: building the {scale} demo data set first")
+        say(f"no warehouse at {_shown(target)}: building the {scale} demo data set first")
         say(f"step 1 of 2: generating synthetic data in {demo}")
         generate(demo, scale, 1, progress=say)
-        say(f"step 2 of 2: validating and loading it into {target}")
+        say(f"step 2 of 2: validating and loading it into {_shown(target)}")
         _load_or_exit(demo, target, say)
+    else:
+        try:  # a corrupt or truncated warehouse is reported now, not at the first request
+            target.open(version, pool_size=1).close()
+        except WarehouseUnavailable as exc:
+            click.echo(f"warning: {exc}; the server answers 503 until it is fixed", err=True)
     url = f"http://{host}:{port}/"
-    click.echo(f"Serving {target} at {url}", err=True)
+    click.echo(f"Serving {_shown(target)} at {url}", err=True)
     click.echo(f"  explorer {url}   compare jobs {url}widget   API {url}docs", err=True)
     click.echo("Try:", err=True)
     for example in EXAMPLES:
         click.echo(f"  curl '{url}{example}'", err=True)
-    env = {**os.environ, ENV_VAR: str(target)}
+    env = {**os.environ, ENV_VAR: target.target, "LMI_CUBES_THREADS": str(threads)}
     argv = [
         sys.executable, "-m", "gunicorn",
         "--workers", str(workers), "--worker-class", "cube_server.worker.JsonErrorWorker",

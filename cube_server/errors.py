@@ -18,6 +18,7 @@ from flask import Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from aggregates.errors import NotFound, QueryError, TooLarge
+from etl.backends.errors import QueryTimeout, WarehouseUnavailable
 
 log = logging.getLogger("cube_server")
 
@@ -32,6 +33,7 @@ TYPES = {
     500: "internal_error",
     501: "not_implemented",
     503: "unavailable",
+    504: "timeout",
 }
 # The names the engine uses for parts of the URL path: only these give a 404.
 PATH_PARAMETERS = frozenset({"cube", "dimension", "warehouse"})
@@ -99,6 +101,17 @@ def from_http_exception(exc: HTTPException) -> Response:
         if name.lower() != "content-type":
             response.headers[name] = value
     return response
+
+
+def from_unavailable(exc: WarehouseUnavailable) -> Response:
+    """The warehouse is missing, corrupt or unreachable: not the request's fault, and it
+    may come back when a good version is published."""
+    log.error("warehouse unavailable (request %s): %s", getattr(g, "request_id", "-"), exc)
+    return error_response(503, str(exc), "warehouse")
+
+
+def from_timeout(exc: QueryTimeout) -> Response:
+    return error_response(504, str(exc))
 
 
 def from_unexpected(exc: Exception) -> Response:

@@ -1,9 +1,11 @@
-"""The served warehouse: reopened when a load swaps a new file in, with a result cache.
+"""The served warehouse version: reopened when a load publishes a new one, with a result cache.
 
-A load renames a new file over the warehouse path. Each request stats the path (cheap);
-when the file's identity changes, a new read-only engine is opened on the new file and the
-result cache starts afresh. Requests already running finish on the old engine, whose file
-stays readable through its open descriptor, so no request fails during a reload.
+Each request asks the warehouse layer for the published version (a stat for a DuckDB file,
+the pointer row, at most once a second, for PostgreSQL). When it changes, a reader pinned to
+the new version is opened and the result cache starts afresh. A request pins the version it
+started on (`current()` returns the same `Served` for the whole request), so catalog,
+vintage, cache key and numbers always agree; a replaced version is closed, releasing its
+file or schema, when its last request has finished.
 """
 
 from __future__ import annotations
@@ -12,23 +14,27 @@ import json
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from aggregates.engine import Engine
 from aggregates.model import Model
-from etl.warehouse import FileIdentity, open_read_only
+from etl.backends import Warehouse, WarehouseUnavailable, open_target
+from etl.backends.errors import VersionGone
+from etl.backends.reader import DEFAULT_TIMEOUT_S
 
 
 @dataclass(frozen=True)
 class Served:
-    """One opened warehouse file and what /health reports about it."""
+    """One opened warehouse version and what /health reports about it."""
 
     engine: Engine
-    identity: FileIdentity
+    identity: Hashable  # the version: a file's identity, a schema name
     vintage: str
     loaded_at: str | None
     row_counts: dict[str, int]
@@ -84,41 +90,100 @@ class ResultCache:
 
 class WarehouseState:
     def __init__(
-        self, path: Path, model: Model, cache_bytes: int = 64 << 20, use_rollups: bool = True
+        self,
+        warehouse: Warehouse | Path,
+        model: Model,
+        cache_bytes: int = 64 << 20,
+        use_rollups: bool = True,
+        pool_size: int = 8,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
     ):
-        self.path = path
+        self.warehouse = open_target(warehouse)
         self.model = model
         self.use_rollups = use_rollups
+        self.pool_size = pool_size  # at least the server's threads: no request waits
+        self.timeout_s = timeout_s
         self.cache = ResultCache(cache_bytes)
         self._served: Served | None = None
+        self._users: dict[int, int] = {}  # id(Served) -> requests using it
+        self._retired: dict[int, Served] = {}
         self._lock = threading.Lock()
 
     def current(self) -> Served:
-        identity = FileIdentity.of(self.path)
+        """The version this request uses: the same one from its first call to its end."""
+        if has_request_context():
+            pinned: Served | None = g.get("lmi_served")
+            if pinned is not None:
+                return pinned
+            served = self._current(pin=True)
+            g.lmi_served = served
+            return served
+        return self._current(pin=False)
+
+    def release(self) -> None:
+        """Called when a request ends: a replaced version closes with its last request."""
+        served: Served | None = g.pop("lmi_served", None)
+        if served is None:
+            return
+        with self._lock:
+            key = id(served)
+            self._users[key] -= 1
+            if self._users[key] > 0:
+                return
+            del self._users[key]
+            retired = self._retired.pop(key, None)
+        if retired is not None:
+            retired.engine.reader.close()
+
+    def _current(self, pin: bool) -> Served:
+        for attempt in (1, 2):
+            try:
+                return self._switch(pin)
+            except VersionGone:  # replaced and dropped while we opened it: read again
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _switch(self, pin: bool) -> Served:
+        version = self.warehouse.version()
         served = self._served
-        if served is not None and served.identity == identity:
+        if served is not None and served.identity == version and not pin:
             return served
         with self._lock:
-            identity = FileIdentity.of(self.path)
-            if self._served is None or self._served.identity != identity:
-                if identity is None:
-                    raise FileNotFoundError(f"no warehouse at {self.path}")
-                previous, self._served = self._served, self._open(identity)
+            version = self.warehouse.version()
+            if self._served is None or self._served.identity != version:
+                if version is None:
+                    raise WarehouseUnavailable(self.warehouse.missing())
+                previous, self._served = self._served, self._open(version)
                 self.cache.clear()
                 if previous is not None:
-                    # idle connections close now; ones still serving a request close when
-                    # they are returned, which releases the replaced file
-                    previous.engine.warehouse.dispose()
-            return self._served
+                    if self._users.get(id(previous)):
+                        self._retired[id(previous)] = previous  # closed by its last request
+                    else:
+                        previous.engine.reader.close()
+            served = self._served
+            if pin:
+                self._users[id(served)] = self._users.get(id(served), 0) + 1
+            return served
 
-    def _open(self, identity: FileIdentity) -> Served:
-        warehouse = open_read_only(self.path)
-        info = _load_info(warehouse)
-        engine = Engine(
-            self.model, warehouse, vintage=info["vintage"], use_rollups=self.use_rollups
-        )
+    def _open(self, version: Hashable) -> Served:
+        reader = self.warehouse.open(version, self.pool_size, self.timeout_s)
+        try:
+            info = _load_info(reader.engine)
+            engine = Engine(
+                self.model, reader, vintage=info["vintage"], use_rollups=self.use_rollups
+            )
+        except WarehouseUnavailable:
+            reader.close()
+            raise
+        except Exception as exc:  # truncated or corrupt past the probe, tables missing
+            reader.close()
+            raise self.warehouse.unreadable(exc) from exc
+        # what the reader actually opened: a swap between the check and the open is seen
+        # by the next request, never cached under the previous version's key
+        opened = reader.version if reader.version is not None else version
         return Served(
-            engine, identity, info["vintage"], info["loaded_at"], info["row_counts"], time.time()
+            engine, opened, info["vintage"], info["loaded_at"], info["row_counts"], time.time()
         )
 
 

@@ -37,6 +37,9 @@ Progress = Callable[[str], None]
 # Builds derived tables (rollups) inside the new warehouse, attached as `wh`, before the
 # swap; returns their row counts. The ETL does not know what they are.
 Extra = Callable[[duckdb.DuckDBPyConnection], dict[str, int]]
+# Publishes the finished build (a complete DuckDB file) to a remote warehouse as a new
+# version, before the local file is swapped in; a failure fails the load (etl/backends).
+Publish = Callable[[Path, str], None]
 
 
 class LoadError(RuntimeError):
@@ -136,6 +139,7 @@ def load(
     memory_limit: str = "4GB",
     extra: Extra | None = None,
     allow_empty: bool = False,
+    publish: Publish | None = None,
 ) -> LoadResult:
     """Validate every file in data_dir and swap a new warehouse in at target.
 
@@ -165,7 +169,16 @@ def load(
         building = sidecar(target, f"building-{run_id}")
         try:
             result = _load(
-                data_dir, target, scratch, building, record, say, memory_limit, extra, allow_empty
+                data_dir,
+                target,
+                scratch,
+                building,
+                record,
+                say,
+                memory_limit,
+                extra,
+                allow_empty,
+                publish,
             )
         except ValidationFailed as exc:
             record.update(outcome="rejected", problems=exc.total, message=str(exc)[:2000])
@@ -205,6 +218,7 @@ def _load(
     memory_limit: str,
     extra: Extra | None,
     allow_empty: bool,
+    publish: Publish | None = None,
 ) -> LoadResult:
     started = time.monotonic()
     inputs = _inputs(data_dir)
@@ -276,6 +290,9 @@ def _load(
             _write_load_runs(con, history)
     finally:
         con.close()
+    if publish is not None:
+        say("publishing the new version")
+        publish(building, str(record["run_id"]))
     say("swapping the new warehouse in")
     _commit(building, target)
     sidecar(target, "rejects.csv").unlink(missing_ok=True)
@@ -391,7 +408,9 @@ def _write_load_runs(con: duckdb.DuckDBPyConnection, history: list[dict[str, obj
     con.unregister("history")
 
 
-def rebuild(target: Path, extra: Extra, progress: Progress | None = None) -> dict[str, int]:
+def rebuild(
+    target: Path, extra: Extra, progress: Progress | None = None, publish: Publish | None = None
+) -> dict[str, int]:
     """Rebuild derived tables of a loaded warehouse: copy it, build, swap atomically."""
     say = progress or (lambda _msg: None)
     if not target.exists():
@@ -414,6 +433,9 @@ def rebuild(target: Path, extra: Extra, progress: Progress | None = None) -> dic
                     rows = extra(con)
             finally:
                 con.close()
+            if publish is not None:
+                say("publishing the new version")
+                publish(building, run_id)
             _commit(building, target)
             record.update(outcome="rebuilt", rows=rows)
         finally:

@@ -72,7 +72,7 @@ class FileIdentity:
         return cls(st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-def open_read_only(path: Path, memory_limit: str = "2GB") -> sa.Engine:
+def open_read_only(path: Path, memory_limit: str = "2GB", pool_size: int = 4) -> sa.Engine:
     """A SQLAlchemy engine whose connections read the warehouse file as it is now.
 
     DuckDB keeps one database instance per file path per process, so reopening the same
@@ -86,8 +86,8 @@ def open_read_only(path: Path, memory_limit: str = "2GB") -> sa.Engine:
     engine = sa.create_engine(
         "duckdb:///:memory:",
         poolclass=sa.pool.QueuePool,
-        pool_size=4,
-        max_overflow=8,
+        pool_size=pool_size,  # the server passes its thread count (etl/backends)
+        max_overflow=2 * pool_size,
         pool_pre_ping=False,
     )
 

@@ -13,8 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import psycopg
 import pytest
 import requests
+import sqlalchemy as sa
+from pgserver import ENV as POSTGRES_ENV
+from pgserver import start as start_postgres
+from pgserver import stop as stop_postgres
 
 from aggregates.query import Query, Request
 from cube_server.cli import load_warehouse
@@ -68,13 +73,17 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serving(
-    warehouse: Path, env: dict[str, str] | None = None, timeout: float = 60
+    warehouse: Path | str,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    workers: int = 2,
+    threads: int = 2,
 ) -> Iterator[str]:
     """`lmi-cubes serve` as a real process on a free port; yields its base URL."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "cube_server.cli", "serve", "--warehouse", str(warehouse),
-         "--port", str(port), "--workers", "2", "--threads", "2"],
+         "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         env={**os.environ, **(env or {})},
     )  # fmt: skip
@@ -98,3 +107,31 @@ def serving(
 def ask(engine, cube: str, **fields) -> Query:
     """engine.query for a request spelled as keywords (tests only)."""
     return engine.query(Request(cube, **fields))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """$LMI_CUBES_TEST_POSTGRES (`.ci/run` starts one), else a server started here."""
+    if os.environ.get(POSTGRES_ENV):
+        yield os.environ[POSTGRES_ENV]
+        return
+    url, base = start_postgres()
+    try:
+        yield url
+    finally:
+        stop_postgres(base)
+
+
+@pytest.fixture()
+def postgres_url(
+    postgres_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A fresh, empty database per test, with the loader's local build under tmp_path."""
+    name = "lmi_test_" + os.urandom(5).hex()
+    with psycopg.connect(postgres_server, autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{name}"')
+    monkeypatch.setenv("LMI_CUBES_STAGING_DIR", str(tmp_path / "staging"))
+    monkeypatch.setenv("LMI_CUBES_VERSION_CHECK_S", "0")
+    yield sa.make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(postgres_server, autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

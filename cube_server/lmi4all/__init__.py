@@ -34,6 +34,7 @@ from cube_server.lmi4all.common import (
 )
 from cube_server.lmi4all.openapi_paths import extend_openapi
 from cube_server.lmi4all.search import occupation_index
+from etl.backends import QueryTimeout
 
 log = logging.getLogger("cube_server")
 lmi4all = Blueprint("lmi4all", __name__, url_prefix="/api/v1")
@@ -68,6 +69,11 @@ def _own_error(exc: Lmi4AllError) -> Response:
 @lmi4all.errorhandler(QueryError)
 def _query_error(exc: QueryError) -> Response:
     return error(status_of(exc), exc.message)
+
+
+@lmi4all.errorhandler(QueryTimeout)
+def _timeout(exc: QueryTimeout) -> Response:
+    return error(504, str(exc))
 
 
 @lmi4all.errorhandler(Exception)

@@ -22,6 +22,7 @@ from aggregates.catalog import Catalog
 from aggregates.engine import Engine
 from aggregates.model import Cube, Dimension, Level
 from cube_server.state import Served, WarehouseState
+from etl.backends import WarehouseUnavailable
 
 JSON_TYPE = "application/json; charset=utf-8"
 JSONP_TYPE = "application/javascript; charset=utf-8"
@@ -45,8 +46,8 @@ def served() -> Served:
     state: WarehouseState = current_app.extensions["lmi_cubes"]
     try:
         return state.current()
-    except FileNotFoundError:
-        raise Lmi4AllError(503, "No data has been loaded yet.") from None
+    except WarehouseUnavailable as exc:
+        raise Lmi4AllError(503, f"The data is unavailable: {exc}") from None
 
 
 def lenient_int(value: str | None) -> int | None:

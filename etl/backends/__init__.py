@@ -1,0 +1,51 @@
+"""The warehouse layer: one object per backend, chosen by the target's URL.
+
+`open_target` turns what the user typed (`--warehouse`, `$LMI_CUBES_WAREHOUSE`) into a
+`Warehouse`: a plain path or `duckdb:///path` is a DuckDB file, `postgresql://...` a
+PostgreSQL database. Loaders, the server and the engine reach SQL only through it.
+"""
+
+from __future__ import annotations
+
+import os
+
+import sqlalchemy as sa
+
+from etl.backends.base import Warehouse
+from etl.backends.errors import QueryTimeout, WarehouseUnavailable
+from etl.backends.reader import Reader, table_columns
+from etl.warehouse import WarehouseTargetError, resolve_target
+
+__all__ = [
+    "QueryTimeout",
+    "Reader",
+    "Warehouse",
+    "WarehouseTargetError",
+    "WarehouseUnavailable",
+    "open_target",
+    "table_columns",
+]
+
+
+def open_target(target: str | os.PathLike[str] | Warehouse | None) -> Warehouse:
+    if isinstance(target, Warehouse):
+        return target
+    text = None if target is None else os.fspath(target)
+    if text is not None and "://" in text:
+        try:
+            url = sa.engine.make_url(text)
+        except sa.exc.ArgumentError as exc:
+            raise WarehouseTargetError(f"not a path or SQLAlchemy URL: {text!r}") from exc
+        backend = url.get_backend_name()
+        if backend == "postgresql":
+            from etl.backends.postgres import PostgresWarehouse  # psycopg only when used
+
+            return PostgresWarehouse(url)
+        if backend != "duckdb":
+            raise WarehouseTargetError(
+                "supported warehouses: a DuckDB file (a path or duckdb:///path/file.duckdb) "
+                f"or PostgreSQL (postgresql://user@host:port/database); got a {backend!r} URL"
+            )
+    from etl.backends.duckdb_file import DuckDBWarehouse
+
+    return DuckDBWarehouse(resolve_target(text))

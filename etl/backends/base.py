@@ -1,0 +1,57 @@
+"""What every backend offers: where loads are built, how a version is published, detected,
+opened and dropped.
+
+Loads are always built and validated in embedded DuckDB (`local_path`); a backend that is
+not that file publishes the finished file as a new, immutable version and flips one pointer.
+Readers pin one version for as long as a request uses it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Hashable
+from pathlib import Path
+
+from etl.backends.errors import WarehouseUnavailable
+from etl.backends.reader import DEFAULT_TIMEOUT_S, Reader
+
+
+class Warehouse(ABC):
+    #: what `lmi-cubes serve` passes to its workers (a path or a URL)
+    target: str
+    #: the DuckDB file a load builds; for DuckDB it is the served file itself
+    local_path: Path
+    #: whether `publish` copies the build elsewhere (else the local file is what is served)
+    remote: bool = False
+
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """A name safe to show the public: no directories, no passwords."""
+
+    @abstractmethod
+    def version(self) -> Hashable | None:
+        """The published version now, cheaply; None when nothing has been published."""
+
+    @abstractmethod
+    def open(
+        self, version: Hashable, pool_size: int = 8, timeout_s: float = DEFAULT_TIMEOUT_S
+    ) -> Reader:
+        """A reader pinned to `version`; raises WarehouseUnavailable naming the problem."""
+
+    def publish(self, building: Path, run_id: str) -> None:  # noqa: B027 (DuckDB: the rename)
+        """Copy a finished DuckDB build into a new version and make it the published one."""
+
+    def unreadable(self, exc: BaseException) -> WarehouseUnavailable:
+        """The error for a version that opened but cannot be read, without server paths."""
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        return WarehouseUnavailable(
+            f"the warehouse {self.name} cannot be read ({type(exc).__name__}: "
+            f"{self.redact(first)}); load the data again"
+        )
+
+    def redact(self, text: str) -> str:
+        return text
+
+    def missing(self) -> str:
+        return f"no warehouse has been loaded into {self.name} yet; run `lmi-cubes load DATA`"

@@ -1,0 +1,121 @@
+"""One published warehouse version, opened for reading: the single way the engine runs SQL.
+
+Everything backend-specific about *reading* lives here, chosen by the SQLAlchemy dialect:
+DuckDB hands back columns as numpy arrays and is stopped with `interrupt()`; PostgreSQL
+returns rows (numeric already converted to float by the connection's loader, see
+postgres.py) and stops itself through `statement_timeout`. Reflection is filtered to the
+current database and schema, because PostgreSQL's information_schema lists every schema a
+user can see: unfiltered, a check passed against an older published version.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from etl.backends.errors import QueryTimeout
+
+DEFAULT_TIMEOUT_S = 30.0
+
+
+def table_columns(engine: sa.Engine) -> dict[str, set[str]]:
+    """Table name -> its column names, for the tables of the version this engine reads."""
+    info = sa.table(
+        "columns",
+        sa.column("table_catalog"),
+        sa.column("table_schema"),
+        sa.column("table_name"),
+        sa.column("column_name"),
+        schema="information_schema",
+    )
+    query = sa.select(info.c.table_name, info.c.column_name).where(
+        info.c.table_catalog == sa.func.current_database(),
+        info.c.table_schema == sa.func.current_schema(),
+    )
+    with engine.connect() as con:
+        rows = con.execute(query).fetchall()
+    columns: dict[str, set[str]] = {}
+    for table, column in rows:
+        columns.setdefault(str(table), set()).add(str(column))
+    return columns
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", None) or exc
+    name = type(orig).__name__
+    # duckdb.InterruptException; psycopg.errors.QueryCanceled (SQLSTATE 57014)
+    return name in ("InterruptException", "QueryCanceled") or (
+        getattr(orig, "sqlstate", None) == "57014"
+    )
+
+
+class Reader:
+    """A SQLAlchemy engine pinned to one version, plus how to fetch from it within a limit.
+
+    `close` releases what pins the version (an open file descriptor, a lease on a schema);
+    the server calls it once no request uses the version any more."""
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        version: object = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        close: Callable[[], None] | None = None,
+    ):
+        self.engine = engine
+        self.version = version
+        self.timeout_s = timeout_s
+        self.dialect = engine.dialect.name
+        # also on garbage collection: the pins (a descriptor, a lease connection) must not
+        # outlive a reader nobody closed
+        self._finalizer = weakref.finalize(self, _close, engine, close)
+
+    def frame(self, statement: sa.Executable) -> pd.DataFrame:
+        """The statement's result as numeric columns, cancelled after `timeout_s`."""
+        with self.engine.connect() as con:
+            timer = self._arm(con)
+            try:
+                result = con.execute(statement)
+                try:
+                    return self._fetch(result)
+                finally:
+                    result.close()
+            except Exception as exc:
+                if _is_timeout(exc):
+                    raise QueryTimeout(self.timeout_s) from exc
+                raise
+            finally:
+                if timer is not None:
+                    timer.cancel()
+
+    def _arm(self, con: sa.Connection) -> threading.Timer | None:
+        """DuckDB has no statement timeout: a timer interrupts the connection instead.
+        PostgreSQL enforces its own `statement_timeout`, set when the reader connects."""
+        if self.dialect != "duckdb":
+            return None
+        dbapi: Any = con.connection.dbapi_connection
+        timer = threading.Timer(self.timeout_s, dbapi.interrupt)
+        timer.daemon = True
+        timer.start()
+        return timer
+
+    def _fetch(self, result: sa.CursorResult[Any]) -> pd.DataFrame:
+        if self.dialect == "duckdb":  # columnar: no per-row Python objects
+            return pd.DataFrame(result.cursor.fetchnumpy())
+        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        return frame.infer_objects()
+
+    def close(self) -> None:
+        """Release the version: connections, then what pinned it. Idempotent."""
+        self._finalizer()
+
+
+def _close(engine: sa.Engine, release: Callable[[], None] | None) -> None:
+    engine.dispose()
+    if release is not None:
+        release()
