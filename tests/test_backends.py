@@ -17,7 +17,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from conftest import free_port, serving
+from conftest import ask, free_port, serving
 from cube_server.app import create_app
 from cube_server.cli import load_warehouse
 from etl.backends import open_target
@@ -131,7 +131,7 @@ def test_a_request_keeps_its_version_across_a_publish(published: str, tmp_path: 
     generate(other, "tiny", seed=2)
     with app.test_request_context("/slow"):  # a slow request, started before the publish
         pinned = state.current()
-        before = pinned.engine.run(pinned.engine.query("ashe_pay", **kwargs))
+        before = pinned.engine.run(ask(pinned.engine, "ashe_pay", **kwargs))
         load_warehouse(other, published)
         assert len(wh.versions()) == 2  # the old version is leased by this request
         with ThreadPoolExecutor(1) as other_request:  # a concurrent request, its own context
@@ -139,13 +139,13 @@ def test_a_request_keeps_its_version_across_a_publish(published: str, tmp_path: 
             fresh = fresh.result()
         assert fresh["vintage"] != pinned.vintage
         pinned.engine.warehouse.dispose()  # new connections must still read the old version
-        again = pinned.engine.run(pinned.engine.query("ashe_pay", **kwargs))
+        again = pinned.engine.run(ask(pinned.engine, "ashe_pay", **kwargs))
         assert state.current() is pinned and again.vintage == before.vintage == pinned.vintage
         assert np.array_equal(
             again.values["employment"], before.values["employment"], equal_nan=True
         )
     new = state.current()
-    now = new.engine.run(new.engine.query("ashe_pay", **kwargs))
+    now = new.engine.run(ask(new.engine, "ashe_pay", **kwargs))
     assert not np.array_equal(now.values["employment"], before.values["employment"], equal_nan=True)
     assert wh.versions() == [new.identity]  # the request ended: its version was dropped
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
+from conftest import ask
 from cube_server.app import create_app
 from cube_server.cli import load_warehouse
 from etl.generate import generate
@@ -83,13 +84,13 @@ def test_a_request_keeps_its_file_across_a_load(
     generate(other, "tiny", seed=2)
     with app.test_request_context("/slow"):
         pinned = state.current()
-        before = pinned.engine.run(pinned.engine.query("ashe_pay", **kwargs))
+        before = pinned.engine.run(ask(pinned.engine, "ashe_pay", **kwargs))
         load_warehouse(other, target)  # renames a new file over the served one
         with ThreadPoolExecutor(1) as other_request:
             fresh = other_request.submit(lambda: app.test_client().get("/health").get_json())
             assert fresh.result()["vintage"] != pinned.vintage
         pinned.engine.warehouse.dispose()  # connections made now must attach the old file
-        again = pinned.engine.run(pinned.engine.query("ashe_pay", **kwargs))
+        again = pinned.engine.run(ask(pinned.engine, "ashe_pay", **kwargs))
         assert again.vintage == before.vintage == pinned.vintage
         assert np.array_equal(
             again.values["employment"], before.values["employment"], equal_nan=True
@@ -97,7 +98,7 @@ def test_a_request_keeps_its_file_across_a_load(
         assert _deleted_descriptors("pinned.duckdb")  # the old file is still held...
     assert not _deleted_descriptors("pinned.duckdb")  # ...until its last request ended
     new = state.current()
-    now = new.engine.run(new.engine.query("ashe_pay", **kwargs))
+    now = new.engine.run(ask(new.engine, "ashe_pay", **kwargs))
     assert not np.array_equal(now.values["employment"], before.values["employment"], equal_nan=True)
 
 
