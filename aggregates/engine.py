@@ -378,9 +378,10 @@ class Engine:
         for i, axis in enumerate(query.axes):
             if axis.dimension.name == dimension:
                 to_axis = self.catalog.level_of_fact_keys(dim, axis.level)
-                pairs = [
-                    confine(frozenset(k for k in allowed if to_axis[k] == key)) for key in axis.keys
-                ]
+                under: dict[int, set[int]] = {}  # axis member -> its allowed fact keys
+                for k in allowed:
+                    under.setdefault(to_axis[k], set()).add(k)
+                pairs = [confine(frozenset(under.get(key, ()))) for key in axis.keys]
                 view = [1] * len(shape)
                 view[i] = shape[i]
                 level_arr = np.array([*(p[0] for p in pairs), const_level]).reshape(view)

@@ -75,7 +75,9 @@ def main() -> None:
     for _, cube, params in MIX:  # warm up: thread cursor, catalog memos
         request(engine, cube, params)
     profiler = cProfile.Profile() if args.cprofile else None
-    print("| query | cells | ms per request | suppress ms (own level) | go up ms (coarser levels) | protection share |")
+    print(
+        "| query | cells | ms per request | suppress ms (own level) | go up ms (coarser levels) | protection share |"
+    )
     print("|---|---:|---:|---:|---:|---:|")
     for _, cube, params in MIX:
         times, sup, up = [], [], []
