@@ -223,6 +223,7 @@ class Engine:
         # one column per year of the period (every year's employment decides reliability),
         # and replacement demand: each SOC sub-major group's rate times its employment over
         # the period, summed here from exact sums so every source gives identical numbers
+        assert query.year_from is not None and query.year_to is not None
         rates = self.lookups[query.cube.name].replacement
         keys = [f"k{i}" for i in range(len(query.axes))]
         year = frame[YEAR_KEY].to_numpy()
@@ -471,7 +472,7 @@ def _column(frame: Frame, name: str, dtype: Any) -> np.ndarray:
     """A fetched column as a plain array; DuckDB gives a masked array where it has NULLs."""
     data = frame[name]
     if isinstance(data, np.ma.MaskedArray):
-        return np.asarray(data.astype(float).filled(np.nan), dtype=dtype)
+        return np.asarray(np.ma.filled(data.astype(float), np.nan), dtype=dtype)
     return np.asarray(data, dtype=dtype)
 
 

@@ -17,6 +17,7 @@ withheld.
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 
@@ -88,7 +89,10 @@ def _protect_all_2d(w: np.ndarray, mask: np.ndarray, cells: np.ndarray) -> None:
                 free = shut_w[free_rows[:, None], free_cols] >= need
                 flat = int(free.argmax())
                 if free.flat[flat]:
-                    best = (int(free_rows[flat // free_cols.size]), int(free_cols[flat % free_cols.size]))
+                    best = (
+                        int(free_rows[flat // free_cols.size]),
+                        int(free_cols[flat % free_cols.size]),
+                    )
         if best is None:
             candidates = np.nonzero(rows_ok)[0]
             if candidates.size and cols_ok.any():
@@ -141,7 +145,7 @@ def _protect(
         cost = cost + np.where(corner_m, 0.0, corner_w)
         worst = np.minimum(worst, corner_w)
     for position, i in enumerate(axes):  # the partner must differ from the cell on each axis
-        own = [slice(None)] * len(axes)
+        own: list[Any] = [slice(None)] * len(axes)
         own[position] = cell[i]
         feasible[tuple(own)] = False
         worst[tuple(own)] = -np.inf
