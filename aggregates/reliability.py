@@ -77,14 +77,11 @@ def _protect_all_2d(w: np.ndarray, mask: np.ndarray, cells: np.ndarray) -> None:
     n_cols = w.shape[1]
     for r, c in cells.tolist():
         need = PROTECTION * w[r, c]
-        rows_ok = w[:, c] >= need
-        rows_ok[r] = False
-        cols_ok = w[r] >= need
-        cols_ok[c] = False
         best: tuple[int, int] | None = None
-        free_rows = np.nonzero(rows_ok & mask[:, c])[0]
+        shut_w[r, c] = -1.0  # the cell is no partner of itself; set again below
+        free_rows = (shut_w[:, c] >= need).nonzero()[0]
         if free_rows.size:
-            free_cols = np.nonzero(cols_ok & mask[r])[0]
+            free_cols = (shut_w[r] >= need).nonzero()[0]
             if free_cols.size:
                 free = shut_w[free_rows[:, None], free_cols] >= need
                 flat = int(free.argmax())
@@ -94,6 +91,10 @@ def _protect_all_2d(w: np.ndarray, mask: np.ndarray, cells: np.ndarray) -> None:
                         int(free_cols[flat % free_cols.size]),
                     )
         if best is None:
+            rows_ok = w[:, c] >= need
+            rows_ok[r] = False
+            cols_ok = w[r] >= need
+            cols_ok[c] = False
             candidates = np.nonzero(rows_ok)[0]
             if candidates.size and cols_ok.any():
                 cost = open_w[candidates, c][:, None] + open_w[r][None, :]
