@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from duckdb_engine import ConnectionWrapper
 
 ENV_VAR = "LMI_CUBES_WAREHOUSE"
-DEFAULT_MEMORY_LIMIT = "256MB"
+DEFAULT_MEMORY_LIMIT = "128MB"
 
 
 def default_warehouse() -> Path:
@@ -124,7 +124,7 @@ def open_read_only(path: Path, memory_limit: str | None = None) -> sa.Engine:
 
     Its pooled connections are cursors of one shared instance (see `SharedWarehouse`,
     reachable with `shared(engine)` for the engine's hot path). The memory limit bounds the
-    instance's buffer pool; the default is $LMI_CUBES_DUCKDB_MEMORY, else 256MB, which holds
+    instance's buffer pool; the default is $LMI_CUBES_DUCKDB_MEMORY, else 128MB, which holds
     the working set of every benchmark query on `full` data.
     """
     if not path.exists():
