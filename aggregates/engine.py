@@ -452,7 +452,12 @@ class Engine:
             position = {k: p for p, k in enumerate(parent_keys)}
             to_parent = np.array([position[parent_of[k]] for k in axis.keys] + [len(parent_keys)])
             coarse_sums = {name: _roll_up(grid, i, to_parent) for name, grid in sums.items()}
-            c_weights, c_mask, c_values = self._evaluate(coarse_query, coarse_sums)
+            # the coarser table's withheld cells decide what works; its values are needed
+            # only to fill (what `_evaluate` does, with the measures left for later)
+            c_weights = self._weight(coarse_query, coarse_sums)
+            c_mask = reliability.suppress(
+                c_weights, query.cube.reliability, self._additive(coarse_query)
+            )
             index = list(grid_index)
             index[i] = to_parent[grid_index[i]]
             at_parent = tuple(index)
@@ -467,6 +472,7 @@ class Engine:
             fill = works & unresolved
             if not query.fallback or not fill.any():
                 continue
+            c_values = {a.name: self._measure(coarse_query, a, coarse_sums) for a in query.measures}
             c_flags = reliability.flags(c_weights, c_mask, query.cube.reliability)
             for name in values:
                 values[name][fill] = c_values[name][at_parent][fill]
