@@ -355,7 +355,11 @@ def main() -> None:
             wf_times.append(
                 timed(port, url_of("working_futures", {"rows": rows, "columns": columns}))
             )
-        print("8 clients, distinct uncached queries (rollups) ...")
+        memory["rollups, no cache, after the query mix and the WF level pairs"] = peak_memory_mb(
+            pid
+        )
+    print("8 clients, distinct uncached queries (rollups), on a fresh server ...")
+    with server(args.warehouse, rollups=True, cache=False) as (port, pid):
         rps_uncached, served_uncached, errors_uncached = throughput(
             port, urls, clients=8, seconds=args.seconds
         )
