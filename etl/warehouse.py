@@ -124,8 +124,9 @@ def open_read_only(path: Path, memory_limit: str | None = None) -> sa.Engine:
 
     Its pooled connections are cursors of one shared instance (see `SharedWarehouse`,
     reachable with `shared(engine)` for the engine's hot path). The memory limit bounds the
-    instance's buffer pool; the default is $LMI_CUBES_DUCKDB_MEMORY, else 128MB, which holds
-    the working set of every benchmark query on `full` data.
+    instance's buffer pool; the default is $LMI_CUBES_DUCKDB_MEMORY, else 128MB: on `full` data
+    base-table queries measured no slower than with 1GB (the OS page cache keeps the file),
+    and a worker's peak RSS fell from about 400 MB (256MB) to 290 MB.
     """
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}; run `lmi-cubes load` first")
