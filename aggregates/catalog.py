@@ -191,7 +191,19 @@ class Catalog:
         return Cut(dim.name, level.name, spec.kind, keys, frozenset(fact), spec.invert)
 
     def _member_key(self, dim: Dimension, hierarchy: Hierarchy, path: tuple[str, ...]) -> int:
-        """The key at the path's level, checking each step is a child of the one before."""
+        """The key at the path's level, checking each step is a child of the one before.
+
+        Valid paths are remembered (the table never changes within a vintage), so a
+        repeated cut costs a dictionary look-up instead of pandas filtering."""
+        key = ("path", dim.name, hierarchy.name, *path)
+        if key in self._cache:
+            return int(self._cache[key])
+        member = self._find_member_key(dim, hierarchy, path)
+        if len(self._cache) < 100_000:
+            self._cache[key] = member
+        return member
+
+    def _find_member_key(self, dim: Dimension, hierarchy: Hierarchy, path: tuple[str, ...]) -> int:
         frame = self.tables[dim.name]
         for depth, text in enumerate(path):
             level = hierarchy.levels[depth]

@@ -49,10 +49,73 @@ def suppress(
     # cells can then often reuse corners that are already withheld
     cells = np.argwhere(mask & (w > 0))
     order = np.argsort(-w[tuple(cells.T)], kind="stable")
+    if w.ndim == 2 and len(axes) == 2:
+        _protect_all_2d(w, mask, cells[order])
+        return mask
     subsets = [s for n in range(1, len(axes) + 1) for s in itertools.combinations(axes, n)]
     for cell in cells[order]:
         _protect(w, mask, tuple(int(c) for c in cell), axes, subsets)
     return mask
+
+
+def _protect_all_2d(w: np.ndarray, mask: np.ndarray, cells: np.ndarray) -> None:
+    """`_protect` for each cell in turn, specialised to a 2-D grid with both axes additive
+    (every cross-tab): the same boxes, scores and tie-breaks in fewer array passes.
+
+    Most cells of a large table find a box whose other three corners are withheld already.
+    Such a box costs nothing, the least possible (a corner not withheld costs its weight,
+    which is >= need > 0), so the first feasible one in row-major order is the one
+    `_protect`'s argmin picks, and it is found among the few withheld rows and columns
+    through the cell. Otherwise only partner rows whose corner in the cell's column is
+    heavy enough are scored (the others are infeasible anyway), with the three corner costs
+    added in `_protect`'s order so that equal costs stay equal; row-major order is kept, so
+    argmin picks the same box. When no box is feasible the whole grid is searched exactly as
+    `_protect` does. `tests/test_reliability.py` compares both on random grids.
+    """
+    open_w = np.where(mask, 0.0, w)  # a corner's cost: free once withheld
+    shut_w = np.where(mask, w, -1.0)  # a withheld corner's weight (-1: not withheld)
+    n_cols = w.shape[1]
+    for r, c in cells.tolist():
+        need = PROTECTION * w[r, c]
+        best: tuple[int, int] | None = None
+        shut_w[r, c] = -1.0  # the cell is no partner of itself; set again below
+        free_rows = (shut_w[:, c] >= need).nonzero()[0]
+        if free_rows.size:
+            free_cols = (shut_w[r] >= need).nonzero()[0]
+            if free_cols.size:
+                free = shut_w[free_rows[:, None], free_cols] >= need
+                flat = int(free.argmax())
+                if free.flat[flat]:
+                    best = (
+                        int(free_rows[flat // free_cols.size]),
+                        int(free_cols[flat % free_cols.size]),
+                    )
+        if best is None:
+            rows_ok = w[:, c] >= need
+            rows_ok[r] = False
+            cols_ok = w[r] >= need
+            cols_ok[c] = False
+            candidates = np.nonzero(rows_ok)[0]
+            if candidates.size and cols_ok.any():
+                cost = open_w[candidates, c][:, None] + open_w[r][None, :]
+                cost += open_w[candidates]
+                feasible = w[candidates] >= need
+                feasible &= cols_ok[None, :]
+                if feasible.any():
+                    cost[~feasible] = np.inf
+                    flat = int(np.argmin(cost))
+                    best = (int(candidates[flat // n_cols]), flat % n_cols)
+        if best is None:  # no box gives full protection: the one that protects most
+            worst = np.minimum(np.minimum(w[:, c][:, None], w[r][None, :]), w)
+            worst[r, :] = -np.inf
+            worst[:, c] = -np.inf
+            flat = int(np.argmax(worst))
+            best = (flat // n_cols, flat % n_cols)
+        q0, q1 = best
+        for corner in ((r, c), (r, q1), (q0, c), (q0, q1)):
+            mask[corner] = True
+            open_w[corner] = 0.0
+            shut_w[corner] = w[corner]
 
 
 def _protect(

@@ -3,7 +3,9 @@
 A source is the fact table or one of its rollups; both hold one key column per dimension
 at some level and one column per stored (summable) measure. Axes at a coarser level than
 the source's are reached through a small DISTINCT mapping of the dimension table; cuts
-become bound IN-lists of keys at the source's level. No user text reaches the SQL.
+become IN-lists of keys at the source's level (bound here; the engine inlines them when it
+compiles the text once per query shape, as they are integers from the catalog). No user text
+reaches the SQL.
 """
 
 from __future__ import annotations

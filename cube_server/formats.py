@@ -47,8 +47,9 @@ class CellGrid:
             cells[n]["reason"] = reason
         for n in np.flatnonzero(flags == NOT_APPLICABLE).tolist():
             cells[n]["reason"] = "not summed over years"
+        suppressed = flags == SUPPRESSED  # once: comparing object arrays is slow
         for dimension, level, works in result.suggestions:
-            for n in np.flatnonzero(works.ravel() & (flags == SUPPRESSED)).tolist():
+            for n in np.flatnonzero(works.ravel() & suppressed).tolist():
                 cells[n].setdefault("go_up", []).append({"dimension": dimension, "level": level})
         for n in np.flatnonzero(result.fill_source.ravel() >= 0).tolist():
             fill = result.fill(tuple(int(i) for i in np.unravel_index(n, self.shape)))
@@ -61,10 +62,10 @@ class CellGrid:
 
     def __getitem__(self, index: tuple[int, ...] | int) -> dict[str, Any]:
         index = index if isinstance(index, tuple) else (index,)
-        flat = np.ravel_multi_index(
-            tuple(i % n for i, n in zip(index, self.shape, strict=True)), self.shape
-        )
-        return self.cells[int(flat)]
+        flat = 0  # row-major position, negative indices from the end (the totals)
+        for i, n in zip(index, self.shape, strict=True):
+            flat = flat * n + int(i) % n
+        return self.cells[flat]
 
     def rows(self) -> list[list[dict[str, Any]]]:
         """The interior of a 2-D grid (or the members of a 1-D one, one per row)."""

@@ -10,13 +10,18 @@ file's identity (inode and modification time) changing.
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import sqlalchemy as sa
+from duckdb_engine import ConnectionWrapper
 
 ENV_VAR = "LMI_CUBES_WAREHOUSE"
+DEFAULT_MEMORY_LIMIT = "128MB"
 
 
 def default_warehouse() -> Path:
@@ -72,33 +77,74 @@ class FileIdentity:
         return cls(st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-def open_read_only(path: Path, memory_limit: str = "2GB", pool_size: int = 4) -> sa.Engine:
-    """A SQLAlchemy engine whose connections read the warehouse file as it is now.
+MEMORY_VAR = "LMI_CUBES_DUCKDB_MEMORY"
+
+
+class SharedWarehouse:
+    """One DuckDB instance per opened file and process, with one cursor per thread.
 
     DuckDB keeps one database instance per file path per process, so reopening the same
-    path after a swap would return the old instance. Each pooled connection is therefore
-    a private in-memory database that ATTACHes the file read-only: connections made after
-    a swap read the new file, connections already open keep their snapshot.
+    path after a swap would return the old instance. The instance is therefore an in-memory
+    database that ATTACHes the file read-only, made once per swap: readers opened after a
+    swap see the new file, those already running keep theirs. Every thread and every pooled
+    SQLAlchemy connection is a cursor of this one instance, so the process has one buffer
+    pool and one thread pool (a private instance per connection multiplied both).
+    """
+
+    def __init__(self, path: Path, memory_limit: str, threads: int | None = None):
+        literal = "'" + str(path).replace("'", "''") + "'"
+        config: dict[str, Any] = {"memory_limit": memory_limit}
+        if threads:
+            config["threads"] = threads
+        self.root = duckdb.connect(":memory:", config=config)
+        self.root.execute("SET enable_progress_bar = false")
+        self.root.execute(f"ATTACH {literal} AS wh (READ_ONLY)")
+        self._local = threading.local()
+        self._lock = threading.Lock()
+
+    def new_cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:  # cursor() on the root is not documented as thread-safe
+            cursor = self.root.cursor()
+        cursor.execute("USE wh")
+        return cursor
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor: made once, so the hot path pays no connection set-up."""
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self.new_cursor()
+        return cursor
+
+
+_SHARED: weakref.WeakKeyDictionary[sa.Engine, SharedWarehouse] = weakref.WeakKeyDictionary()
+
+
+def open_read_only(path: Path, memory_limit: str | None = None, pool_size: int = 4) -> sa.Engine:
+    """A SQLAlchemy engine whose connections read the warehouse file as it is now.
+
+    Its pooled connections are cursors of one shared instance (see `SharedWarehouse`,
+    reachable with `shared(engine)` for the engine's hot path). The memory limit bounds the
+    instance's buffer pool; the default is $LMI_CUBES_DUCKDB_MEMORY, else 128MB: on `full` data
+    base-table queries measured no slower than with 1GB (the OS page cache keeps the file),
+    and a worker's peak RSS fell from about 400 MB (256MB) to 290 MB.
     """
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}; run `lmi-cubes load` first")
-    literal = "'" + str(path).replace("'", "''") + "'"
+    instance = SharedWarehouse(
+        path, memory_limit or os.environ.get(MEMORY_VAR) or DEFAULT_MEMORY_LIMIT
+    )
     engine = sa.create_engine(
         "duckdb:///:memory:",
+        creator=lambda: ConnectionWrapper(instance.new_cursor()),
         poolclass=sa.pool.QueuePool,
         pool_size=pool_size,  # the server passes its thread count (etl/backends)
         max_overflow=2 * pool_size,
         pool_pre_ping=False,
     )
-
-    @sa.event.listens_for(engine, "connect")
-    def _attach(dbapi_connection: Any, _record: Any) -> None:
-        for statement in (
-            f"SET memory_limit = '{memory_limit}'",
-            "SET enable_progress_bar = false",
-            f"ATTACH {literal} AS wh (READ_ONLY)",
-            "USE wh",
-        ):
-            dbapi_connection.execute(statement).fetchall()
-
+    _SHARED[engine] = instance
     return engine
+
+
+def shared(engine: sa.Engine) -> SharedWarehouse | None:
+    """The shared instance behind an engine from `open_read_only` (None for others)."""
+    return _SHARED.get(engine)

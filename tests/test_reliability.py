@@ -81,3 +81,43 @@ def test_a_one_dimensional_line_gets_secondary_suppression_too():
     w = np.array([5000.0, 6000.0, 500.0, 11500.0])
     mask = suppress(w, POLICY, (True,))
     assert list(mask) == [True, False, True, False]
+
+
+def _reference_suppress(weights: np.ndarray, additive: tuple[bool, ...]) -> np.ndarray:
+    """suppress() through the general n-dimensional `_protect`, cell by cell."""
+    import itertools
+
+    from aggregates.reliability import _protect, primary
+
+    mask = primary(weights, POLICY)
+    w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+    axes = [i for i, a in enumerate(additive) if a and w.shape[i] >= 2]
+    if not axes or not mask.any():
+        return mask
+    cells = np.argwhere(mask & (w > 0))
+    order = np.argsort(-w[tuple(cells.T)], kind="stable")
+    subsets = [s for n in range(1, len(axes) + 1) for s in itertools.combinations(axes, n)]
+    for cell in cells[order]:
+        _protect(w, mask, tuple(int(c) for c in cell), axes, subsets)
+    return mask
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_the_2d_fast_path_withholds_exactly_what_the_general_method_does(seed):
+    """The cross-tab fast path must give identical masks: random grids with many small
+    cells, zeros, equal weights (ties) and NaN, with their margins."""
+    rng = np.random.default_rng(seed)
+    rows, cols = int(rng.integers(1, 40)), int(rng.integers(1, 14))
+    kind = seed % 3
+    if kind == 0:  # heavy-tailed, like employment
+        cells = np.round(rng.lognormal(7.5, 1.5, (rows, cols)))
+    elif kind == 1:  # few distinct values: many ties in weights and costs
+        cells = rng.choice([0.0, 300.0, 600.0, 999.0, 1500.0, 4000.0], (rows, cols))
+    else:  # mostly small cells
+        cells = rng.uniform(0, 3000, (rows, cols))
+    cells[rng.random((rows, cols)) < 0.05] = 0.0
+    grid = with_totals(cells.tolist())
+    if seed % 7 == 0:
+        grid[0, 0] = np.nan
+    got = suppress(grid, POLICY, (True, True))
+    assert (got == _reference_suppress(grid, (True, True))).all()

@@ -323,3 +323,38 @@ def test_random_queries_give_identical_answers_from_rollups_and_facts(engines, d
         np.testing.assert_array_equal(values, fast.values[name])
     np.testing.assert_array_equal(base.fill_source, fast.fill_source)
     np.testing.assert_array_equal(base.fill_key, fast.fill_key)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_resident_rollups_sum_exactly_what_duckdb_sums(engines, data):
+    """Small rollups are summed in process memory: same groups, bit-identical sums."""
+    _, rollup_engine = engines
+    duckdb_only = Engine(
+        rollup_engine.model, rollup_engine.warehouse, use_rollups=True, use_resident=False
+    )
+    cube, kwargs = data.draw(random_query(rollup_engine))
+    try:
+        query = rollup_engine.query(cube, **kwargs)
+    except QueryError:
+        assume(False)
+        return
+    source = rollup_engine.source_for(query)
+    resident = rollup_engine._grid(query, rollup_engine._fetch(query, source))
+    summed = duckdb_only._grid(query, duckdb_only._fetch(query, source))
+    assert resident.keys() == summed.keys()
+    for name, grid in summed.items():
+        np.testing.assert_array_equal(resident[name], grid)
+
+
+def test_small_rollups_are_resident(engines):
+    _, rollup_engine = engines
+    query = rollup_engine.query(cube="ashe_pay", axes=["occupation:soc1"], measures=["mean_pay"])
+    source = rollup_engine.source_for(query)
+    assert source.table.startswith("rollup_")
+    rollup_engine.run(query)
+    assert rollup_engine.resident._tables[source.table] is not None

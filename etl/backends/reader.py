@@ -15,12 +15,14 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
 from etl.backends.errors import QueryTimeout
 
 DEFAULT_TIMEOUT_S = 30.0
+Frame = dict[str, Any]  # column name -> numpy array, as DuckDB's fetchnumpy gives them
 
 
 def table_columns(engine: sa.Engine) -> dict[str, set[str]]:
@@ -93,16 +95,49 @@ class Reader:
                 if timer is not None:
                     timer.cancel()
 
+    def columns(self, sql: str, cursor: Any | None = None) -> Frame:
+        """SQL text the engine compiled (literals only, no user text) as numpy columns,
+        cancelled after `timeout_s`. With `cursor` (this thread's cursor of the process'
+        shared DuckDB instance) the hot path skips the pool and SQLAlchemy altogether."""
+        try:
+            if cursor is not None:
+                timer = self._start(cursor.interrupt)
+                try:
+                    return dict(cursor.execute(sql).fetchnumpy())
+                finally:
+                    timer.cancel()
+            with self.engine.connect() as con:
+                armed = self._arm(con)
+                try:
+                    result = con.exec_driver_sql(sql)
+                    try:
+                        if self.dialect == "duckdb":
+                            return dict(result.cursor.fetchnumpy())
+                        rows, keys = result.fetchall(), list(result.keys())
+                        return {k: np.array([r[i] for r in rows]) for i, k in enumerate(keys)}
+                    finally:
+                        result.close()
+                finally:
+                    if armed is not None:
+                        armed.cancel()
+        except Exception as exc:
+            if _is_timeout(exc):
+                raise QueryTimeout(self.timeout_s) from exc
+            raise
+
+    def _start(self, interrupt: Callable[[], Any]) -> threading.Timer:
+        timer = threading.Timer(self.timeout_s, interrupt)
+        timer.daemon = True
+        timer.start()
+        return timer
+
     def _arm(self, con: sa.Connection) -> threading.Timer | None:
         """DuckDB has no statement timeout: a timer interrupts the connection instead.
         PostgreSQL enforces its own `statement_timeout`, set when the reader connects."""
         if self.dialect != "duckdb":
             return None
         dbapi: Any = con.connection.dbapi_connection
-        timer = threading.Timer(self.timeout_s, dbapi.interrupt)
-        timer.daemon = True
-        timer.start()
-        return timer
+        return self._start(dbapi.interrupt)
 
     def _fetch(self, result: sa.CursorResult[Any]) -> pd.DataFrame:
         if self.dialect == "duckdb":  # columnar: no per-row Python objects
