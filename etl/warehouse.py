@@ -101,12 +101,23 @@ class SharedWarehouse:
         self.root.execute(f"ATTACH {literal} AS wh (READ_ONLY)")
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
 
     def new_cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:  # cursor() on the root is not documented as thread-safe
             cursor = self.root.cursor()
+            self._cursors.append(cursor)
         cursor.execute("USE wh")
         return cursor
+
+    def close(self) -> None:
+        """Close every cursor and the instance, so the file is let go now (a replaced
+        version must not stay open until the garbage collector gets to it)."""
+        with self._lock:
+            for cursor in self._cursors:
+                cursor.close()
+            self._cursors.clear()
+            self.root.close()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """This thread's cursor: made once, so the hot path pays no connection set-up."""
@@ -143,6 +154,13 @@ def open_read_only(path: Path, memory_limit: str | None = None, pool_size: int =
     )
     _SHARED[engine] = instance
     return engine
+
+
+def close_shared(engine: sa.Engine) -> None:
+    """Let go of the file behind an engine from `open_read_only` (nothing for others)."""
+    instance = _SHARED.pop(engine, None)
+    if instance is not None:
+        instance.close()
 
 
 def shared(engine: sa.Engine) -> SharedWarehouse | None:

@@ -339,7 +339,7 @@ def test_resident_rollups_sum_exactly_what_duckdb_sums(engines, data):
     )
     cube, kwargs = data.draw(random_query(rollup_engine))
     try:
-        query = rollup_engine.query(cube, **kwargs)
+        query = ask(rollup_engine, cube, **kwargs)
     except QueryError:
         assume(False)
         return
@@ -353,7 +353,7 @@ def test_resident_rollups_sum_exactly_what_duckdb_sums(engines, data):
 
 def test_small_rollups_are_resident(engines):
     _, rollup_engine = engines
-    query = rollup_engine.query(cube="ashe_pay", axes=["occupation:soc1"], measures=["mean_pay"])
+    query = ask(rollup_engine, "ashe_pay", axes=["occupation:soc1"], measures=["mean_pay"])
     source = rollup_engine.source_for(query)
     assert source.table.startswith("rollup_")
     rollup_engine.run(query)

@@ -20,6 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from etl.backends.errors import QueryTimeout
+from etl.warehouse import close_shared
 
 DEFAULT_TIMEOUT_S = 30.0
 Frame = dict[str, Any]  # column name -> numpy array, as DuckDB's fetchnumpy gives them
@@ -152,5 +153,6 @@ class Reader:
 
 def _close(engine: sa.Engine, release: Callable[[], None] | None) -> None:
     engine.dispose()
+    close_shared(engine)  # the process' DuckDB instance on this version, if any
     if release is not None:
         release()
