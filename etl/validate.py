@@ -19,6 +19,7 @@ from etl.problems import Problem, ProblemStore, sql_literal
 from etl.sources import AGES, MAX_AMOUNT, WF_YEARS_FILE, Column, SourceFile
 
 _SQL_TYPES = {"int": "BIGINT", "float": "DOUBLE", "amount": "DOUBLE"}
+SMALLINT_MIN, SMALLINT_MAX = -32768, 32767  # the warehouse's integer columns (etl/load.py)
 
 
 def _q(name: str) -> str:
@@ -229,6 +230,12 @@ class Validator(ProblemStore):
             self._insert(
                 f"""SELECT {file}, line_no, '{col.name}', 'not a finite number', {raw}
                 FROM {stage} WHERE {c} IS NOT NULL AND NOT isfinite({c})"""
+            )
+        else:  # codes and years are stored as SMALLINT: a wider value could never load
+            self._insert(
+                f"""SELECT {file}, line_no, '{col.name}',
+                       'out of range (codes and years are {SMALLINT_MIN}..{SMALLINT_MAX})', {raw}
+                FROM {stage} WHERE {c} NOT BETWEEN {SMALLINT_MIN} AND {SMALLINT_MAX}"""
             )
         if col.kind == "amount":
             self._insert(

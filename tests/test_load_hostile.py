@@ -77,6 +77,20 @@ def test_a_header_only_fact_file_is_an_error_unless_allowed(live, tiny_dir, tmp_
     assert count(live, "fact_ashe_pay") > 0
 
 
+def test_an_integer_too_wide_for_the_warehouse_is_a_problem_at_its_line(live, tiny_dir, tmp_path):
+    """Regression (found by the fuzz test): year 33000 passed validation, then the load
+    failed with a raw ConversionException casting it to SMALLINT."""
+    data = copy_data(tiny_dir, tmp_path / "wide")
+    rewrite(data / sources.ASHE_PAY.file, lambda ls: ls.__setitem__(3, "33000" + ls[3][4:]))
+    before = sha(live)
+    with pytest.raises(ValidationFailed) as caught:
+        load(data, live)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.column) == (sources.ASHE_PAY.file, 4, "year")
+    assert "out of range" in problem.message and problem.value == "33000"
+    assert sha(live) == before
+
+
 def test_bad_bytes_utf16_and_runaway_lines_are_problems_with_line_and_column(
     live, tiny_dir, tmp_path
 ):

@@ -153,6 +153,6 @@ class Reader:
 
 def _close(engine: sa.Engine, release: Callable[[], None] | None) -> None:
     engine.dispose()
-    close_shared(engine)  # the process' DuckDB instance on this version, if any
-    if release is not None:
+    if release is not None:  # a reader that owns its version lets go of the file too
+        close_shared(engine)
         release()
