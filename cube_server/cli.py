@@ -13,7 +13,8 @@ import click
 from aggregates import rollups
 from etl.backends import Warehouse, WarehouseUnavailable, open_target
 from etl.generate import SCALES, generate
-from etl.load import LoadError, LoadResult, load, rebuild, sidecar
+from etl.journal import sidecar
+from etl.load import LoadError, LoadResult, load, rebuild
 from etl.problems import ValidationFailed
 from etl.warehouse import ENV_VAR, WarehouseTargetError, default_warehouse
 from model.loader import load_model

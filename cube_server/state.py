@@ -10,7 +10,6 @@ file or schema, when its last request has finished.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections import OrderedDict
@@ -19,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from flask import g, has_request_context
 
 from aggregates.engine import Engine
@@ -27,6 +25,7 @@ from aggregates.model import Model
 from etl.backends import Warehouse, WarehouseUnavailable, open_target
 from etl.backends.errors import VersionGone
 from etl.backends.reader import DEFAULT_TIMEOUT_S
+from etl.journal import read_load_info
 
 
 @dataclass(frozen=True)
@@ -169,7 +168,7 @@ class WarehouseState:
     def _open(self, version: Hashable) -> Served:
         reader = self.warehouse.open(version, self.pool_size, self.timeout_s)
         try:
-            info = _load_info(reader.engine)
+            info = read_load_info(reader.engine)
             engine = Engine(
                 self.model, reader, vintage=info["vintage"], use_rollups=self.use_rollups
             )
@@ -185,31 +184,3 @@ class WarehouseState:
         return Served(
             engine, opened, info["vintage"], info["loaded_at"], info["row_counts"], time.time()
         )
-
-
-def _load_info(warehouse: sa.Engine) -> dict[str, Any]:
-    runs = sa.table(
-        "load_runs",
-        sa.column("seq"),
-        sa.column("vintage"),
-        sa.column("finished_at"),
-        sa.column("outcome"),
-        sa.column("row_counts"),
-    )
-    query = (
-        sa.select(runs.c.vintage, sa.cast(runs.c.finished_at, sa.String), runs.c.row_counts)
-        .where(runs.c.outcome == "loaded")
-        .order_by(runs.c.seq.desc())
-        .limit(1)
-    )
-    with warehouse.connect() as con:
-        row = con.execute(query).fetchall()
-    if not row:
-        return {"vintage": "unknown", "loaded_at": None, "row_counts": {}}
-    vintage, finished, counts = row[0]
-    counts = json.loads(counts) if isinstance(counts, str) else dict(counts or {})
-    return {
-        "vintage": str(vintage),
-        "loaded_at": str(finished),
-        "row_counts": {k: int(v) for k, v in counts.items() if k.startswith("fact_")},
-    }

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import json
 import os
 import shutil
 import time
@@ -28,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from etl.classifications import CLASSIFICATIONS, classification_path, read_classifications
+from etl.journal import read_journal, sidecar, write_journal, write_load_runs
 from etl.occupation_texts import read_occupation_texts, text_paths
 from etl.problems import Problem, ValidationFailed
 from etl.sources import SOURCES, WF_YEARS_FILE, SourceFile
@@ -55,11 +55,6 @@ class LoadResult:
     seconds: float
 
 
-def sidecar(target: Path, suffix: str) -> Path:
-    """A file that lives beside the warehouse, e.g. its journal or rejects."""
-    return target.with_name(f"{target.name}.{suffix}")
-
-
 def file_checksum(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -77,24 +72,6 @@ def _exclusive(target: Path) -> Iterator[None]:
         except BlockingIOError as exc:
             raise LoadError(f"another load into {target} is running") from exc
         yield
-
-
-def _journal(target: Path, record: dict[str, object]) -> None:
-    with sidecar(target, "load_runs.jsonl").open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record, sort_keys=True) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def read_journal(target: Path) -> list[dict[str, object]]:
-    path = sidecar(target, "load_runs.jsonl")
-    if not path.exists():
-        return []
-    records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        with contextlib.suppress(json.JSONDecodeError):  # a torn last line after a crash
-            records.append(json.loads(line))
-    return records
 
 
 def _fsync_path(path: Path) -> None:
@@ -193,7 +170,7 @@ def load(
         finally:
             record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
             record["seconds"] = round(time.monotonic() - started, 3)
-            _journal(target, record)
+            write_journal(target, record)
             for leftover in (scratch, sidecar(scratch, "wal"), building, sidecar(building, "wal")):
                 leftover.unlink(missing_ok=True)
             shutil.rmtree(sidecar(scratch, "tmp"), ignore_errors=True)
@@ -287,7 +264,7 @@ def _load(
                 *read_journal(target),
                 {**record, "finished_at": datetime.now(UTC).isoformat(timespec="seconds")},
             ]
-            _write_load_runs(con, history)
+            write_load_runs(con, history)
     finally:
         con.close()
     if publish is not None:
@@ -377,37 +354,6 @@ def _build(
     return rows
 
 
-def _write_load_runs(con: duckdb.DuckDBPyConnection, history: list[dict[str, object]]) -> None:
-    frame = pd.DataFrame(
-        [
-            {
-                "seq": seq,
-                "run_id": r.get("run_id"),
-                "started_at": r.get("started_at"),
-                "finished_at": r.get("finished_at"),
-                "outcome": r.get("outcome"),
-                "vintage": r.get("vintage"),
-                "data_dir": r.get("data_dir"),
-                "files": json.dumps(r.get("files", [])),
-                "row_counts": json.dumps(r.get("rows", {})),
-                "problems": int(r.get("problems", 0) or 0),  # type: ignore[call-overload]
-                "message": r.get("message"),
-            }
-            for seq, r in enumerate(history, start=1)
-        ]
-    )
-    con.register("history", frame)
-    con.execute(
-        """CREATE TABLE wh.load_runs AS SELECT seq::INTEGER AS seq, run_id::VARCHAR AS run_id,
-               started_at::TIMESTAMPTZ AS started_at, finished_at::TIMESTAMPTZ AS finished_at,
-               outcome::VARCHAR AS outcome, vintage::VARCHAR AS vintage,
-               data_dir::VARCHAR AS data_dir, files::JSON AS files, row_counts::JSON AS row_counts,
-               problems::INTEGER AS problems, message::VARCHAR AS message
-           FROM history ORDER BY seq"""
-    )
-    con.unregister("history")
-
-
 def rebuild(
     target: Path, extra: Extra, progress: Progress | None = None, publish: Publish | None = None
 ) -> dict[str, int]:
@@ -440,6 +386,6 @@ def rebuild(
             record.update(outcome="rebuilt", rows=rows)
         finally:
             record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-            _journal(target, record)
+            write_journal(target, record)
             building.unlink(missing_ok=True)
     return rows

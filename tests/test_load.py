@@ -17,7 +17,8 @@ import pytest
 
 from conftest import copy_data, rewrite
 from etl import sources
-from etl.load import LoadError, load, read_journal, sidecar
+from etl.journal import read_journal, sidecar
+from etl.load import LoadError, load
 from etl.problems import ValidationFailed
 
 FACTS = ("fact_ashe_pay", "fact_ashe_hours", "fact_wf_employment")

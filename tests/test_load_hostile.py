@@ -19,7 +19,8 @@ from aggregates import rollups
 from conftest import copy_data, rewrite
 from cube_server.cli import load_warehouse
 from etl import sources
-from etl.load import load, read_journal, rebuild, sidecar
+from etl.journal import read_journal, sidecar
+from etl.load import load, rebuild
 from etl.problems import MAX_STORED, ValidationFailed
 from model.loader import load_model
 
@@ -135,7 +136,10 @@ def test_very_many_bad_lines_are_counted_but_storage_is_bounded(live, tiny_dir, 
     (and so the rejects file) are capped whatever the count, and the total is still exact."""
     data = copy_data(tiny_dir, tmp_path / "many")
     header = (tiny_dir / PAY).read_text().splitlines()[0]
-    lines = [header] + [f"{1000 + i},x,1,1,1115,1,1,10,100" for i in range(bad)]
+    # distinct keys (years within the warehouse's SMALLINT, then another industry)
+    lines = [header] + [
+        f"{1000 + i % 30000},x,1,{1 + i // 30000},1115,1,1,10,100" for i in range(bad)
+    ]
     (data / PAY).unlink()
     (data / PAY).write_text("\n".join(lines) + "\n")
     with pytest.raises(ValidationFailed) as caught:
