@@ -20,7 +20,8 @@ from conftest import copy_data, rewrite
 from cube_server.cli import load_warehouse
 from etl import sources
 from etl.load import load, read_journal, rebuild, sidecar
-from etl.problems import ValidationFailed
+from etl.occupation_texts import SOC_DESCRIPTIONS_FILE, read_occupation_texts
+from etl.problems import Problem, ValidationFailed
 from etl.validate import MAX_STORED
 from model.loader import load_model
 
@@ -167,3 +168,15 @@ def test_a_failed_load_prints_one_line_and_journals_the_details(live, tiny_dir, 
     record = read_journal(live)[-1]
     assert record["outcome"] == "failed" and "Traceback" in str(record["traceback"])
     assert sha(live) == before
+
+
+def test_a_soc_code_of_digits_int_refuses_is_a_problem_not_a_traceback(tmp_path):
+    """'¹'.isdigit() is True but int('¹') raises; such a code is a problem like any other."""
+    (tmp_path / SOC_DESCRIPTIONS_FILE).write_text("soc4,description\n\u00b9,x\n1111,y\n")
+    problems: list[Problem] = []
+    tables = read_occupation_texts(tmp_path, {1111}, problems)
+    # (the packaged coding index names unit groups other than 1111: only this file counts)
+    assert [
+        (p.file, p.line, p.column, p.value) for p in problems if p.file == SOC_DESCRIPTIONS_FILE
+    ] == [(SOC_DESCRIPTIONS_FILE, 2, "soc4", "\u00b9")]
+    assert list(tables["soc_descriptions"]["soc4"]) == [1111]
