@@ -86,8 +86,11 @@ def _operation(
         {"type": "array", "items": {"type": "object"}} if endpoint in ARRAYS else {"type": "object"}
     )
     content: dict[str, Any] = {"application/json": {"schema": body}}
-    if any(p.name == "format" for p in ENDPOINTS.get(endpoint, ())):
-        content["text/csv"] = {"schema": {"type": "string"}}
+    for param in ENDPOINTS.get(endpoint, ()):
+        if param.name == "format":
+            content["text/csv"] = {"schema": {"type": "string"}}
+            if "json_lines" in (param.enum or ()):  # one JSON record per line
+                content["application/x-json-lines"] = {"schema": {"type": "string"}}
     responses: dict[str, Any] = {
         "400": error,
         "404": {**error, "description": "The path names no such cube or dimension"},

@@ -127,7 +127,7 @@ def resolve_aggregate(cube: Cube, name: str) -> Concrete:
         if ("decile" in a.parameters or "age" in a.parameters) and name.startswith(prefix):
             number = name[len(prefix) :]
             kind, valid = ("decile", DECILES) if "decile" in a.parameters else ("age", AGES)
-            if number.isdigit() and int(number) in valid:
+            if number.isascii() and number.isdigit() and int(number) in valid:
                 return Concrete(name, a, ((kind, int(number)),))
     choices = [a.name for a in cube.aggregates if a.public and not a.parameters]
     choices += [f"{a.name}_p10..p90" for a in cube.aggregates if "decile" in a.parameters]

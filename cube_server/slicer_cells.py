@@ -13,7 +13,7 @@ from cube_server.slicer import member_records, path_levels, ref
 
 
 def _typed(part: str) -> int | str:
-    return int(part) if part.isdigit() else part
+    return int(part) if part.isascii() and part.isdigit() else part
 
 
 def cut_dict(spec: CutSpec, hidden: bool = False) -> dict[str, Any]:

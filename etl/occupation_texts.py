@@ -89,7 +89,7 @@ def _read(
                 continue
             values = dict(zip(header, record, strict=True))
             code = values["soc4"].strip()
-            if not code.isdigit() or int(code) not in soc4_codes:
+            if not (code.isascii() and code.isdigit()) or int(code) not in soc4_codes:
                 problems.append(
                     Problem(name, line, "soc4", "not a unit group of soc2010.csv", code)
                 )

@@ -138,6 +138,28 @@ def test_health_does_not_reveal_where_the_warehouse_lives(base, warehouse):
 
 
 @pytest.mark.parametrize(
+    "query",
+    [
+        "/cube/ashe_pay/aggregate?aggregates=pay_decile_p\u00b9",
+        "/cube/ashe_pay/aggregate?aggregates=mean_pay_at_age_\u00b2\u2075",
+    ],
+)
+def test_digits_that_int_refuses_are_400s_not_500s(base, query):
+    """'¹'.isdigit() is True but int('¹') raises: found by the OpenAPI fuzzer as a 500."""
+    json_error(requests.get(base + query, timeout=30), 400, "aggregates")
+
+
+def test_digits_that_int_refuses_are_no_soc_codes_in_api_v1(base):
+    """Superscripts were a 500 and Arabic-Indic digits a SOC code; codes are ASCII digits."""
+    for text in ("\u00b9", "\u0662\u0662\u0663\u0661"):
+        found = requests.get(f"{base}/api/v1/soc/search", params={"q": text}, timeout=30)
+        assert found.status_code == 200 and found.json() == []
+        code = requests.get(f"{base}/api/v1/soc/code/{text}", timeout=30)
+        assert code.status_code == 200 and code.content == b""  # the original's "not found"
+    assert requests.get(f"{base}/api/v1/soc/code/2231", timeout=30).json()["soc"] == 2231
+
+
+@pytest.mark.parametrize(
     ("path", "status", "parameter"),
     [
         ("/cube/nope/crosstab?rows=gender", 404, "cube"),

@@ -21,7 +21,8 @@ from cube_server.cli import load_warehouse
 from etl import sources
 from etl.journal import read_journal, sidecar
 from etl.load import load, rebuild
-from etl.problems import MAX_STORED, ValidationFailed
+from etl.occupation_texts import SOC_DESCRIPTIONS_FILE, read_occupation_texts
+from etl.problems import MAX_STORED, Problem, ValidationFailed
 from model.loader import load_model
 
 PAY = sources.ASHE_PAY.file
@@ -184,3 +185,15 @@ def test_a_failed_load_prints_one_line_and_journals_the_details(live, tiny_dir, 
     record = read_journal(live)[-1]
     assert record["outcome"] == "failed" and "Traceback" in str(record["traceback"])
     assert sha(live) == before
+
+
+def test_a_soc_code_of_digits_int_refuses_is_a_problem_not_a_traceback(tmp_path):
+    """'¹'.isdigit() is True but int('¹') raises; such a code is a problem like any other."""
+    (tmp_path / SOC_DESCRIPTIONS_FILE).write_text("soc4,description\n\u00b9,x\n1111,y\n")
+    problems: list[Problem] = []
+    tables = read_occupation_texts(tmp_path, {1111}, problems)
+    # (the packaged coding index names unit groups other than 1111: only this file counts)
+    assert [
+        (p.file, p.line, p.column, p.value) for p in problems if p.file == SOC_DESCRIPTIONS_FILE
+    ] == [(SOC_DESCRIPTIONS_FILE, 2, "soc4", "\u00b9")]
+    assert list(tables["soc_descriptions"]["soc4"]) == [1111]

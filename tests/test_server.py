@@ -311,6 +311,11 @@ def test_openapi_document_matches_the_real_routes_and_parser(client, app):
                 too_big = client.get(f"{url}?{param['name']}={schema['maximum'] + 1}")
                 assert too_big.status_code == 400, (path, param["name"])
                 assert too_big.get_json()["error"]["parameter"] == param["name"]
+            if param["name"] == "format":  # each format's type is documented (json_lines was not)
+                served = item["get"]["responses"]["200"]["content"]
+                for name in schema["enum"]:
+                    answer = client.get(f"{url}?format={name}")
+                    assert answer.status_code != 200 or answer.mimetype in served, (path, name)
     cubes = doc["paths"]["/cubes"]["get"]["responses"]["200"]["content"]["application/json"]
     assert cubes["schema"]["type"] == "array" and isinstance(client.get("/cubes").get_json(), list)
     page = client.get("/docs")

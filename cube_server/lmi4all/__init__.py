@@ -19,7 +19,6 @@ from cube_server.errors import status_of
 from cube_server.lmi4all import cubes
 from cube_server.lmi4all.common import (
     FILTERS,
-    JSON_TYPE,
     Lmi4AllError,
     cached_body,
     codings,
@@ -96,9 +95,12 @@ def soc_search() -> Response:
 
 @lmi4all.get("/soc/code/<soc>")
 def soc_code(soc: str) -> Response:
-    occupation = occupation_index(served()).occupations.get(int(soc) if soc.isdigit() else -1)
+    occupation = occupation_index(served()).occupations.get(
+        int(soc) if soc.isascii() and soc.isdigit() else -1
+    )
     if occupation is None:  # the original's quirk: an empty 200 means "not found"
-        return Response(b"", 200, content_type=JSON_TYPE)
+        # text, not JSON: an empty body is not a JSON document (clients test for "")
+        return Response(b"", 200, content_type="text/plain; charset=utf-8")
     return render(occupation.as_json())
 
 

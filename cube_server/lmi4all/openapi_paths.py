@@ -102,10 +102,19 @@ ENDPOINTS: dict[str, tuple[str, list[Any]]] = {
 }
 
 
+# The original's quirk: an unknown SOC code is a 200 with an empty body (sent as text/plain).
+EMPTY_200 = {
+    "/api/v1/soc/code/{soc}": {"text/plain": {"schema": {"type": "string", "maxLength": 0}}}
+}
+
+
 def extend_openapi(document: dict[str, Any]) -> None:
     error = {
-        "description": "Error in the original's shape",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Lmi4AllError"}}},
+        "description": "Error in the original's shape (as JavaScript with callback=)",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Lmi4AllError"}},
+            "application/javascript": {"schema": {"type": "string"}},
+        },
     }
     for path, (summary, parameters) in ENDPOINTS.items():
         operation = "lmi4all_" + path.removeprefix("/api/v1/").replace("/", "_").strip("{}")
@@ -121,6 +130,7 @@ def extend_openapi(document: dict[str, Any]) -> None:
                         "content": {
                             "application/json": {"schema": {}},
                             "application/javascript": {"schema": {"type": "string"}},
+                            **EMPTY_200.get(path, {}),
                         },
                     },
                     "400": error,

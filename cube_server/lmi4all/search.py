@@ -125,7 +125,7 @@ class OccupationIndex:
 
     def search(self, query: str, limit: int = MAX_RESULTS) -> list[Occupation]:
         text = query.strip()
-        if text.isdigit() and int(text) in self.occupations:
+        if text.isascii() and text.isdigit() and int(text) in self.occupations:
             return [self.occupations[int(text)]]
         words = tokens(text)
         if not words:
