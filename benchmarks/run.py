@@ -35,9 +35,9 @@ from duckdb_engine import Dialect
 
 from aggregates.engine import Engine
 from aggregates.query import Query, Request
-from cube_server.cli import load_warehouse
 from etl.generate import generate
 from etl.warehouse import open_read_only
+from lmi_cubes.cli import load_warehouse
 from model.loader import load_model
 
 HERE = Path(__file__).resolve().parent
@@ -167,7 +167,7 @@ def server(warehouse: Path, rollups: bool, cache: bool) -> Iterator[tuple[int, i
         "LMI_CUBES_CACHE_MB": "256" if cache else "0",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cube_server.cli", "serve", "--warehouse", str(warehouse),
+        [sys.executable, "-m", "lmi_cubes.cli", "serve", "--warehouse", str(warehouse),
          "--port", str(port), "--workers", "2", "--threads", "4"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip

@@ -22,8 +22,8 @@ from pgserver import start as start_postgres
 from pgserver import stop as stop_postgres
 
 from aggregates.query import Query, Request
-from cube_server.cli import load_warehouse
 from etl.generate import generate
+from lmi_cubes.cli import load_warehouse
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +82,7 @@ def serving(
     """`lmi-cubes serve` as a real process on a free port; yields its base URL."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cube_server.cli", "serve", "--warehouse", str(warehouse),
+        [sys.executable, "-m", "lmi_cubes.cli", "serve", "--warehouse", str(warehouse),
          "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         env={**os.environ, **(env or {})},

@@ -18,8 +18,8 @@ import pytest
 
 from adversary import audit
 from conftest import serving
-from cube_server.cli import load_warehouse
 from etl.generate import generate
+from lmi_cubes.cli import load_warehouse
 
 MIN_PUBLISHED = 0.90
 

@@ -19,10 +19,10 @@ import sqlalchemy as sa
 
 from conftest import ask, free_port, serving
 from cube_server.app import create_app
-from cube_server.cli import load_warehouse
 from etl.backends import open_target
 from etl.backends.postgres import PostgresWarehouse
 from etl.generate import generate
+from lmi_cubes.cli import load_warehouse
 
 QUERIES = [
     "/cube/ashe_pay/crosstab?rows=occupation:soc1&columns=region:nation&measure=mean_pay",
@@ -183,7 +183,7 @@ def test_cli_load_and_serve_postgres_40_clients(
     """`lmi-cubes load/serve --warehouse postgresql://...` over real HTTP; 40 concurrent
     clients on --threads 32 get no 5xx (the pool is sized to the threads)."""
     run = subprocess.run(
-        [sys.executable, "-m", "cube_server.cli", "load", str(tiny_dir), "--warehouse",
+        [sys.executable, "-m", "lmi_cubes.cli", "load", str(tiny_dir), "--warehouse",
          postgres_url],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip

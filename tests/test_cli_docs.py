@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from cube_server.cli import main
+from lmi_cubes.cli import main
 from model.loader import load_model
 
 ROOT = Path(__file__).resolve().parent.parent

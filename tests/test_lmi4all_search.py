@@ -12,9 +12,9 @@ import pytest
 
 from conftest import copy_data
 from cube_server.app import create_app
-from cube_server.cli import load_warehouse
 from etl.classifications import reference_path
 from etl.problems import ValidationFailed
+from lmi_cubes.cli import load_warehouse
 
 # (job title from the coding index, its unit group); none is a SOC group title
 TITLES = [

@@ -229,7 +229,7 @@ def test_kill_9_during_a_load_leaves_the_warehouse_intact(live, tiny_dir):
     digest = sha(live)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cube_server.cli", "load", str(tiny_dir), "--warehouse", str(live)],
+        [sys.executable, "-m", "lmi_cubes.cli", "load", str(tiny_dir), "--warehouse", str(live)],
         stderr=subprocess.PIPE,
         text=True,
         env=env,
@@ -260,7 +260,7 @@ def test_cli_exit_status_and_message(live, tiny_dir, tmp_path):
     data = copy_data(tiny_dir, tmp_path / "bad")
     rewrite(data / sources.ASHE_PAY.file, lambda ls: edit_field(ls, 5, 1, "3"))
     done = subprocess.run(
-        [sys.executable, "-m", "cube_server.cli", "load", str(data), "--warehouse", str(live)],
+        [sys.executable, "-m", "lmi_cubes.cli", "load", str(data), "--warehouse", str(live)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -273,7 +273,7 @@ def test_cli_exit_status_and_message(live, tiny_dir, tmp_path):
         [
             sys.executable,
             "-m",
-            "cube_server.cli",
+            "lmi_cubes.cli",
             "load",
             str(data),
             "--warehouse",

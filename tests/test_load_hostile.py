@@ -17,12 +17,12 @@ import pytest
 
 from aggregates import rollups
 from conftest import copy_data, rewrite
-from cube_server.cli import load_warehouse
 from etl import sources
 from etl.journal import read_journal, sidecar
 from etl.load import load, rebuild
 from etl.occupation_texts import SOC_DESCRIPTIONS_FILE, read_occupation_texts
 from etl.problems import MAX_STORED, Problem, ValidationFailed
+from lmi_cubes.cli import load_warehouse
 from model.loader import load_model
 
 PAY = sources.ASHE_PAY.file
@@ -155,7 +155,7 @@ def test_very_many_bad_lines_are_counted_but_storage_is_bounded(live, tiny_dir, 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cube_server.cli", *args],
+        [sys.executable, "-m", "lmi_cubes.cli", *args],
         capture_output=True,
         text=True,
         timeout=180,

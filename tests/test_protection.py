@@ -15,8 +15,8 @@ from protection import Audit, Truth, audit, tables
 
 from aggregates import reliability
 from cube_server.app import create_app
-from cube_server.cli import load_warehouse
 from etl.generate import generate
+from lmi_cubes.cli import load_warehouse
 
 TABLES = 40
 

@@ -248,7 +248,7 @@ def test_aggregates_build_rebuilds_in_place(warehouse, tmp_path):
     copy = tmp_path / "copy.duckdb"
     copy.write_bytes(warehouse.read_bytes())
     done = subprocess.run(
-        [sys.executable, "-m", "cube_server.cli", "aggregates", "build", "--warehouse", str(copy)],
+        [sys.executable, "-m", "lmi_cubes.cli", "aggregates", "build", "--warehouse", str(copy)],
         capture_output=True,
         text=True,
         timeout=300,

@@ -14,8 +14,8 @@ import pytest
 
 from conftest import ask
 from cube_server.app import create_app
-from cube_server.cli import load_warehouse
 from etl.generate import generate
+from lmi_cubes.cli import load_warehouse
 
 CROSSTAB = "/cube/ashe_pay/crosstab?rows=occupation:soc1&columns=region:nation&measure=mean_pay"
 
