@@ -292,3 +292,47 @@ def test_slicer_only_cube_view_drills_through_by_clicking_a_member(browser, base
     browser.find_element(By.XPATH, "//nav[@id='path']/button[text()='United Kingdom']").click()
     wait_render(browser, before)
     assert len(rows()) == 4
+
+
+def selected(browser, element_id: str) -> str:
+    return Select(browser.find_element(By.ID, element_id)).first_selected_option.get_attribute(
+        "value"
+    )
+
+
+def test_switching_to_working_futures_picks_a_valid_year_range(browser, base):
+    """Regression (issue 13): ASHE's single year 2023 was kept as both ends of the range,
+    so Working Futures' Total requirement failed with "to (2023) must be later than from"."""
+    years = requests.get(f"{base}/cube/working_futures/members/year", timeout=30).json()["data"]
+    history = [y["year.year"] for y in years if y["year.kind"] == "history"]
+    assert history and len(history) < len(years)  # the API says which years are history
+    latest_history, last = str(history[-1]), str(years[-1]["year.year"])
+    browser.get(f"{base}/")
+    wait_render(browser, 0)
+    n = renders(browser)
+    Select(browser.find_element(By.ID, "cube")).select_by_value("working_futures")
+    wait_render(browser, n)
+    n = renders(browser)
+    Select(browser.find_element(By.ID, "measure")).select_by_value("total_requirement")
+    wait_render(browser, n)
+    assert not browser.find_elements(By.CSS_SELECTOR, "#table-view .error")
+    assert body_rows(browser)
+    assert (selected(browser, "from"), selected(browser, "to")) == (latest_history, last)
+    params = page_params(browser)
+    assert (params["from"], params["to"]) == (latest_history, last)
+    # choosing a "from" at or after "to" (or a "to" at or before "from") moves the other end
+    keys = [str(y["year.year"]) for y in years]
+    for element_id, value in (("from", last), ("to", keys[0]), ("from", keys[2]), ("to", keys[2])):
+        n = renders(browser)
+        Select(browser.find_element(By.ID, element_id)).select_by_value(value)
+        wait_render(browser, n)
+        params = page_params(browser)
+        assert params[element_id] == value or value in (keys[0], last)
+        assert keys.index(params["from"]) < keys.index(params["to"]), (element_id, value)
+        assert (selected(browser, "from"), selected(browser, "to")) == (params["from"], params["to"])
+        assert not browser.find_elements(By.CSS_SELECTOR, "#table-view .error"), (element_id, value)
+    # a reversed range in the URL is not sent either
+    browser.get(f"{base}/?cube=working_futures&measure=total_requirement&from={last}&to={keys[0]}")
+    wait_render(browser, 0)
+    assert not browser.find_elements(By.CSS_SELECTOR, "#table-view .error")
+    assert keys.index(page_params(browser)["from"]) < keys.index(page_params(browser)["to"])

@@ -25,6 +25,17 @@ const state = { cube: "", measure: "", rows: "", columns: "", cuts: {}, age: "30
                 from: "", to: "", fallback: false, view: "table" };
 let model = null;
 let lastTable = null;
+let yearKeys = [];  // the current data set's years, oldest first
+
+// never ask for from >= to: move the other end of the range past the one just chosen
+function orderYears(changed) {
+  const i = yearKeys.indexOf(state.from), j = yearKeys.indexOf(state.to);
+  if (yearKeys.length < 2 || i < 0 || j < 0 || i < j) return;
+  if (changed === "to") {
+    if (j > 0) state.from = yearKeys[j - 1]; else { state.to = yearKeys[1]; state.from = yearKeys[0]; }
+  } else if (i < yearKeys.length - 1) state.to = yearKeys[i + 1];
+  else { state.from = yearKeys[yearKeys.length - 2]; state.to = yearKeys[yearKeys.length - 1]; }
+}
 const membersCache = new Map();
 
 function readUrl() {
@@ -112,8 +123,18 @@ async function loadModel() {
     const yearOptions = () => years.map((y) => option(y.key, y.label));
     $("from").replaceChildren(...yearOptions());
     $("to").replaceChildren(...yearOptions());
-    if (!state.from) state.from = String((history.length ? history[history.length - 1] : years[0]).key);
-    if (!state.to) state.to = String(years[years.length - 1].key);
+    yearKeys = years.map((y) => String(y.key));
+    // defaults: from the latest history year to the last projection year; a range kept from
+    // another data set (or the URL) is only kept when both years exist here and from < to
+    const defaultFrom = String((history.length ? history[history.length - 1] : years[0]).key);
+    const defaultTo = String(years[years.length - 1].key);
+    if (!yearKeys.includes(state.from) || !yearKeys.includes(state.to) || yearKeys.indexOf(state.from) >= yearKeys.indexOf(state.to)) {
+      state.from = defaultFrom;
+      state.to = defaultTo;
+    }
+    orderYears("from");
+  } else {
+    yearKeys = [];
   }
   await fillCutLevels();
 }
@@ -392,7 +413,9 @@ function bind() {
   $("rows").addEventListener("change", () => { state.rows = $("rows").value; refresh(); });
   $("columns").addEventListener("change", () => { state.columns = $("columns").value; refresh(); });
   $("fallback").addEventListener("change", () => { state.fallback = $("fallback").checked; refresh(); });
-  for (const key of ["age", "decile", "from", "to"]) $(key).addEventListener("change", () => { state[key] = $(key).value; refresh(); });
+  for (const key of ["age", "decile", "from", "to"]) {
+    $(key).addEventListener("change", () => { state[key] = $(key).value; if (key === "from" || key === "to") orderYears(key); refresh(); });
+  }
   $("cut-dim").addEventListener("change", fillCutLevels);
   $("cut-level").addEventListener("change", searchCut);
   $("cut-search").addEventListener("input", searchCut);
