@@ -336,3 +336,15 @@ def test_switching_to_working_futures_picks_a_valid_year_range(browser, base):
     wait_render(browser, 0)
     assert not browser.find_elements(By.CSS_SELECTOR, "#table-view .error")
     assert keys.index(page_params(browser)["from"]) < keys.index(page_params(browser)["to"])
+
+
+def test_widget_keeps_the_requested_order(browser, base):
+    """Regression (issue 13): /widget?soc=2231,2136 showed 2136 first (code order)."""
+    for soc, expected in (("2231,2136", ["2231", "2136"]), ("5434,2231,5434,2136", ["5434", "2231", "2136"])):
+        browser.get(f"{base}/widget?soc={soc}")
+        WebDriverWait(browser, 30).until(
+            lambda d: d.execute_script("return document.body.dataset.ready")
+        )
+        cards = browser.find_elements(By.CSS_SELECTOR, "#cards .card")
+        assert [c.get_attribute("data-soc") for c in cards] == expected
+        assert page_params(browser)["soc"] == ",".join(expected)
