@@ -348,3 +348,109 @@ def test_widget_keeps_the_requested_order(browser, base):
         cards = browser.find_elements(By.CSS_SELECTOR, "#cards .card")
         assert [c.get_attribute("data-soc") for c in cards] == expected
         assert page_params(browser)["soc"] == ",".join(expected)
+
+
+def chart_note(browser) -> str:
+    notes = browser.find_elements(By.CSS_SELECTOR, "#chart-view .chart-note")
+    return notes[0].text if notes else ""
+
+
+def test_charts_say_what_they_leave_out(browser, base):
+    """Regression (issue 13): bar charts dropped rows past 15 and columns past 8, line charts
+    rows past 8, without a word on the chart."""
+    browser.get(
+        f"{base}/?cube=ashe_pay&measure=mean_pay&rows=occupation:soc2&columns=region:region&view=chart"
+    )
+    wait_render(browser, 0)
+    api = requests.get(
+        f"{base}/cube/ashe_pay/crosstab",
+        params={"rows": "occupation:soc2", "columns": "region:region", "measure": "mean_pay"},
+        timeout=30,
+    ).json()
+    n_rows, n_cols = len(api["rows"]["members"]), len(api["columns"]["members"])
+    assert n_rows > 15 and n_cols > 8
+    note = chart_note(browser)
+    assert f"first 15 of {n_rows} rows" in note and f"first 8 of {n_cols} columns" in note
+    shot(browser, "explorer-chart-note")
+
+    browser.get(
+        f"{base}/?cube=working_futures&measure=employment&rows=occupation:soc2&columns=year&view=chart"
+    )
+    wait_render(browser, 0)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#chart-view svg path")) == 8
+    assert f"first 8 of {n_rows} rows" in chart_note(browser)
+
+    browser.get(
+        f"{base}/?cube=ashe_pay&measure=mean_pay&rows=occupation:soc1&columns=region:nation&view=chart"
+    )
+    wait_render(browser, 0)
+    assert chart_note(browser) == ""  # nothing left out, nothing said
+
+
+def test_chart_axis_ticks_are_round_numbers(browser, base):
+    """Regression (issue 13): ticks were max/4 steps (e.g. 0, 246.75 → "247", 494, ...)."""
+    import math
+
+    for url in (
+        "/?cube=ashe_pay&measure=mean_pay&rows=occupation:soc1&view=chart",
+        "/?cube=ashe_pay&measure=employment&rows=occupation:soc1&columns=region:nation&view=chart",
+        "/?cube=working_futures&measure=employment_change&rows=occupation:soc1&view=chart",
+        "/?cube=working_futures&measure=employment&rows=occupation:soc1&columns=year&view=chart",
+    ):
+        browser.get(base + url)
+        wait_render(browser, 0)
+        ticks = browser.find_elements(  # the y axis: right-aligned, not slanted
+            By.CSS_SELECTOR, "#chart-view svg text[text-anchor='end']:not([transform])"
+        )
+        values = [float(t.text.replace(",", "")) for t in ticks]
+        assert len(values) >= 3, url
+        steps = {round(b - a, 9) for a, b in zip(values, values[1:])}
+        assert len(steps) == 1, (url, values)  # evenly spaced
+        (step,) = steps
+        mantissa = step / 10 ** math.floor(math.log10(step))
+        assert any(abs(mantissa - m) < 1e-6 for m in (1, 2, 5)), (url, values)
+        assert all(abs(v / step - round(v / step)) < 1e-6 for v in values), (url, values)
+        drawn = browser.execute_script(  # every chart shows at least 8 rows and 8 columns
+            "return lastTable.cells.slice(0, 8).flatMap((r) => r.slice(0, 8))"
+            ".map((c) => c.value).filter((v) => typeof v === 'number')"
+        )
+        assert values[0] <= min(0, *drawn) and values[-1] >= max(0, *drawn), (url, values)
+
+
+def test_chart_labels_fit_and_show_their_full_text(browser, base):
+    """Regression (issue 13): slanted row labels ran off the chart's left edge and were cut
+    at 22 characters with no way to read the rest."""
+    browser.get(
+        f"{base}/?cube=ashe_pay&measure=mean_pay&rows=occupation:soc3&cut=occupation:2&view=chart"
+    )
+    wait_render(browser, 0)
+    api = requests.get(
+        f"{base}/cube/ashe_pay/crosstab",
+        params={"rows": "occupation:soc3", "cut": "occupation:2", "measure": "mean_pay"},
+        timeout=30,
+    ).json()
+    wanted = [m["label"] for m in api["rows"]["members"][:15]]
+    assert max(len(w) for w in wanted) > 30
+    for width in (1300, 390):
+        browser.set_window_size(width, 900)
+        try:
+            box = browser.execute_script(
+                "const r = document.querySelector('#chart-view svg').getBoundingClientRect();"
+                "return [r.left, r.top, r.right, r.bottom];"
+            )
+            labels = browser.find_elements(By.CSS_SELECTOR, "#chart-view svg text[transform]")
+            assert len(labels) == len(wanted)
+            for lab, full in zip(labels, wanted):
+                shown = browser.execute_script("return arguments[0].firstChild.textContent", lab)
+                titles = lab.find_elements(By.TAG_NAME, "title")
+                assert titles and titles[0].get_attribute("textContent") == full
+                assert shown == full or (shown.endswith("…") and full.startswith(shown[:-1]))
+                r = browser.execute_script(
+                    "const r = arguments[0].getBoundingClientRect();"
+                    "return [r.left, r.top, r.right, r.bottom];",
+                    lab,
+                )
+                assert r[0] >= box[0] - 1 and r[3] <= box[3] + 1, (width, full, r, box)
+        finally:
+            browser.set_window_size(1300, 900)
+    shot(browser, "explorer-chart-labels")
