@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import math
 import os
 import urllib.parse
 from pathlib import Path
@@ -329,7 +331,10 @@ def test_switching_to_working_futures_picks_a_valid_year_range(browser, base):
         params = page_params(browser)
         assert params[element_id] == value or value in (keys[0], last)
         assert keys.index(params["from"]) < keys.index(params["to"]), (element_id, value)
-        assert (selected(browser, "from"), selected(browser, "to")) == (params["from"], params["to"])
+        assert (selected(browser, "from"), selected(browser, "to")) == (
+            params["from"],
+            params["to"],
+        )
         assert not browser.find_elements(By.CSS_SELECTOR, "#table-view .error"), (element_id, value)
     # a reversed range in the URL is not sent either
     browser.get(f"{base}/?cube=working_futures&measure=total_requirement&from={last}&to={keys[0]}")
@@ -340,7 +345,10 @@ def test_switching_to_working_futures_picks_a_valid_year_range(browser, base):
 
 def test_widget_keeps_the_requested_order(browser, base):
     """Regression (issue 13): /widget?soc=2231,2136 showed 2136 first (code order)."""
-    for soc, expected in (("2231,2136", ["2231", "2136"]), ("5434,2231,5434,2136", ["5434", "2231", "2136"])):
+    for soc, expected in (
+        ("2231,2136", ["2231", "2136"]),
+        ("5434,2231,5434,2136", ["5434", "2231", "2136"]),
+    ):
         browser.get(f"{base}/widget?soc={soc}")
         WebDriverWait(browser, 30).until(
             lambda d: d.execute_script("return document.body.dataset.ready")
@@ -389,8 +397,6 @@ def test_charts_say_what_they_leave_out(browser, base):
 
 def test_chart_axis_ticks_are_round_numbers(browser, base):
     """Regression (issue 13): ticks were max/4 steps (e.g. 0, 246.75 → "247", 494, ...)."""
-    import math
-
     for url in (
         "/?cube=ashe_pay&measure=mean_pay&rows=occupation:soc1&view=chart",
         "/?cube=ashe_pay&measure=employment&rows=occupation:soc1&columns=region:nation&view=chart",
@@ -404,7 +410,7 @@ def test_chart_axis_ticks_are_round_numbers(browser, base):
         )
         values = [float(t.text.replace(",", "")) for t in ticks]
         assert len(values) >= 3, url
-        steps = {round(b - a, 9) for a, b in zip(values, values[1:])}
+        steps = {round(b - a, 9) for a, b in itertools.pairwise(values)}
         assert len(steps) == 1, (url, values)  # evenly spaced
         (step,) = steps
         mantissa = step / 10 ** math.floor(math.log10(step))
@@ -440,7 +446,7 @@ def test_chart_labels_fit_and_show_their_full_text(browser, base):
             )
             labels = browser.find_elements(By.CSS_SELECTOR, "#chart-view svg text[transform]")
             assert len(labels) == len(wanted)
-            for lab, full in zip(labels, wanted):
+            for lab, full in zip(labels, wanted, strict=True):
                 shown = browser.execute_script("return arguments[0].firstChild.textContent", lab)
                 titles = lab.find_elements(By.TAG_NAME, "title")
                 assert titles and titles[0].get_attribute("textContent") == full
