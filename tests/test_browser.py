@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import math
 import os
 import urllib.parse
 from pathlib import Path
@@ -292,3 +294,169 @@ def test_slicer_only_cube_view_drills_through_by_clicking_a_member(browser, base
     browser.find_element(By.XPATH, "//nav[@id='path']/button[text()='United Kingdom']").click()
     wait_render(browser, before)
     assert len(rows()) == 4
+
+
+def selected(browser, element_id: str) -> str:
+    return Select(browser.find_element(By.ID, element_id)).first_selected_option.get_attribute(
+        "value"
+    )
+
+
+def test_switching_to_working_futures_picks_a_valid_year_range(browser, base):
+    """Regression (issue 13): ASHE's single year 2023 was kept as both ends of the range,
+    so Working Futures' Total requirement failed with "to (2023) must be later than from"."""
+    years = requests.get(f"{base}/cube/working_futures/members/year", timeout=30).json()["data"]
+    history = [y["year.year"] for y in years if y["year.kind"] == "history"]
+    assert history and len(history) < len(years)  # the API says which years are history
+    latest_history, last = str(history[-1]), str(years[-1]["year.year"])
+    browser.get(f"{base}/")
+    wait_render(browser, 0)
+    n = renders(browser)
+    Select(browser.find_element(By.ID, "cube")).select_by_value("working_futures")
+    wait_render(browser, n)
+    n = renders(browser)
+    Select(browser.find_element(By.ID, "measure")).select_by_value("total_requirement")
+    wait_render(browser, n)
+    assert not browser.find_elements(By.CSS_SELECTOR, "#table-view .error")
+    assert body_rows(browser)
+    assert (selected(browser, "from"), selected(browser, "to")) == (latest_history, last)
+    params = page_params(browser)
+    assert (params["from"], params["to"]) == (latest_history, last)
+    # choosing a "from" at or after "to" (or a "to" at or before "from") moves the other end
+    keys = [str(y["year.year"]) for y in years]
+    for element_id, value in (("from", last), ("to", keys[0]), ("from", keys[2]), ("to", keys[2])):
+        n = renders(browser)
+        Select(browser.find_element(By.ID, element_id)).select_by_value(value)
+        wait_render(browser, n)
+        params = page_params(browser)
+        assert params[element_id] == value or value in (keys[0], last)
+        assert keys.index(params["from"]) < keys.index(params["to"]), (element_id, value)
+        assert (selected(browser, "from"), selected(browser, "to")) == (
+            params["from"],
+            params["to"],
+        )
+        assert not browser.find_elements(By.CSS_SELECTOR, "#table-view .error"), (element_id, value)
+    # a reversed range in the URL is not sent either
+    browser.get(f"{base}/?cube=working_futures&measure=total_requirement&from={last}&to={keys[0]}")
+    wait_render(browser, 0)
+    assert not browser.find_elements(By.CSS_SELECTOR, "#table-view .error")
+    assert keys.index(page_params(browser)["from"]) < keys.index(page_params(browser)["to"])
+
+
+def test_widget_keeps_the_requested_order(browser, base):
+    """Regression (issue 13): /widget?soc=2231,2136 showed 2136 first (code order)."""
+    for soc, expected in (
+        ("2231,2136", ["2231", "2136"]),
+        ("5434,2231,5434,2136", ["5434", "2231", "2136"]),
+    ):
+        browser.get(f"{base}/widget?soc={soc}")
+        WebDriverWait(browser, 30).until(
+            lambda d: d.execute_script("return document.body.dataset.ready")
+        )
+        cards = browser.find_elements(By.CSS_SELECTOR, "#cards .card")
+        assert [c.get_attribute("data-soc") for c in cards] == expected
+        assert page_params(browser)["soc"] == ",".join(expected)
+
+
+def chart_note(browser) -> str:
+    notes = browser.find_elements(By.CSS_SELECTOR, "#chart-view .chart-note")
+    return notes[0].text if notes else ""
+
+
+def test_charts_say_what_they_leave_out(browser, base):
+    """Regression (issue 13): bar charts dropped rows past 15 and columns past 8, line charts
+    rows past 8, without a word on the chart."""
+    browser.get(
+        f"{base}/?cube=ashe_pay&measure=mean_pay&rows=occupation:soc2&columns=region:region&view=chart"
+    )
+    wait_render(browser, 0)
+    api = requests.get(
+        f"{base}/cube/ashe_pay/crosstab",
+        params={"rows": "occupation:soc2", "columns": "region:region", "measure": "mean_pay"},
+        timeout=30,
+    ).json()
+    n_rows, n_cols = len(api["rows"]["members"]), len(api["columns"]["members"])
+    assert n_rows > 15 and n_cols > 8
+    note = chart_note(browser)
+    assert f"first 15 of {n_rows} rows" in note and f"first 8 of {n_cols} columns" in note
+    shot(browser, "explorer-chart-note")
+
+    browser.get(
+        f"{base}/?cube=working_futures&measure=employment&rows=occupation:soc2&columns=year&view=chart"
+    )
+    wait_render(browser, 0)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#chart-view svg path")) == 8
+    assert f"first 8 of {n_rows} rows" in chart_note(browser)
+
+    browser.get(
+        f"{base}/?cube=ashe_pay&measure=mean_pay&rows=occupation:soc1&columns=region:nation&view=chart"
+    )
+    wait_render(browser, 0)
+    assert chart_note(browser) == ""  # nothing left out, nothing said
+
+
+def test_chart_axis_ticks_are_round_numbers(browser, base):
+    """Regression (issue 13): ticks were max/4 steps (e.g. 0, 246.75 → "247", 494, ...)."""
+    for url in (
+        "/?cube=ashe_pay&measure=mean_pay&rows=occupation:soc1&view=chart",
+        "/?cube=ashe_pay&measure=employment&rows=occupation:soc1&columns=region:nation&view=chart",
+        "/?cube=working_futures&measure=employment_change&rows=occupation:soc1&view=chart",
+        "/?cube=working_futures&measure=employment&rows=occupation:soc1&columns=year&view=chart",
+    ):
+        browser.get(base + url)
+        wait_render(browser, 0)
+        ticks = browser.find_elements(  # the y axis: right-aligned, not slanted
+            By.CSS_SELECTOR, "#chart-view svg text[text-anchor='end']:not([transform])"
+        )
+        values = [float(t.text.replace(",", "")) for t in ticks]
+        assert len(values) >= 3, url
+        steps = {round(b - a, 9) for a, b in itertools.pairwise(values)}
+        assert len(steps) == 1, (url, values)  # evenly spaced
+        (step,) = steps
+        mantissa = step / 10 ** math.floor(math.log10(step))
+        assert any(abs(mantissa - m) < 1e-6 for m in (1, 2, 5)), (url, values)
+        assert all(abs(v / step - round(v / step)) < 1e-6 for v in values), (url, values)
+        drawn = browser.execute_script(  # every chart shows at least 8 rows and 8 columns
+            "return lastTable.cells.slice(0, 8).flatMap((r) => r.slice(0, 8))"
+            ".map((c) => c.value).filter((v) => typeof v === 'number')"
+        )
+        assert values[0] <= min(0, *drawn) and values[-1] >= max(0, *drawn), (url, values)
+
+
+def test_chart_labels_fit_and_show_their_full_text(browser, base):
+    """Regression (issue 13): slanted row labels ran off the chart's left edge and were cut
+    at 22 characters with no way to read the rest."""
+    browser.get(
+        f"{base}/?cube=ashe_pay&measure=mean_pay&rows=occupation:soc3&cut=occupation:2&view=chart"
+    )
+    wait_render(browser, 0)
+    api = requests.get(
+        f"{base}/cube/ashe_pay/crosstab",
+        params={"rows": "occupation:soc3", "cut": "occupation:2", "measure": "mean_pay"},
+        timeout=30,
+    ).json()
+    wanted = [m["label"] for m in api["rows"]["members"][:15]]
+    assert max(len(w) for w in wanted) > 30
+    for width in (1300, 390):
+        browser.set_window_size(width, 900)
+        try:
+            box = browser.execute_script(
+                "const r = document.querySelector('#chart-view svg').getBoundingClientRect();"
+                "return [r.left, r.top, r.right, r.bottom];"
+            )
+            labels = browser.find_elements(By.CSS_SELECTOR, "#chart-view svg text[transform]")
+            assert len(labels) == len(wanted)
+            for lab, full in zip(labels, wanted, strict=True):
+                shown = browser.execute_script("return arguments[0].firstChild.textContent", lab)
+                titles = lab.find_elements(By.TAG_NAME, "title")
+                assert titles and titles[0].get_attribute("textContent") == full
+                assert shown == full or (shown.endswith("…") and full.startswith(shown[:-1]))
+                r = browser.execute_script(
+                    "const r = arguments[0].getBoundingClientRect();"
+                    "return [r.left, r.top, r.right, r.bottom];",
+                    lab,
+                )
+                assert r[0] >= box[0] - 1 and r[3] <= box[3] + 1, (width, full, r, box)
+        finally:
+            browser.set_window_size(1300, 900)
+    shot(browser, "explorer-chart-labels")

@@ -25,6 +25,17 @@ const state = { cube: "", measure: "", rows: "", columns: "", cuts: {}, age: "30
                 from: "", to: "", fallback: false, view: "table" };
 let model = null;
 let lastTable = null;
+let yearKeys = [];  // the current data set's years, oldest first
+
+// never ask for from >= to: move the other end of the range past the one just chosen
+function orderYears(changed) {
+  const i = yearKeys.indexOf(state.from), j = yearKeys.indexOf(state.to);
+  if (yearKeys.length < 2 || i < 0 || j < 0 || i < j) return;
+  if (changed === "to") {
+    if (j > 0) state.from = yearKeys[j - 1]; else { state.to = yearKeys[1]; state.from = yearKeys[0]; }
+  } else if (i < yearKeys.length - 1) state.to = yearKeys[i + 1];
+  else { state.from = yearKeys[yearKeys.length - 2]; state.to = yearKeys[yearKeys.length - 1]; }
+}
 const membersCache = new Map();
 
 function readUrl() {
@@ -112,8 +123,18 @@ async function loadModel() {
     const yearOptions = () => years.map((y) => option(y.key, y.label));
     $("from").replaceChildren(...yearOptions());
     $("to").replaceChildren(...yearOptions());
-    if (!state.from) state.from = String((history.length ? history[history.length - 1] : years[0]).key);
-    if (!state.to) state.to = String(years[years.length - 1].key);
+    yearKeys = years.map((y) => String(y.key));
+    // defaults: from the latest history year to the last projection year; a range kept from
+    // another data set (or the URL) is only kept when both years exist here and from < to
+    const defaultFrom = String((history.length ? history[history.length - 1] : years[0]).key);
+    const defaultTo = String(years[years.length - 1].key);
+    if (!yearKeys.includes(state.from) || !yearKeys.includes(state.to) || yearKeys.indexOf(state.from) >= yearKeys.indexOf(state.to)) {
+      state.from = defaultFrom;
+      state.to = defaultTo;
+    }
+    orderYears("from");
+  } else {
+    yearKeys = [];
   }
   await fillCutLevels();
 }
@@ -303,6 +324,28 @@ async function drawTable(t) {
 }
 
 const PALETTE = ["#1d5fa8", "#e07b39", "#3a9d5d", "#b84a62", "#7b5ea7", "#8c6d31", "#2aa1b3", "#6b6b6b"];
+const CHART_ROWS = 15, CHART_SERIES = 8;  // bars: rows (groups) and columns (series); lines: rows
+
+// round axis ticks: a step of 1, 2 or 5 × 10^k, and a range that starts and ends on a step
+function niceTicks(min, max, target = 5) {
+  if (!(max > min)) { min = Math.min(min, 0); max = min + 1; }
+  const raw = (max - min) / target;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((x) => x >= raw * 0.999);
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  const first = Math.floor(min / step + 1e-9), last = Math.ceil(max / step - 1e-9);
+  const ticks = [];
+  for (let k = first; k <= last; k += 1) ticks.push(Number((k * step).toFixed(decimals)));
+  const text = (v) => v.toLocaleString("en-GB", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  return { ticks, step, lo: ticks[0], hi: ticks[ticks.length - 1], text };
+}
+
+// a label shortened to about `room` px of 11px text, ending in "…" when cut (the full text goes in a title)
+const CHAR_PX = 6.6;
+function shorten(label, room) {
+  const n = Math.max(4, Math.floor(room / CHAR_PX));
+  return label.length > n ? `${label.slice(0, n - 1).trimEnd()}…` : label;
+}
 
 function drawChart(t) {
   const ns = "http://www.w3.org/2000/svg";
@@ -312,34 +355,48 @@ function drawChart(t) {
     if (text !== undefined) n.textContent = text;
     return n;
   };
-  const rows = t.rows.members.slice(0, 15);
+  const label = (attrs, full, room) => {  // a text that shows its full label as a tooltip
+    const shown = shorten(full, room);
+    const n = svg("text", { ...attrs, "data-label": full }, shown);
+    n.append(svg("title", {}, full));
+    return n;
+  };
   const lines = t.columns && t.columns.dimension === "year";  // every year on the x axis
-  const series = t.columns ? t.columns.members.slice(0, lines ? 100 : 8) : [{ label: t.measure.label }];
+  const allRows = t.rows.members;
+  const allSeries = t.columns ? t.columns.members : [{ label: t.measure.label }];
+  const rows = allRows.slice(0, lines ? CHART_SERIES : CHART_ROWS);
+  const series = lines ? allSeries : allSeries.slice(0, CHART_SERIES);
   const value = (i, j) => (t.columns ? t.cells[i][j] : t.cells[i][0]).value;
   const values = rows.flatMap((_, i) => series.map((_, j) => value(i, j))).filter((v) => typeof v === "number");
-  const max = Math.max(0, ...values), min = Math.min(0, ...values);
-  const width = 820, height = 360, left = 70, bottom = 110, top = 10;
-  const plotH = height - bottom - top, plotW = width - left - 10;
-  const y = (v) => top + plotH * (max - v) / ((max - min) || 1);
-  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img",
+  const axis = niceTicks(Math.min(0, ...values), Math.max(0, ...values));
+  const tickWidth = Math.max(...axis.ticks.map((v) => axis.text(v).length)) * CHAR_PX;
+  const width = 820, height = 380, bottom = lines ? 40 : 130, top = 12, right = 14;
+  const left = Math.max(44, Math.ceil(tickWidth + 14));
+  const plotH = height - bottom - top, plotW = width - left - right;
+  const y = (v) => top + plotH * (axis.hi - v) / (axis.hi - axis.lo);
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", class: "chart",
     "aria-label": `${t.measure.label} chart` });
-  for (let k = 0; k <= 4; k += 1) {
-    const v = min + (max - min) * k / 4;
-    chart.append(svg("line", { x1: left, x2: width - 10, y1: y(v), y2: y(v), stroke: "#e3e3e3" }));
-    chart.append(svg("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end" }, Math.round(v).toLocaleString("en-GB")));
+  for (const v of axis.ticks) {
+    chart.append(svg("line", { x1: left, x2: width - right, y1: y(v), y2: y(v), stroke: v === 0 ? "#9a9a9a" : "#e3e3e3" }));
+    chart.append(svg("text", { class: "tick", x: left - 6, y: y(v) + 4, "text-anchor": "end", "data-value": v }, axis.text(v)));
   }
   if (lines) {
     const xs = series.map((_, j) => left + plotW * (series.length > 1 ? j / (series.length - 1) : 0.5));
-    rows.slice(0, 8).forEach((r, i) => {
+    rows.forEach((r, i) => {
       let d = "";
       series.forEach((_, j) => { const v = value(i, j); if (typeof v === "number") d += `${d ? "L" : "M"}${xs[j]},${y(v)}`; });
-      chart.append(svg("path", { d, fill: "none", stroke: PALETTE[i % 8], "stroke-width": 2, "data-series": r.label }));
+      const path = svg("path", { d, fill: "none", stroke: PALETTE[i % 8], "stroke-width": 2, "data-series": r.label });
+      path.append(svg("title", {}, r.label));
+      chart.append(path);
     });
     const every = Math.ceil(series.length / 12);  // label at most a dozen years
-    series.forEach((s, j) => { if (j % every === 0) chart.append(svg("text", { x: xs[j], y: height - bottom + 16, "text-anchor": "middle" }, s.label)); });
+    series.forEach((s, j) => {
+      if (j % every === 0) chart.append(label({ x: xs[j], y: height - bottom + 16, "text-anchor": "middle" }, String(s.label), plotW / Math.min(12, series.length)));
+    });
   } else {
     const group = plotW / rows.length;
     const bar = Math.max(2, (group * 0.8) / series.length);
+    const slant = 35 * Math.PI / 180;
     rows.forEach((r, i) => {
       series.forEach((s, j) => {
         const v = value(i, j);
@@ -349,14 +406,21 @@ function drawChart(t) {
         rect.append(svg("title", {}, `${r.label}, ${s.label}: ${fmt(v)}`));
         chart.append(rect);
       });
-      const label = r.label.length > 22 ? `${r.label.slice(0, 21)}…` : r.label;
-      chart.append(svg("text", { x: left + i * group + group / 2, y: height - bottom + 12, "text-anchor": "end",
-        transform: `rotate(-35 ${left + i * group + group / 2} ${height - bottom + 12})` }, label));
+      // slanted labels end under their bar and must stay inside the chart, left and below
+      const x0 = left + i * group + group / 2, y0 = height - bottom + 12;
+      const room = Math.min((x0 - 4) / Math.cos(slant), (height - y0 - 6) / Math.sin(slant));
+      chart.append(label({ x: x0, y: y0, "text-anchor": "end", transform: `rotate(-35 ${x0} ${y0})` }, r.label, room));
     });
   }
-  const legendItems = (lines ? rows.slice(0, 8) : series).map((s, k) => el("span", {}, el("i", { style: `background:${PALETTE[k % 8]}` }), s.label));
-  const note = t.rows.members.length > rows.length ? el("p", { class: "source" }, `Showing the first ${rows.length} of ${t.rows.members.length} rows; withheld cells are left out.`) : el("p", { class: "source" }, "Withheld cells are left out.");
-  $("chart-view").replaceChildren(el("div", { class: "chart-legend" }, legendItems), chart, note);
+  const legendItems = (lines ? rows : series).map((s, k) => el("span", {}, el("i", { style: `background:${PALETTE[k % 8]}` }), s.label));
+  const left_out = [];
+  if (rows.length < allRows.length) left_out.push(`the first ${rows.length} of ${allRows.length} rows${lines ? " (one line each)" : ""}`);
+  if (series.length < allSeries.length) left_out.push(`the first ${series.length} of ${allSeries.length} columns`);
+  const note = left_out.length
+    ? el("p", { class: "chart-note", role: "note" }, `Showing ${left_out.join(" and ")}. The table shows them all; add a filter to chart the others.`)
+    : null;
+  $("chart-view").replaceChildren(...[note, el("div", { class: "chart-legend" }, legendItems), chart,
+    el("p", { class: "source" }, "Withheld cells are left out.")].filter(Boolean));
 }
 
 async function refresh() {
@@ -392,7 +456,9 @@ function bind() {
   $("rows").addEventListener("change", () => { state.rows = $("rows").value; refresh(); });
   $("columns").addEventListener("change", () => { state.columns = $("columns").value; refresh(); });
   $("fallback").addEventListener("change", () => { state.fallback = $("fallback").checked; refresh(); });
-  for (const key of ["age", "decile", "from", "to"]) $(key).addEventListener("change", () => { state[key] = $(key).value; refresh(); });
+  for (const key of ["age", "decile", "from", "to"]) {
+    $(key).addEventListener("change", () => { state[key] = $(key).value; if (key === "from" || key === "to") orderYears(key); refresh(); });
+  }
   $("cut-dim").addEventListener("change", fillCutLevels);
   $("cut-level").addEventListener("change", searchCut);
   $("cut-search").addEventListener("input", searchCut);

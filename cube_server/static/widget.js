@@ -93,7 +93,8 @@ async function start() {
   years = { from: (history.length ? history[history.length - 1] : all[0])["year.year"], to: all[all.length - 1]["year.year"] };
   $("job").addEventListener("input", search);
   const preset = (params.get("soc") || "").split(",").map(Number).filter(Boolean);
-  picked = occupations.filter((o) => preset.includes(o.key)).slice(0, MAX);
+  // in the order asked for (?soc=2231,2136 shows 2231 first), each once
+  picked = [...new Set(preset)].map((k) => occupations.find((o) => o.key === k)).filter(Boolean).slice(0, MAX);
   $("widget-source").textContent = "Modelled estimates; values rounded; groups under 1,000 jobs show “no reliable data”.";
   await drawCards();
   document.body.dataset.ready = "true";
