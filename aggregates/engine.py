@@ -9,7 +9,6 @@ measure is a sum, this is exact, and a margin can never disagree with its cells.
 from __future__ import annotations
 
 import dataclasses
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +57,6 @@ class Result:
     fill_labels: tuple[dict[int, str], ...]
     table: str
     vintage: str
-    elapsed_ms: float
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -75,9 +73,6 @@ class Result:
             int(self.fill_key[index]),
             self.fill_labels[source][int(self.fill_key[index])],
         )
-
-    def suggested(self, index: tuple[int, ...]) -> list[tuple[str, str]]:
-        return [(d, lv) for d, lv, works in self.suggestions if works[index]]
 
 
 class Engine:
@@ -133,7 +128,6 @@ class Engine:
         return build_query(self.model.cube(request.cube), self.catalog, request)
 
     def run(self, query: Query) -> Result:
-        started = time.perf_counter()
         source = self.source_for(query)
         sums = self._grid(query, self._fetch(query, source))
         weights, mask, values = self._evaluate(query, sums)
@@ -160,7 +154,6 @@ class Engine:
         labels = tuple(
             tuple(self.catalog.label(a.dimension, a.level, k) for k in a.keys) for a in query.axes
         )
-        elapsed_ms = (time.perf_counter() - started) * 1000
         return Result(
             query,
             labels,
@@ -172,7 +165,6 @@ class Engine:
             tuple(fill_labels),
             source.table,
             self.vintage,
-            elapsed_ms,
         )
 
     # -- SQL -------------------------------------------------------------------------

@@ -11,7 +11,6 @@ file or schema, when its last request has finished.
 from __future__ import annotations
 
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -37,7 +36,6 @@ class Served:
     vintage: str
     loaded_at: str | None
     row_counts: dict[str, int]
-    opened_at: float
 
 
 def _weight(key: Any, value: Any) -> int:
@@ -181,6 +179,4 @@ class WarehouseState:
         # what the reader actually opened: a swap between the check and the open is seen
         # by the next request, never cached under the previous version's key
         opened = reader.version if reader.version is not None else version
-        return Served(
-            engine, opened, info["vintage"], info["loaded_at"], info["row_counts"], time.time()
-        )
+        return Served(engine, opened, info["vintage"], info["loaded_at"], info["row_counts"])
