@@ -131,46 +131,26 @@ def read_classification(
 def _read_classification(
     spec: Classification, path: Path, name: str, problems: list[Problem]
 ) -> pd.DataFrame | None:
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
-        if header is None:
-            problems.append(Problem(name, 0, "", "file is empty"))
-            return None
-        missing = [c for c in spec.columns if c not in header]
-        if missing:
-            problems.append(
-                Problem(
-                    name, 1, "", f"missing column(s) {', '.join(missing)}; expected {spec.columns}"
-                )
-            )
-            return None
-        index = {c: header.index(c) for c in spec.columns}
-        codes = [lv.name for lv in spec.levels]
-        rows = []
-        before = len(problems)
-        for record in reader:
-            if not record or all(not v.strip() for v in record):
-                continue
-            line = reader.line_num
-            if len(record) != len(header):
-                problems.append(
-                    Problem(name, line, "", f"expected {len(header)} fields, found {len(record)}")
-                )
-                continue
-            row: dict[str, object] = {}
-            for col, i in index.items():
-                value = record[i].strip()
-                if col in codes:
-                    try:
-                        row[col] = int(value)
-                    except ValueError:
-                        problems.append(Problem(name, line, col, "not an integer code", value))
-                        continue
-                else:
-                    row[col] = value
-            row["_line"] = line
-            rows.append(row)
+    before = len(problems)  # a malformed record is a problem too: no partial table
+    records = textfile.csv_rows(path, name, spec.columns, problems)
+    if records is None:
+        return None
+    codes = [lv.name for lv in spec.levels]
+    rows = []
+    for line, values in records:
+        row: dict[str, object] = {}
+        for col in spec.columns:
+            value = values[col].strip()
+            if col in codes:
+                try:
+                    row[col] = int(value)
+                except ValueError:
+                    problems.append(Problem(name, line, col, "not an integer code", value))
+                    continue
+            else:
+                row[col] = value
+        row["_line"] = line
+        rows.append(row)
     if len(problems) > before:
         return None
     frame = pd.DataFrame(rows, columns=[*spec.columns, "_line"])

@@ -10,11 +10,11 @@ inventing text.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pandas as pd
 
+from etl import textfile
 from etl.classifications import classification_path
 from etl.problems import Problem
 
@@ -70,35 +70,20 @@ def _read(
     problems: list[Problem],
 ) -> pd.DataFrame | None:
     name = path.name
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None) or []
-        missing = [c for c in required if c not in header]
-        if missing:
-            problems.append(Problem(name, 1, "", f"missing column(s) {', '.join(missing)}"))
-            return None
-        rows = []
-        for record in reader:
-            if not record or all(not v.strip() for v in record):
-                continue
-            line = reader.line_num
-            if len(record) != len(header):
-                problems.append(
-                    Problem(name, line, "", f"expected {len(header)} fields, found {len(record)}")
-                )
-                continue
-            values = dict(zip(header, record, strict=True))
-            code = values["soc4"].strip()
-            if not (code.isascii() and code.isdigit()) or int(code) not in soc4_codes:
-                problems.append(
-                    Problem(name, line, "soc4", "not a unit group of soc2010.csv", code)
-                )
-                continue
-            if "title" in required and not values["title"].strip():
-                problems.append(Problem(name, line, "title", "empty title"))
-                continue
-            row: dict[str, object] = {"soc4": int(code), "_line": line}
-            for col in required[1:] + optional:
-                row[col] = values.get(col, "").strip()
-            rows.append(row)
+    records = textfile.csv_rows(path, name, required, problems)
+    if records is None:
+        return None
+    rows = []
+    for line, values in records:
+        code = values["soc4"].strip()
+        if not (code.isascii() and code.isdigit()) or int(code) not in soc4_codes:
+            problems.append(Problem(name, line, "soc4", "not a unit group of soc2010.csv", code))
+            continue
+        if "title" in required and not values["title"].strip():
+            problems.append(Problem(name, line, "title", "empty title"))
+            continue
+        row: dict[str, object] = {"soc4": int(code), "_line": line}
+        for col in required[1:] + optional:
+            row[col] = values.get(col, "").strip()
+        rows.append(row)
     return pd.DataFrame(rows, columns=["soc4", *required[1:], *optional, "_line"])

@@ -13,6 +13,8 @@ DuckDB's fast reader has already failed on them, so valid files pay nothing for 
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 from etl.problems import Problem
@@ -118,3 +120,33 @@ def check(path: Path, name: str) -> list[Problem]:
     """`scan` for a file whose columns are named by its own header line."""
     header = first_line(path).decode("utf-8", errors="replace").split(",")
     return scan(path, name, [h.strip().strip('"') for h in header])[0]
+
+
+def csv_rows(
+    path: Path, name: str, columns: Sequence[str], problems: list[Problem]
+) -> list[tuple[int, dict[str, str]]] | None:
+    """The records of a small CSV file (a classification or text file) as (line, values),
+    blank lines skipped; None if the file is empty or lacks a column. A record with the
+    wrong number of fields is a problem at its line, not a row."""
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            problems.append(Problem(name, 0, "", "file is empty"))
+            return None
+        missing = [c for c in columns if c not in header]
+        if missing:
+            problems.append(
+                Problem(name, 1, "", f"missing column(s) {', '.join(missing)}; expected {columns}")
+            )
+            return None
+        rows = []
+        for record in reader:
+            if not record or all(not v.strip() for v in record):
+                continue
+            if len(record) != len(header):
+                message = f"expected {len(header)} fields, found {len(record)}"
+                problems.append(Problem(name, reader.line_num, "", message))
+                continue
+            rows.append((reader.line_num, dict(zip(header, record, strict=True))))
+    return rows
