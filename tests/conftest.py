@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import psycopg
 import pytest
 import requests
@@ -21,7 +22,10 @@ from pgserver import ENV as POSTGRES_ENV
 from pgserver import start as start_postgres
 from pgserver import stop as stop_postgres
 
+import oracle
 from aggregates.query import Query, Request
+from cube_server.app import create_app
+from etl import sources
 from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
 
@@ -135,3 +139,20 @@ def postgres_url(
     yield sa.make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
     with psycopg.connect(postgres_server, autocommit=True) as con:
         con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def app(warehouse: Path):
+    """The HTTP app on the shared tiny warehouse (one per test module, so one cache)."""
+    return create_app({"WAREHOUSE": str(warehouse)})
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def pay(tiny_dir: Path) -> pd.DataFrame:
+    """The ASHE pay source rows with every level's key, for independent expectations."""
+    return oracle.read(tiny_dir, sources.ASHE_PAY.file)

@@ -21,11 +21,6 @@ def engine(warehouse) -> Engine:
     return Engine(load_model(), open_read_only(warehouse), vintage="test")
 
 
-@pytest.fixture(scope="module")
-def pay(tiny_dir):
-    return oracle.read(tiny_dir, sources.ASHE_PAY.file)
-
-
 def keys_of(result, axis):
     return [*result.query.axes[axis].keys, "total"]
 

@@ -20,21 +20,6 @@ from etl import sources
 from etl.load import load
 
 
-@pytest.fixture(scope="module")
-def app(warehouse):
-    return create_app({"WAREHOUSE": str(warehouse)})
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def pay(tiny_dir):
-    return oracle.read(tiny_dir, sources.ASHE_PAY.file)
-
-
 def assert_error(response, status, parameter=None):
     """The one error shape: status, type, message, request id; parameter and choices."""
     assert response.status_code == status, response.get_data(as_text=True)

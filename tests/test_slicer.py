@@ -12,11 +12,8 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import pytest
 
 import oracle
-from cube_server.app import create_app
-from etl import sources
 
 MODEL_KEYS = {"name", "label", "description", "info", "dimensions", "aggregates", "measures"}
 MODEL_KEYS |= {"details", "features", "key", "category"}
@@ -28,16 +25,6 @@ AGGREGATE_KEYS = {"name", "ref", "label", "function", "measure", "info"}
 RESULT_KEYS = {"summary", "cells", "total_cell_count", "aggregates", "cell", "levels"}
 RESULT_KEYS |= {"remainder", "attributes", "has_split"}
 CUT_KEYS = {"type", "dimension", "hierarchy", "level_depth", "invert", "hidden"}
-
-
-@pytest.fixture(scope="module")
-def client(warehouse):
-    return create_app({"WAREHOUSE": str(warehouse)}).test_client()
-
-
-@pytest.fixture(scope="module")
-def pay(tiny_dir):
-    return oracle.read(tiny_dir, sources.ASHE_PAY.file)
 
 
 def get(client, url):

@@ -10,23 +10,6 @@ import pandas as pd
 import pytest
 
 import oracle
-from cube_server.app import create_app
-from etl import sources
-
-
-@pytest.fixture(scope="module")
-def app(warehouse):
-    return create_app({"WAREHOUSE": str(warehouse)})
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def pay(tiny_dir):
-    return oracle.read(tiny_dir, sources.ASHE_PAY.file)
 
 
 def get(client, url):
