@@ -8,6 +8,8 @@ nothing here knows the data set's dimensions.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
@@ -76,8 +78,10 @@ class LookupTable:
         found = np.where((where >= 0)[:, None], self.values[where], np.nan)
         return found.reshape(*shape, self.values.shape[1])
 
+    @cached_property
     def summed_by_key(self) -> dict[int, float]:
-        """Single-key tables (replacement rates): key -> the sum of its value columns."""
+        """Single-key tables (replacement rates): key -> the sum of its value columns, made
+        once per vintage rather than per period query."""
         assert len(self.lookup.keys) == 1 and self.lookup.parameter is None
         keys = self.index.to_numpy() % 10_000
         return dict(zip(keys.tolist(), self.values.sum(axis=1).tolist(), strict=True))

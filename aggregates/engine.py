@@ -229,7 +229,7 @@ class Engine:
         # and replacement demand: each SOC sub-major group's rate times its employment over
         # the period, summed here from exact sums so every source gives identical numbers
         assert query.year_from is not None and query.year_to is not None
-        rates = self.lookups[query.cube.name]["replacement_rates"].summed_by_key()
+        rates = self.lookups[query.cube.name]["replacement_rates"].summed_by_key
         keys = [f"k{i}" for i in range(len(query.axes))]
         # the float sums below depend on row order, and DuckDB's GROUP BY gives rows in any
         # order: put them in one canonical order (the groups are unique) so that an answer
