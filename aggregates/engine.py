@@ -130,7 +130,7 @@ class Engine:
     def run(self, query: Query) -> Result:
         source = self.source_for(query)
         sums = self._grid(query, self._fetch(query, source))
-        weights, mask, values = self._evaluate(query, sums)
+        weights, mask, moved, values = self._evaluate(query, sums)
         flags = reliability.flags(weights, mask, query.cube.reliability)
         for axis_index, additive in enumerate(self._additive(query)):
             if not additive:  # totals over a non-additive axis (years) are not published
@@ -144,7 +144,16 @@ class Engine:
         fill_labels: list[dict[int, str]] = []
         if mask.any() and query.axes:
             self._go_up(
-                query, sums, mask, values, flags, fill_source, fill_key, suggestions, fill_labels
+                query,
+                sums,
+                mask,
+                moved,
+                values,
+                flags,
+                fill_source,
+                fill_key,
+                suggestions,
+                fill_labels,
             )
         hidden = (flags == reliability.SUPPRESSED) | (flags == reliability.NOT_APPLICABLE)
         for aggregate in query.measures:
@@ -269,6 +278,18 @@ class Engine:
         nonadditive = query.cube.nonadditive_time()
         return tuple(not (nonadditive and a.dimension.role == "time") for a in query.axes)
 
+    def _parents(self, query: Query) -> list[np.ndarray | None]:
+        """Each axis member's parent one level up (the total last), so that suppression can
+        pick partners among siblings and leave every coarser cell as it is."""
+        out: list[np.ndarray | None] = []
+        for axis in query.axes:
+            up = axis.dimension.hierarchy_of(axis.level).ancestors(axis.level)
+            parent_of = self.catalog.ancestor_map(axis.dimension, axis.level, up[0]) if up else None
+            out.append(
+                None if parent_of is None else np.array([parent_of[k] for k in axis.keys] + [0])
+            )
+        return out
+
     def _grid(self, query: Query, frame: Frame) -> dict[str, np.ndarray]:
         shape = tuple(len(a.keys) + 1 for a in query.axes)
         positions = []
@@ -294,11 +315,14 @@ class Engine:
 
     def _evaluate(
         self, query: Query, sums: dict[str, np.ndarray]
-    ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         weights = self._weight(query, sums)
-        mask = reliability.suppress(weights, query.cube.reliability, self._additive(query))
+        moved = np.zeros((len(query.axes), *np.shape(weights)), dtype=bool)
+        mask = reliability.suppress(
+            weights, query.cube.reliability, self._additive(query), self._parents(query), moved
+        )
         values = {a.name: self.measures.value(query, a, sums) for a in query.measures}
-        return weights, mask, values
+        return weights, mask, moved, values
 
     # -- going up a level ------------------------------------------------------------
 
@@ -307,6 +331,7 @@ class Engine:
         query: Query,
         sums: dict[str, np.ndarray],
         mask: np.ndarray,
+        moved: np.ndarray,
         values: dict[str, np.ndarray],
         flags: np.ndarray,
         fill_source: np.ndarray,
@@ -349,20 +374,27 @@ class Engine:
             # only to fill (what `_evaluate` does, with the measures left for later)
             c_weights = self._weight(coarse_query, coarse_sums)
             c_mask = reliability.suppress(
-                c_weights, query.cube.reliability, self._additive(coarse_query)
+                c_weights,
+                query.cube.reliability,
+                self._additive(coarse_query),
+                self._parents(coarse_query),
             )
             index = list(grid_index)
             index[i] = to_parent[grid_index[i]]
             at_parent = tuple(index)
             wider = np.append(children[to_parent[:-1]] > 1, False)[grid_index[i]]
+            # a parent that a protecting box moved (partners under different parents) would
+            # give the box away if published here as a fill
+            shifted = _roll_up(moved[i].astype(float), i, to_parent) > 0
             works = mask & ~c_mask[at_parent] & (grid_index[i] < len(axis.keys)) & wider
+            fillable = works & ~shifted[at_parent]
             if not works.any():
                 continue
             suggestions.append((axis.dimension.name, level.name, works))
             fill_labels.append(
                 {k: self.catalog.label(axis.dimension, level, k) for k in parent_keys}
             )
-            fill = works & unresolved
+            fill = fillable & unresolved
             if not query.fallback or not fill.any():
                 continue
             c_values = {

@@ -17,6 +17,7 @@ withheld.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -37,9 +38,21 @@ def primary(weights: np.ndarray, policy: Reliability) -> np.ndarray:
 
 
 def suppress(
-    weights: np.ndarray, policy: Reliability, additive_axes: tuple[bool, ...]
+    weights: np.ndarray,
+    policy: Reliability,
+    additive_axes: tuple[bool, ...],
+    parents: Sequence[np.ndarray | None] = (),
+    moved: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Mask of withheld cells: primary, plus a protecting hypercube for each primary cell."""
+    """Mask of withheld cells: primary, plus a protecting hypercube for each primary cell.
+
+    `parents[i]`, where given, holds each position's parent on axis i (the total last, with
+    a parent of its own): partners under the cell's own parent are preferred. A box with a
+    partner under another parent changes the parents of its corners on that axis; `moved`
+    (shape `(ndim, *weights.shape)`), where given, records them: `moved[i][cell]` means the
+    cell's parent on axis i must not be published beside this table (as a fill), or the
+    box would no longer hide the cell.
+    """
     mask = primary(weights, policy)
     w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
     axes = [i for i, additive in enumerate(additive_axes) if additive and w.shape[i] >= 2]
@@ -49,16 +62,33 @@ def suppress(
     # cells can then often reuse corners that are already withheld
     cells = np.argwhere(mask & (w > 0))
     order = np.argsort(-w[tuple(cells.T)], kind="stable")
+    family = [_family(parents, i, w.shape[i]) for i in range(w.ndim)]
     if w.ndim == 2 and len(axes) == 2:
-        _protect_all_2d(w, mask, cells[order])
+        _protect_all_2d(w, mask, cells[order], family[0], family[1], moved)
         return mask
     subsets = [s for n in range(1, len(axes) + 1) for s in itertools.combinations(axes, n)]
     for cell in cells[order]:
-        _protect(w, mask, tuple(int(c) for c in cell), axes, subsets)
+        _protect(w, mask, tuple(int(c) for c in cell), axes, subsets, family, moved)
     return mask
 
 
-def _protect_all_2d(w: np.ndarray, mask: np.ndarray, cells: np.ndarray) -> None:
+def _family(parents: Sequence[np.ndarray | None], axis: int, size: int) -> np.ndarray:
+    """Each position's parent on an axis; the total (last) is nobody's sibling."""
+    given = parents[axis] if axis < len(parents) else None
+    out = np.zeros(size, dtype=np.int64) if given is None else np.asarray(given, np.int64)
+    out = out.copy()
+    out[-1] = out[:-1].max(initial=0) + 1
+    return out
+
+
+def _protect_all_2d(
+    w: np.ndarray,
+    mask: np.ndarray,
+    cells: np.ndarray,
+    row_family: np.ndarray,
+    col_family: np.ndarray,
+    moved: np.ndarray | None,
+) -> None:
     """`_protect` for each cell in turn, specialised to a 2-D grid with both axes additive
     (every cross-tab): the same boxes, scores and tie-breaks in fewer array passes.
 
@@ -69,42 +99,20 @@ def _protect_all_2d(w: np.ndarray, mask: np.ndarray, cells: np.ndarray) -> None:
     through the cell. Otherwise only partner rows whose corner in the cell's column is
     heavy enough are scored (the others are infeasible anyway), with the three corner costs
     added in `_protect`'s order so that equal costs stay equal; row-major order is kept, so
-    argmin picks the same box. When no box is feasible the whole grid is searched exactly as
-    `_protect` does. `tests/test_reliability.py` compares both on random grids.
+    argmin picks the same box. Sibling boxes are searched first, then any box; when no box
+    is feasible the whole grid is searched exactly as `_protect` does.
+    `tests/test_reliability.py` compares both on random grids.
     """
     open_w = np.where(mask, 0.0, w)  # a corner's cost: free once withheld
     shut_w = np.where(mask, w, -1.0)  # a withheld corner's weight (-1: not withheld)
     n_cols = w.shape[1]
     for r, c in cells.tolist():
         need = PROTECTION * w[r, c]
-        best: tuple[int, int] | None = None
         shut_w[r, c] = -1.0  # the cell is no partner of itself; set again below
-        free_rows = (shut_w[:, c] >= need).nonzero()[0]
-        if free_rows.size:
-            free_cols = (shut_w[r] >= need).nonzero()[0]
-            if free_cols.size:
-                free = shut_w[free_rows[:, None], free_cols] >= need
-                flat = int(free.argmax())
-                if free.flat[flat]:
-                    best = (
-                        int(free_rows[flat // free_cols.size]),
-                        int(free_cols[flat % free_cols.size]),
-                    )
+        siblings = (row_family == row_family[r], col_family == col_family[c])
+        best = _box_2d(w, open_w, shut_w, r, c, need, siblings)
         if best is None:
-            rows_ok = w[:, c] >= need
-            rows_ok[r] = False
-            cols_ok = w[r] >= need
-            cols_ok[c] = False
-            candidates = np.nonzero(rows_ok)[0]
-            if candidates.size and cols_ok.any():
-                cost = open_w[candidates, c][:, None] + open_w[r][None, :]
-                cost += open_w[candidates]
-                feasible = w[candidates] >= need
-                feasible &= cols_ok[None, :]
-                if feasible.any():
-                    cost[~feasible] = np.inf
-                    flat = int(np.argmin(cost))
-                    best = (int(candidates[flat // n_cols]), flat % n_cols)
+            best = _box_2d(w, open_w, shut_w, r, c, need, None)
         if best is None:  # no box gives full protection: the one that protects most
             worst = np.minimum(np.minimum(w[:, c][:, None], w[r][None, :]), w)
             worst[r, :] = -np.inf
@@ -112,10 +120,59 @@ def _protect_all_2d(w: np.ndarray, mask: np.ndarray, cells: np.ndarray) -> None:
             flat = int(np.argmax(worst))
             best = (flat // n_cols, flat % n_cols)
         q0, q1 = best
-        for corner in ((r, c), (r, q1), (q0, c), (q0, q1)):
+        corners = ((r, c), (r, q1), (q0, c), (q0, q1))
+        for corner in corners:
             mask[corner] = True
             open_w[corner] = 0.0
             shut_w[corner] = w[corner]
+        if moved is not None:
+            for axis, apart in enumerate(
+                (row_family[q0] != row_family[r], col_family[q1] != col_family[c])
+            ):
+                if apart:
+                    for corner in corners:
+                        moved[(axis, *corner)] = True
+
+
+def _box_2d(
+    w: np.ndarray,
+    open_w: np.ndarray,
+    shut_w: np.ndarray,
+    r: int,
+    c: int,
+    need: float,
+    allowed: tuple[np.ndarray, np.ndarray] | None,
+) -> tuple[int, int] | None:
+    """The cheapest feasible partner (row, column) for cell (r, c), among `allowed` ones."""
+    rows_in = allowed[0] if allowed is not None else np.ones(w.shape[0], dtype=bool)
+    cols_in = allowed[1] if allowed is not None else np.ones(w.shape[1], dtype=bool)
+    free_rows = ((shut_w[:, c] >= need) & rows_in).nonzero()[0]
+    if free_rows.size:
+        free_cols = ((shut_w[r] >= need) & cols_in).nonzero()[0]
+        if free_cols.size:
+            free = shut_w[free_rows[:, None], free_cols] >= need
+            flat = int(free.argmax())
+            if free.flat[flat]:
+                return (
+                    int(free_rows[flat // free_cols.size]),
+                    int(free_cols[flat % free_cols.size]),
+                )
+    rows_ok = (w[:, c] >= need) & rows_in
+    rows_ok[r] = False
+    cols_ok = (w[r] >= need) & cols_in
+    cols_ok[c] = False
+    candidates = np.nonzero(rows_ok)[0]
+    if not candidates.size or not cols_ok.any():
+        return None
+    cost = open_w[candidates, c][:, None] + open_w[r][None, :]
+    cost += open_w[candidates]
+    feasible = w[candidates] >= need
+    feasible &= cols_ok[None, :]
+    if not feasible.any():
+        return None
+    cost[~feasible] = np.inf
+    flat = int(np.argmin(cost))
+    return int(candidates[flat // w.shape[1]]), flat % w.shape[1]
 
 
 def _protect(
@@ -124,12 +181,15 @@ def _protect(
     cell: tuple[int, ...],
     axes: list[int],
     subsets: list[tuple[int, ...]],
+    family: list[np.ndarray],
+    moved: np.ndarray | None,
 ) -> None:
     """Withhold the cheapest box through `cell` whose other corners weigh >= w * p each.
 
     A box takes a partner position q_i != cell_i on every additive axis; its corners are
     the cells taking either the cell's or the partner's position on each of those axes.
-    Candidates are scored over the whole grid of partner positions at once.
+    Candidates are scored over the whole grid of partner positions at once; boxes whose
+    partners are the cell's siblings (same parent on every axis) win over any other.
     """
     need = PROTECTION * w[cell]
     shape = tuple(w.shape[i] for i in axes)
@@ -145,12 +205,18 @@ def _protect(
         feasible &= corner_w >= need
         cost = cost + np.where(corner_m, 0.0, corner_w)
         worst = np.minimum(worst, corner_w)
+    siblings = np.ones(shape, dtype=bool)
     for position, i in enumerate(axes):  # the partner must differ from the cell on each axis
         own: list[Any] = [slice(None)] * len(axes)
         own[position] = cell[i]
         feasible[tuple(own)] = False
         worst[tuple(own)] = -np.inf
-    if feasible.any():
+        view = [1] * len(axes)
+        view[position] = w.shape[i]
+        siblings = siblings & (family[i] == family[i][cell[i]]).reshape(view)
+    if (feasible & siblings).any():
+        best = np.unravel_index(np.argmin(np.where(feasible & siblings, cost, np.inf)), shape)
+    elif feasible.any():
         best = np.unravel_index(np.argmin(np.where(feasible, cost, np.inf)), shape)
     else:  # no box gives full protection: take the one that protects most (audited in tests)
         best = np.unravel_index(np.argmax(worst), shape)
@@ -161,6 +227,9 @@ def _protect(
             if take:
                 corner[i] = partner[i]
         mask[tuple(corner)] = True
+        for i in axes:
+            if moved is not None and family[i][partner[i]] != family[i][cell[i]]:
+                moved[(i, *corner)] = True
 
 
 def flags(weights: np.ndarray, mask: np.ndarray, policy: Reliability) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 For one published cross-tab of employment, every cell is a variable: published cells lie in
 their rounding interval, withheld cells are only known to be non-negative, and every row and
-column (with its total) adds up. For each withheld cell whose true weight w (from the source
+column (with its total) adds up. The same table with `fallback=true` adds its fills: each is
+a parent's value, so the cells of the parent's children on that line add up to it. For each withheld cell whose true weight w (from the source
 files) is under the threshold, HiGHS finds the smallest and largest weight consistent with
 all of that. The cell is protected when that interval covers [w / 2, 3w / 2].
 """
@@ -40,6 +41,13 @@ AXES = {
         "region:nation", "region:region", "qualification@nqf:nqf6", "gender", "status",
     ],
 }  # fmt: skip
+# an axis level -> the level one up: the parents the adversary reads from the coarser table
+COARSER = {
+    "occupation:soc2": "occupation:soc1",
+    "occupation:soc3": "occupation:soc2",
+    "industry:ind22": "industry:sector6",
+    "region:region": "region:nation",
+}
 CUTS = ["", "gender:2", "status:1", "gender:1|status:2"]
 FACTS = {
     "ashe_pay": (sources.ASHE_PAY.file, "Employment"),
@@ -81,12 +89,16 @@ class Audit:
     tables: int = 0
     withheld_small: int = 0  # withheld cells with 0 < w < threshold
     exposed: list[str] | None = None  # descriptions of cells not protected
+    # not protected once the tables one level up on each axis are read too (two requests)
+    exposed_with_parents: list[str] | None = None
+    fills: int = 0  # fills in the fallback=true responses (each an extra equation)
     primary_published: int = 0  # cells under the threshold that were published (a bug)
     published_large: int = 0
     withheld_large: int = 0  # cells of weight >= threshold withheld (the cost to users)
 
     def __post_init__(self) -> None:
         self.exposed = []
+        self.exposed_with_parents = []
 
 
 class Truth:
@@ -136,8 +148,17 @@ def published(body: dict[str, Any], two_axes: bool) -> tuple[np.ndarray, np.ndar
     return values, flags == "suppressed"
 
 
-def intervals(values: np.ndarray, withheld: np.ndarray, targets: list[tuple[int, ...]]):
-    """Min and max of each target cell subject to everything the table publishes."""
+Parents = list[tuple[list[tuple[int, ...]], float]]  # (cells summing to a parent, its value)
+
+
+def intervals(
+    values: np.ndarray,
+    withheld: np.ndarray,
+    targets: list[tuple[int, ...]],
+    parents: Parents = (),  # type: ignore[assignment]
+):
+    """Min and max of each target cell subject to everything the table publishes, and to
+    the published parents (each a sum of cells of the table, known to +-5)."""
     shape = values.shape
     n = values.size
     index = np.arange(n).reshape(shape)
@@ -156,26 +177,91 @@ def intervals(values: np.ndarray, withheld: np.ndarray, targets: list[tuple[int,
         (0, None) if withheld.flat[i] else (max(0.0, values.flat[i] - half), values.flat[i] + half)
         for i in range(n)
     ]
+    a_ub, b_ub = [], []
+    for cells, value in parents:
+        row = np.zeros(n)
+        for cell in cells:
+            row[index[cell]] = 1
+        a_ub += [row, -row]
+        b_ub += [value + half, -(value - half)]
+    ub = {"A_ub": np.array(a_ub), "b_ub": np.array(b_ub)} if a_ub else {}
     out = []
     for target in targets:
         c = np.zeros(n)
         c[index[target]] = 1
-        low = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        high = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        low = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs", **ub)
+        high = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs", **ub)
         assert low.status == 0, low.message  # the true values are always feasible
         out.append((low.fun, np.inf if high.status == 3 else -high.fun))
     return out
 
 
-def audit(get, truth: Truth, specs: list[tuple[str, list[str], str]]) -> Audit:
+def _url(cube: str, axes: list[str], cut: str) -> str:
+    url = f"/cube/{cube}/crosstab?rows={axes[0]}&measure=employment"
+    if len(axes) > 1:
+        url += f"&columns={axes[1]}"
+    return url + (f"&cut={cut}" if cut else "")
+
+
+def parent_sums(
+    get, truth: Truth, cube: str, axes: list[str], cut: str, members: list[list[int]]
+) -> Parents:
+    """What the tables one level up on each axis publish, as sums of this table's cells."""
+    out: Parents = []
+    for a, axis in enumerate(axes):
+        if axis not in COARSER:
+            continue
+        up = [COARSER[axis] if i == a else x for i, x in enumerate(axes)]
+        status, body = get(_url(cube, up, cut))
+        assert status == 200, body
+        values, withheld = published(body, len(axes) > 1)
+        keys = [[m["key"] for m in body[p]["members"]] for p in ("rows", "columns")[: len(axes)]]
+        pairs = truth.frames[cube][[column_of(axis), column_of(up[a])]].drop_duplicates()
+        parent_of = dict(zip(pairs.iloc[:, 0], pairs.iloc[:, 1], strict=True))
+        for pos in np.ndindex(values.shape):
+            if withheld[pos] or pos[a] == values.shape[a] - 1:
+                continue  # totals are this table's own margins already
+            parent = keys[a][pos[a]]
+            children = [i for i, k in enumerate(members[a]) if parent_of.get(k) == parent]
+            cells = [(*pos[:a], i, *pos[a + 1 :]) for i in children]
+            out.append((cells, float(values[pos])))
+    return out
+
+
+def fill_sums(
+    body: dict[str, Any], truth: Truth, cube: str, axes: list[str], members: list[list[int]]
+) -> Parents:
+    """The fills of a `fallback=true` response, as sums of the table's cells: a fill is its
+    parent's value, and the parent is the sum of its children on the same line."""
+    out: Parents = []
+    two = len(axes) > 1
+    if two:
+        grid = [[*r, t] for r, t in zip(body["cells"], body["row_totals"], strict=True)]
+        grid.append([*body["column_totals"], body["grand_total"]])
+    else:
+        grid = [[r[0] if isinstance(r, list) else r] for r in [*body["cells"], body["grand_total"]]]
+    for r, line in enumerate(grid):
+        for c, cell in enumerate(line):
+            source = cell.get("filled_from")
+            if not source or cell["value"] is None:
+                continue
+            a = next(i for i, x in enumerate(axes) if _dim(x) == source["dimension"])
+            pairs = truth.frames[cube][[column_of(axes[a]), source["level"]]].drop_duplicates()
+            parent_of = dict(zip(pairs.iloc[:, 0], pairs.iloc[:, 1], strict=True))
+            children = [i for i, k in enumerate(members[a]) if parent_of.get(k) == source["key"]]
+            pos = (r, c) if two else (r,)
+            cells = [(*pos[:a], i, *pos[a + 1 :]) for i in children]
+            out.append((cells, float(cell["value"])))
+    return out
+
+
+def audit(
+    get, truth: Truth, specs: list[tuple[str, list[str], str]], with_parents: bool = True
+) -> Audit:
     """Run each table through `get(url) -> (status, json)` and audit it."""
     result = Audit()
     for cube, axes, cut in specs:
-        url = f"/cube/{cube}/crosstab?rows={axes[0]}&measure=employment"
-        if len(axes) > 1:
-            url += f"&columns={axes[1]}"
-        if cut:
-            url += f"&cut={cut}"
+        url = _url(cube, axes, cut)
         status, body = get(url)
         assert status == 200, (url, body)
         members = [[m["key"] for m in body[p]["members"]] for p in ("rows", "columns")[: len(axes)]]
@@ -189,9 +275,20 @@ def audit(get, truth: Truth, specs: list[tuple[str, list[str], str]]) -> Audit:
         result.withheld_large += int((large & withheld).sum())
         targets = [tuple(int(i) for i in t) for t in np.argwhere(small & withheld)]
         result.withheld_small += len(targets)
-        for target, (low, high) in zip(targets, intervals(values, withheld, targets), strict=True):
+        status, filled = get(url + "&fallback=true")
+        assert status == 200, filled
+        fills = fill_sums(filled, truth, cube, axes, members)
+        result.fills += len(fills)
+        alone = intervals(values, withheld, targets, fills)
+        parents = parent_sums(get, truth, cube, axes, cut, members) if with_parents else []
+        both = intervals(values, withheld, targets, fills + parents) if parents else alone
+        for target, (low, high), (low2, high2) in zip(targets, alone, both, strict=True):
             w = true[target]
+            assert result.exposed is not None and result.exposed_with_parents is not None
             if low > 0.5 * w + 1e-6 or high < 1.5 * w - 1e-6:
-                assert result.exposed is not None
                 result.exposed.append(f"{url} cell {target}: w={w:.0f} in [{low:.0f}, {high:.0f}]")
+            if low2 > 0.5 * w + 1e-6 or high2 < 1.5 * w - 1e-6:
+                result.exposed_with_parents.append(
+                    f"{url} cell {target}: w={w:.0f} in [{low2:.0f}, {high2:.0f}]"
+                )
     return result

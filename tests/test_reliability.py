@@ -83,11 +83,16 @@ def test_a_one_dimensional_line_gets_secondary_suppression_too():
     assert list(mask) == [True, False, True, False]
 
 
-def _reference_suppress(weights: np.ndarray, additive: tuple[bool, ...]) -> np.ndarray:
+def _reference_suppress(
+    weights: np.ndarray,
+    additive: tuple[bool, ...],
+    parents: tuple[np.ndarray | None, ...] = (),
+    moved: np.ndarray | None = None,
+) -> np.ndarray:
     """suppress() through the general n-dimensional `_protect`, cell by cell."""
     import itertools
 
-    from aggregates.reliability import _protect, primary
+    from aggregates.reliability import _family, _protect, primary
 
     mask = primary(weights, POLICY)
     w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
@@ -97,8 +102,9 @@ def _reference_suppress(weights: np.ndarray, additive: tuple[bool, ...]) -> np.n
     cells = np.argwhere(mask & (w > 0))
     order = np.argsort(-w[tuple(cells.T)], kind="stable")
     subsets = [s for n in range(1, len(axes) + 1) for s in itertools.combinations(axes, n)]
+    family = [_family(parents, i, w.shape[i]) for i in range(w.ndim)]
     for cell in cells[order]:
-        _protect(w, mask, tuple(int(c) for c in cell), axes, subsets)
+        _protect(w, mask, tuple(int(c) for c in cell), axes, subsets, family, moved)
     return mask
 
 
@@ -119,5 +125,10 @@ def test_the_2d_fast_path_withholds_exactly_what_the_general_method_does(seed):
     grid = with_totals(cells.tolist())
     if seed % 7 == 0:
         grid[0, 0] = np.nan
-    got = suppress(grid, POLICY, (True, True))
-    assert (got == _reference_suppress(grid, (True, True))).all()
+    parents: tuple[np.ndarray | None, ...] = ()
+    if seed % 2:  # members grouped under parents, some of them only children
+        parents = tuple(np.append(np.sort(rng.integers(0, n, n)), 0) for n in (rows, cols))
+    moved, reference_moved = np.zeros((2, *grid.shape), bool), np.zeros((2, *grid.shape), bool)
+    got = suppress(grid, POLICY, (True, True), parents, moved)
+    assert (got == _reference_suppress(grid, (True, True), parents, reference_moved)).all()
+    assert (moved == reference_moved).all()
