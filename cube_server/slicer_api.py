@@ -107,21 +107,18 @@ def members_body(engine: Engine, cube: str, dimension: str, p: dict[str, Any]) -
         level = hierarchy.levels[p["depth"] - 1]
     else:
         level = hierarchy.level(p["level"], "level") if p["level"] else hierarchy.levels[-1]
-    # the engine resolves the cut and the members it leaves, as for an axis
     # the engine resolves the cut and the members it leaves, as for an axis, and orders
-    # and pages them
+    # and pages them without running the query (so no measure is an order key)
     query = engine.query(
         Request(
             cube,
             axes=(f"{dim.name}@{hierarchy.name}:{level.name}",),
             measures=(c.reliability.weight,),
             cut=p["cut"],
-            order=params.order(p["order"]),
-            page=p["page"],
-            page_size=params.page_size(p, None),
         )
     )
-    page = engine.cells(query).page(query.order, query.page, query.page_size)
+    cells = engine.cells(query)
+    page = cells.page(cells.resolve(params.order(p["order"])), p["page"], params.page_size(p, None))
     records = slicer.member_records(engine.catalog, dim, hierarchy, level)
     keys = query.axes[0].keys
     attributes = [
