@@ -35,9 +35,9 @@ class Axis:
 
     @property
     def hierarchy(self) -> Hierarchy:
-        if self.hierarchy_name is None:
-            return self.dimension.hierarchy_of(self.level)
-        return self.dimension.hierarchy(self.hierarchy_name, "axes")
+        """The hierarchy asked for if it holds the level, else the one `hierarchy_of` picks."""
+        named = self.dimension.hierarchy(self.hierarchy_name, "axes")
+        return named if self.level in named.levels else self.dimension.hierarchy_of(self.level)
 
     @property
     def path(self) -> tuple[Level, ...]:

@@ -221,3 +221,21 @@ def test_a_query_without_axes_has_one_cell(engine):
     result = engine.run(ask(engine, "ashe_pay", measures=["employment"], page_size=5))
     page = result.page()
     assert page.positions == ((),) and (page.total, page.size) == (1, 5)
+
+
+def test_a_level_outside_the_default_hierarchy_orders_in_its_own(engine):
+    """`qualification:nqf6` names no hierarchy; nqf6 is not in the default one (broad3)."""
+    query = ask(
+        engine,
+        "ashe_pay",
+        axes=["qualification:nqf6"],
+        measures=["employment"],
+        order=[("qualification.nqf6_title", "desc")],
+    )
+    keys = query.axes[0].keys
+    titles = {
+        k: engine.catalog.label(query.axes[0].dimension, query.axes[0].level, k) for k in keys
+    }
+    got = [keys[i] for (i,) in engine.run(query).page().positions]
+    assert got == sorted(keys, key=titles.__getitem__, reverse=True)
+    assert "qualification.broad3" not in engine.cells(query).fields
