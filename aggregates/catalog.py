@@ -126,6 +126,32 @@ class Catalog:
             self._cache[key] = build()
         return self._cache[key]
 
+    def attributes(
+        self, dim: Dimension, hierarchy: Hierarchy, level: Level
+    ) -> dict[int, dict[str, Any]]:
+        """Member key at `level` -> every attribute of every level of `hierarchy` from the top
+        down to it, keyed by reference (`dimension.attribute`); labels are text, keys keep
+        their type (a key that is its own label too)."""
+
+        def build() -> dict[int, dict[str, Any]]:
+            frame = self.tables[dim.name].drop_duplicates(level.key)
+            path = hierarchy.levels[: hierarchy.levels.index(level) + 1]
+            columns = [(attribute_ref(dim, a), a) for lv in path for a in lv.attributes]
+            labels = [
+                attribute_ref(dim, lv.label_attribute)
+                for lv in path
+                if lv.label_attribute != lv.key
+            ]
+            out: dict[int, dict[str, Any]] = {}
+            for row in frame.to_dict("records"):
+                record = {r: _plain(row[a]) for r, a in columns}
+                for r in labels:
+                    record[r] = str(record[r])
+                out[int(row[level.key])] = record
+            return out
+
+        return self._memo(("attributes", dim.name, hierarchy.name, level.name), build)
+
     def fact_keys(self, dim: Dimension) -> frozenset[int]:
         return self._memo(
             ("fact", dim.name),
@@ -228,3 +254,13 @@ class Catalog:
                 raise NotFound("cut", f"{dim.name} has no {level.name} member {text!r}", valid)
             frame = matching
         return int(path[-1])
+
+
+def attribute_ref(dim: Dimension, attribute: str) -> str:
+    """How results name a dimension's attribute: `dimension.attribute` (Cubes' reference)."""
+    return f"{dim.name}.{attribute}"
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars from a dimension table as plain Python values."""
+    return value.item() if hasattr(value, "item") else value

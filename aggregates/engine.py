@@ -21,6 +21,7 @@ from aggregates.catalog import Catalog
 from aggregates.derived import LookupTable
 from aggregates.measures import REPLACEMENT, Measures, year_component
 from aggregates.model import Model, check_warehouse
+from aggregates.paging import Cells, Page
 from aggregates.query import Axis, Query, Request, build_query
 from aggregates.resident import Resident
 from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, compile_statement
@@ -57,6 +58,11 @@ class Result:
     fill_labels: tuple[dict[int, str], ...]
     table: str
     vintage: str
+    cells: Cells = field(repr=False, compare=False)  # the inner cells, to order and page
+
+    def page(self) -> Page:
+        """The cells the query asked for: its order (after the natural one) and page."""
+        return self.cells.page(self.query.order, self.query.page, self.query.page_size)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -127,6 +133,10 @@ class Engine:
     def query(self, request: Request) -> Query:
         return build_query(self.model.cube(request.cube), self.catalog, request)
 
+    def cells(self, query: Query) -> Cells:
+        """The query's cells to order and page without running it, or with several runs' values."""
+        return Cells(self.catalog, query.axes)
+
     def run(self, query: Query) -> Result:
         source = self.source_for(query)
         sums = self._grid(query, self._fetch(query, source))
@@ -174,6 +184,7 @@ class Engine:
             tuple(fill_labels),
             source.table,
             self.vintage,
+            self.cells(query).with_values(values),
         )
 
     # -- SQL -------------------------------------------------------------------------

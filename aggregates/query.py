@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from aggregates.catalog import Catalog, Cut
 from aggregates.cuts import parse_cuts
 from aggregates.errors import NotFound, QueryError, TooLarge
-from aggregates.model import Aggregate, Cube, Dimension, Level
+from aggregates.model import Aggregate, Cube, Dimension, Hierarchy, Level
+from aggregates.paging import Sort, check_page, order_fields, resolve_order
 
 DECILES = (10, 20, 30, 40, 50, 60, 70, 80, 90)
 AGES = range(20, 66)
@@ -26,10 +27,23 @@ class Axis:
     dimension: Dimension
     level: Level
     keys: tuple[int, ...]
+    hierarchy_name: str | None = None  # as asked for; None: the default one holding the level
 
     @property
     def name(self) -> str:
         return f"{self.dimension.name}:{self.level.name}"
+
+    @property
+    def hierarchy(self) -> Hierarchy:
+        """The hierarchy asked for if it holds the level, else the one `hierarchy_of` picks."""
+        named = self.dimension.hierarchy(self.hierarchy_name, "axes")
+        return named if self.level in named.levels else self.dimension.hierarchy_of(self.level)
+
+    @property
+    def path(self) -> tuple[Level, ...]:
+        """The levels of its hierarchy from the top down to its own."""
+        levels = self.hierarchy.levels
+        return levels[: levels.index(self.level) + 1]
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,9 @@ class Query:
     year_to: int | None = None
     fallback: bool = False
     default_year: int | None = None  # set when a time-nonadditive measure needed one year
+    order: tuple[Sort, ...] = ()  # of the cells, after their natural order (see paging.py)
+    page: int = 0
+    page_size: int | None = None  # None: every cell on one page
 
     def cut(self, dimension: str) -> Cut | None:
         return next((c for c in self.cuts if c.dimension == dimension), None)
@@ -61,7 +78,9 @@ class Request:
     """A query as a user spelled it: names and keys, not yet resolved against the model.
 
     Errors name its fields (`axes.0`, `measures`, `cut`, `age`, `decile`, `year_from`,
-    `year_to`); a front end maps them to its own parameter names.
+    `year_to`, `order`, `page`, `page_size`); a front end maps them to its own parameter
+    names. `order` is (field, "asc" or "desc") pairs, fields as `paging.order_fields` names
+    them; `page` counts from 0 and `page_size` None puts every cell on one page.
     """
 
     cube: str
@@ -73,13 +92,17 @@ class Request:
     year_from: int | None = None
     year_to: int | None = None
     fallback: bool = False
+    order: tuple[tuple[str, str], ...] = ()
+    page: int = 0
+    page_size: int | None = None
 
     def __post_init__(self) -> None:  # lists are welcome; the request stays immutable
         object.__setattr__(self, "axes", tuple(self.axes))
         object.__setattr__(self, "measures", tuple(self.measures))
+        object.__setattr__(self, "order", tuple(tuple(o) for o in self.order))
 
 
-def parse_axis(cube: Cube, text: str, field: str) -> tuple[Dimension, Level]:
+def parse_axis(cube: Cube, text: str, field: str) -> tuple[Dimension, Hierarchy, Level]:
     match = _AXIS.match(text.strip())
     if not match:
         raise QueryError(
@@ -90,7 +113,7 @@ def parse_axis(cube: Cube, text: str, field: str) -> tuple[Dimension, Level]:
     dim = cube.dimension(match.group(1), field)
     hierarchy = dim.hierarchy(match.group(2), field)
     level = dim.level(match.group(3), field, hierarchy.name) if match.group(3) else None
-    return dim, level or hierarchy.levels[-1]
+    return dim, hierarchy, level or hierarchy.levels[-1]
 
 
 def _int_param(value: object, field: str, valid: range | tuple[int, ...] | list[int]) -> int:
@@ -124,8 +147,21 @@ def build_query(cube: Cube, catalog: Catalog, request: Request) -> Query:
     if cube.nonadditive_time() and period is None:
         cuts, default_year = _one_year(cube, catalog, axis_field, cuts)
     y0, y1 = period or (None, None)
+    check_page(request.page, request.page_size)
     query = Query(
-        cube, axes, aggregates, cuts, age, decile, y0, y1, bool(request.fallback), default_year
+        cube,
+        axes,
+        aggregates,
+        cuts,
+        age,
+        decile,
+        y0,
+        y1,
+        bool(request.fallback),
+        default_year,
+        resolve_order(request.order, order_fields(axes, (a.name for a in aggregates))),
+        request.page,
+        request.page_size,
     )
     if query.cell_count > cube.max_cells:
         raise TooLarge(
@@ -144,10 +180,11 @@ def _resolve_axes(
     field_of: dict[str, str] = {}
     for i, text in enumerate(request.axes):
         field = f"axes.{i}"
-        dim, level = parse_axis(cube, text, field)
+        dim, hierarchy, level = parse_axis(cube, text, field)
         if dim.name in field_of:
             raise QueryError(field, f"dimension {dim.name!r} is already on another axis")
-        resolved.append(Axis(dim, level, _axis_keys(catalog, cube, dim, level, cuts)))
+        keys = _axis_keys(catalog, cube, dim, level, cuts)
+        resolved.append(Axis(dim, level, keys, hierarchy.name))
         field_of[dim.name] = field
     return tuple(resolved), field_of
 

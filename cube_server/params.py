@@ -252,14 +252,18 @@ def _single(args: Mapping[str, str], name: str) -> list[str]:
 
 
 def page_size(p: dict[str, Any], default: int | None) -> int | None:
-    """`pagesize` or its alias `page_size`, checked; refuses both at once."""
+    """`pagesize` or its alias `page_size`; refuses both at once (the engine checks it)."""
     if p["pagesize"] is not None and p["page_size"] is not None:
         raise QueryError("page_size", "give pagesize or page_size, not both", ["pagesize"])
     size = p["pagesize"] if p["pagesize"] is not None else p["page_size"]
-    if p["page"] < 0:
-        raise QueryError("page", "must be 0 or more")
-    if size is None:
-        return default
-    if not 1 <= size <= 10000:
-        raise QueryError("pagesize", "must be between 1 and 10000")
-    return int(size)
+    return default if size is None else int(size)
+
+
+def order(text: str | None) -> tuple[tuple[str, str], ...]:
+    """Slicer's `order=field[:asc|desc],...` as the engine's (field, direction) pairs;
+    the engine checks the fields and directions."""
+    pairs = []
+    for part in (x.strip() for x in (text or "").split(",") if x.strip()):
+        name, _, direction = part.partition(":")
+        pairs.append((name, direction or "asc"))
+    return tuple(pairs)

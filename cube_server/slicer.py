@@ -12,9 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
-from aggregates.catalog import Catalog
+from aggregates.catalog import Catalog, attribute_ref
 from aggregates.cuts import CutSpec, parse_cuts
 from aggregates.errors import QueryError
 from aggregates.model import Aggregate, Cube, Dimension, Hierarchy, Level
@@ -27,7 +25,7 @@ AGES = range(20, 66)
 
 
 def ref(dim: Dimension, attribute: str) -> str:
-    return f"{dim.name}.{attribute}"
+    return attribute_ref(dim, attribute)
 
 
 def attribute_label(level: Level, attribute: str) -> str:
@@ -293,38 +291,9 @@ def path_levels(hierarchy: Hierarchy, level: Level) -> tuple[Level, ...]:
     return hierarchy.levels[: hierarchy.levels.index(level) + 1]
 
 
-def plain(value: Any) -> Any:
-    """numpy scalars from a dimension table as JSON-ready Python values."""
-    return value.item() if hasattr(value, "item") else value
-
-
 def member_records(
     catalog: Catalog, dim: Dimension, hierarchy: Hierarchy, level: Level
 ) -> dict[int, dict[str, Any]]:
     """Member key at `level` -> every attribute of every level from the top down to it,
     keyed by reference; the keys build drill-through cuts (`region:1,3,10`)."""
-    key = ("slicer-records", dim.name, hierarchy.name, level.name)
-    return catalog._memo(key, lambda: _build_records(catalog.table(dim), dim, hierarchy, level))
-
-
-def _build_records(
-    table: pd.DataFrame, dim: Dimension, hierarchy: Hierarchy, level: Level
-) -> dict[int, dict[str, Any]]:
-    frame = table.drop_duplicates(level.key)
-    columns = [(ref(dim, a), a) for lv in path_levels(hierarchy, level) for a in lv.attributes]
-    out: dict[int, dict[str, Any]] = {}
-    for row in frame.to_dict("records"):
-        record = {r: plain(row[a]) for r, a in columns}
-        for lv in path_levels(hierarchy, level):
-            if lv.label_attribute != lv.key:  # a key that is its own label keeps its type
-                record[ref(dim, lv.label_attribute)] = str(record[ref(dim, lv.label_attribute)])
-        out[int(row[level.key])] = record
-    return out
-
-
-def natural_key(
-    record: dict[str, Any], items: list[tuple[Dimension, Hierarchy, Level]]
-) -> tuple[Any, ...]:
-    return tuple(
-        record[ref(dim, lv.key)] for dim, h, level in items for lv in path_levels(h, level)
-    )
+    return catalog.attributes(dim, hierarchy, level)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import numpy as np
-
 from aggregates.cuts import parse_cuts
 from aggregates.engine import Engine, Result
 from aggregates.errors import QueryError
@@ -112,26 +110,26 @@ def run(engine: Engine, cube_name: str, p: dict[str, Any]) -> dict[str, Any]:
     grids = [CellGrid(result, group[0].base.name) for group, result in runs]
     summary = _measures(runs, grids, tuple(-1 for _ in items), order)
     first = runs[0][1]
+    # the engine orders and pages the cells, here by values that come from several runs
+    value_of = {c.name: result.values[c.base.name] for group, result in runs for c in group}
+    cells = engine.cells(first.query).with_values({name: value_of[name] for name in order})
+    page = cells.page(cells.resolve(params.order(p["order"])), p["page"], params.page_size(p, None))
     members = [
         slicer.member_records(engine.catalog, d, h, lv) for d, h, lv in items
     ]  # per axis: key -> attributes of every level down to the drilled one
-    cells = []
-    for index in np.ndindex(*(len(a.keys) for a in first.query.axes)) if items else ():
+    records = []
+    for index in page.positions if items else ():
         record: dict[str, Any] = {}
         for axis, pos, table in zip(first.query.axes, index, members, strict=True):
             record.update(table[axis.keys[pos]])
-        record.update(_measures(runs, grids, tuple(int(i) for i in index), order))
-        cells.append(record)
-    cells.sort(key=lambda r: slicer.natural_key(r, items))
+        record.update(_measures(runs, grids, index, order))
+        records.append(record)
     attributes = [
         slicer.ref(d, a)
         for d, h, lv in items
         for x in slicer.path_levels(h, lv)
         for a in x.attributes
     ]
-    cells = _ordered(cells, p["order"], order, items, attributes)
-    size = params.page_size(p, None) or max(len(cells), 1)
-    page = cells[p["page"] * size : p["page"] * size + size]
     defaults: dict[str, Any] = {}
     for _, result in runs:
         q = result.query
@@ -142,8 +140,8 @@ def run(engine: Engine, cube_name: str, p: dict[str, Any]) -> dict[str, Any]:
     body: dict[str, Any] = {
         "summary": summary,
         "remainder": {},
-        "cells": page,
-        "total_cell_count": len(cells),
+        "cells": records,
+        "total_cell_count": page.total if items else 0,
         "aggregates": order,
         "cell": slicer_cells.cell_cuts(p["cut"], defaults.get("year")),
         "levels": {
@@ -152,8 +150,8 @@ def run(engine: Engine, cube_name: str, p: dict[str, Any]) -> dict[str, Any]:
         },
         "attributes": attributes,
         "has_split": False,
-        "page": p["page"],
-        "pagesize": size,
+        "page": page.number,
+        "pagesize": page.size,
         "table": first.table,
         "vintage": first.vintage,
     }
@@ -183,36 +181,6 @@ def _measures(
     if len(set(flags.values())) > 1:
         out["flags"] = {name: flags[name] for name in order}
     return out
-
-
-def _ordered(
-    cells: list[dict[str, Any]],
-    text: str | None,
-    aggregates: list[str],
-    items: Items,
-    attributes: list[str],
-) -> list[dict[str, Any]]:
-    """Slicer `order=field[:asc|desc],...`: aggregates, attribute references (keys or
-    labels) or a drilled dimension's name (its drilled level's key); withheld values last."""
-    if not text:
-        return cells
-    fields = {**{a: a for a in aggregates}, **{a: a for a in attributes}}
-    fields.update({d.name: slicer.ref(d, lv.key) for d, _, lv in items})
-    keys = []
-    for part in (x.strip() for x in text.split(",") if x.strip()):
-        name, _, direction = part.partition(":")
-        if direction not in ("", "asc", "desc"):
-            raise QueryError(
-                "order", f"direction {direction!r} must be asc or desc", ["asc", "desc"]
-            )
-        if name not in fields:
-            raise QueryError("order", f"cannot order by {name!r}", list(fields))
-        keys.append((fields[name], direction == "desc"))
-    for field, descending in reversed(keys):
-        present = [c for c in cells if c.get(field) is not None]
-        missing = [c for c in cells if c.get(field) is None]
-        cells = sorted(present, key=lambda c: c[field], reverse=descending) + missing
-    return cells
 
 
 def csv_fields(

@@ -107,7 +107,8 @@ def members_body(engine: Engine, cube: str, dimension: str, p: dict[str, Any]) -
         level = hierarchy.levels[p["depth"] - 1]
     else:
         level = hierarchy.level(p["level"], "level") if p["level"] else hierarchy.levels[-1]
-    # the engine resolves the cut and the members it leaves, as for an axis
+    # the engine resolves the cut and the members it leaves, as for an axis, and orders
+    # and pages them without running the query (so no measure is an order key)
     query = engine.query(
         Request(
             cube,
@@ -116,23 +117,20 @@ def members_body(engine: Engine, cube: str, dimension: str, p: dict[str, Any]) -
             cut=p["cut"],
         )
     )
+    cells = engine.cells(query)
+    page = cells.page(cells.resolve(params.order(p["order"])), p["page"], params.page_size(p, None))
     records = slicer.member_records(engine.catalog, dim, hierarchy, level)
-    items = [(dim, hierarchy, level)]
-    data = sorted(
-        (records[k] for k in query.axes[0].keys), key=lambda r: slicer.natural_key(r, items)
-    )
+    keys = query.axes[0].keys
     attributes = [
         slicer.ref(dim, a) for x in slicer.path_levels(hierarchy, level) for a in x.attributes
     ]
-    data = slicer_aggregate._ordered(data, p["order"], [], items, attributes)
-    size = params.page_size(p, None) or max(len(data), 1)
     return {
         "dimension": dim.name,
         "hierarchy": hierarchy.name,
         "depth": hierarchy.levels.index(level) + 1,
         "level": level.name,
-        "data": data[p["page"] * size : p["page"] * size + size],
-        "total_member_count": len(data),
+        "data": [records[keys[i]] for (i,) in page.positions],
+        "total_member_count": page.total,
         "attributes": attributes,
         "labels": [
             slicer.attribute_label(x, a)
