@@ -9,7 +9,6 @@ measure is a sum, this is exact, and a margin can never disagree with its cells.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,64 +20,15 @@ from aggregates.catalog import Catalog
 from aggregates.derived import LookupTable
 from aggregates.measures import REPLACEMENT, Measures, year_component
 from aggregates.model import Model, check_warehouse
-from aggregates.paging import Cells, Page
-from aggregates.query import Axis, Query, Request, build_query
+from aggregates.paging import Cells
+from aggregates.query import Query, Request, build_query
 from aggregates.resident import Resident
+from aggregates.result import Result
 from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, compile_statement
 from etl.backends.reader import Frame, Reader, table_columns
 from etl.warehouse import shared
 
 SQL_CACHE_SIZE = 4096
-
-
-@dataclass(frozen=True)
-class Fill:
-    """Where a withheld cell's filled value came from."""
-
-    dimension: str
-    level: str
-    key: int
-    label: str
-
-
-@dataclass(frozen=True)
-class Result:
-    """A computed grid: the last position on every axis is that axis' total."""
-
-    query: Query
-    labels: tuple[tuple[str, ...], ...]
-    values: dict[str, np.ndarray] = field(repr=False)  # NaN where withheld
-    flags: np.ndarray = field(repr=False)
-    # Going up a level: for each candidate (dimension, level), the cells whose parent at
-    # that level is shown; and, with fallback, which candidate filled each cell (-1: none)
-    # and the parent's key.
-    suggestions: tuple[tuple[str, str, np.ndarray], ...] = field(repr=False)
-    fill_source: np.ndarray = field(repr=False)
-    fill_key: np.ndarray = field(repr=False)
-    fill_labels: tuple[dict[int, str], ...]
-    table: str
-    vintage: str
-    cells: Cells = field(repr=False, compare=False)  # the inner cells, to order and page
-
-    def page(self) -> Page:
-        """The cells the query asked for: its order (after the natural one) and page."""
-        return self.cells.page(self.query.order, self.query.page, self.query.page_size)
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return self.flags.shape
-
-    def fill(self, index: tuple[int, ...]) -> Fill | None:
-        source = int(self.fill_source[index])
-        if source < 0:
-            return None
-        dimension, level, _ = self.suggestions[source]
-        return Fill(
-            dimension,
-            level,
-            int(self.fill_key[index]),
-            self.fill_labels[source][int(self.fill_key[index])],
-        )
 
 
 class Engine:
@@ -294,7 +244,7 @@ class Engine:
         pick partners among siblings and leave every coarser cell as it is."""
         out: list[np.ndarray | None] = []
         for axis in query.axes:
-            up = axis.dimension.hierarchy_of(axis.level).ancestors(axis.level)
+            up = axis.hierarchy.ancestors(axis.level)
             parent_of = self.catalog.ancestor_map(axis.dimension, axis.level, up[0]) if up else None
             out.append(
                 None if parent_of is None else np.array([parent_of[k] for k in axis.keys] + [0])
@@ -354,7 +304,7 @@ class Engine:
         whose own table shows its parent cell; with fallback, fill it from the nearest."""
         candidates = []
         for i, axis in enumerate(query.axes):
-            hierarchy = axis.dimension.hierarchy_of(axis.level)
+            hierarchy = axis.hierarchy
             for steps, level in enumerate(hierarchy.ancestors(axis.level), start=1):
                 candidates.append((steps, i, level))
         candidates.sort(key=lambda c: (c[0], c[1]))
@@ -374,7 +324,7 @@ class Engine:
             coarse_query = dataclasses.replace(
                 query,
                 axes=tuple(
-                    Axis(a.dimension, level, parent_keys) if j == i else a
+                    dataclasses.replace(a, level=level, keys=parent_keys) if j == i else a
                     for j, a in enumerate(query.axes)
                 ),
             )

@@ -15,9 +15,10 @@ import pandas as pd
 import pytest
 
 import oracle
-from aggregates.engine import Engine, Result
+from aggregates.engine import Engine
 from aggregates.errors import QueryError
 from aggregates.paging import MAX_PAGE_SIZE
+from aggregates.result import Result
 from conftest import ask
 from etl.warehouse import open_read_only
 from model.loader import load_model

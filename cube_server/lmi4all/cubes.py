@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 
 from aggregates import reliability
-from aggregates.engine import Engine, Result
+from aggregates.engine import Engine
 from aggregates.model import Cube
 from aggregates.query import Request
+from aggregates.result import Result
 from cube_server.lmi4all.common import (
     NOTE,
     Filter,
