@@ -223,3 +223,21 @@ def test_a_parent_covering_the_same_facts_never_fills_or_is_suggested(client):
                 assert not (up["dimension"] == "region" and up["level"] == "nation")
             seen += source is not None
     assert seen > 0  # withheld cells there are filled, from a wider parent
+
+
+def test_going_up_follows_the_hierarchy_the_axis_asked_for(client):
+    """Regression: an axis `qualification@nqf:qualification` went up through the default
+    hierarchy (broad3) and suggested a level that is not in the one asked for."""
+    body = get(
+        client,
+        "/cube/ashe_pay/crosstab?rows=qualification@nqf:qualification&columns=occupation:soc2"
+        "&measure=employment&cut=gender:2&fallback=true",
+    )
+    levels = {
+        (up["dimension"], up["level"])
+        for row in body["cells"]
+        for cell in row
+        for up in [*cell.get("go_up", []), *filter(None, [cell.get("filled_from")])]
+    }
+    assert ("qualification", "nqf6") in levels
+    assert ("qualification", "broad3") not in levels
