@@ -54,8 +54,9 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def start(base: Path | None = None) -> tuple[str, Path]:
-    """Start a server; returns its URL (namespace `lmi`) and the directory to pass to `stop`."""
+def launch(base: Path | None = None) -> tuple[str, Path]:
+    """Start a server without waiting for it (the JVM takes 20-40 s to listen): returns its
+    URL (namespace `lmi`) and the directory to pass to `wait` and `stop`."""
     home = spark_home()
     base = Path(base or tempfile.mkdtemp(prefix="lmi-spark-"))
     base.mkdir(parents=True, exist_ok=True)
@@ -64,11 +65,10 @@ def start(base: Path | None = None) -> tuple[str, Path]:
         "spark.ui.enabled": "false",
         "spark.sql.shuffle.partitions": "2",
         "spark.sql.warehouse.dir": str(base / "warehouse"),
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={base} -Xss4m",
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={base}",
         "spark.hadoop.javax.jdo.option.ConnectionURL": (
             f"jdbc:derby:;databaseName={base / 'metastore_db'};create=true"
         ),
-        "spark.sql.hive.thriftServer.singleSession": "false",
     }
     argv = [
         str(home / "bin" / "spark-submit"),
@@ -86,15 +86,40 @@ def start(base: Path | None = None) -> tuple[str, Path]:
         )
     _RUNNING[base] = proc
     (base / "pid").write_text(str(proc.pid))
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not _listening(port):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            tail = (base / "log").read_text(errors="replace")[-2000:]
-            stop(base)
-            raise RuntimeError(f"the Spark Thrift server did not start:\n{tail}")
-        time.sleep(0.5)
     (base / "url").write_text(f"hive://127.0.0.1:{port}/lmi")
     return (base / "url").read_text(), base
+
+
+def wait(url: str, base: Path | None = None, timeout: float = START_TIMEOUT_S) -> float:
+    """Wait until the server listens; returns the seconds waited. With `base`, a server
+    that died is reported with the end of its log."""
+    port = int(url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
+    started = time.monotonic()
+    while not _listening(port):
+        dead = False
+        if base is not None and (base / "pid").exists():
+            try:
+                os.kill(int((base / "pid").read_text()), 0)
+            except ProcessLookupError:
+                dead = True
+            proc = _RUNNING.get(base)
+            dead = dead or (proc is not None and proc.poll() is not None)
+        if dead or time.monotonic() - started > timeout:
+            tail = (base / "log").read_text(errors="replace")[-2000:] if base else ""
+            raise RuntimeError(f"the Spark Thrift server at {url} did not start:\n{tail}")
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
+def start(base: Path | None = None) -> tuple[str, Path]:
+    """Start a server and wait until it listens."""
+    url, base = launch(base)
+    try:
+        wait(url, base)
+    except BaseException:
+        stop(base)
+        raise
+    return url, base
 
 
 def stop(base: Path) -> None:
@@ -116,8 +141,12 @@ def stop(base: Path) -> None:
 
 
 if __name__ == "__main__":
-    command, directory = sys.argv[1], Path(sys.argv[2])
-    if command == "start":
-        print(start(directory)[0])
+    command, where = sys.argv[1], sys.argv[2]
+    if command == "start":  # waits until it listens
+        print(start(Path(where))[0])
+    elif command == "launch":  # returns at once; the tests wait for it
+        print(launch(Path(where))[0])
+    elif command == "wait":
+        print(f"{wait(where):.1f}")
     else:
-        stop(directory)
+        stop(Path(where))
