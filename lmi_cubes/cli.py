@@ -35,7 +35,8 @@ warehouse_option = click.option(
     "warehouse",
     default=None,
     metavar="TARGET",
-    help="DuckDB file path, duckdb:///path or postgresql://user@host:port/database URL "
+    help="DuckDB file path, duckdb:///path, postgresql://user@host:port/database or "
+    "hive://host:port/namespace (a Spark Thrift server) URL "
     f"[default: ${ENV_VAR} or {default_warehouse()}]",
 )
 

@@ -12,6 +12,7 @@ running it.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -28,18 +29,18 @@ _RUNNING: dict[Path, subprocess.Popen[bytes]] = {}  # kept until stopped, then r
 
 
 def spark_home() -> Path:
-    try:
-        import pyspark
-    except ImportError:
+    """pyspark's package directory, found without importing it (it only runs the JVM)."""
+    spec = importlib.util.find_spec("pyspark")
+    if spec is None or spec.origin is None:
         raise RuntimeError(
             "the Spark backend tests need pyspark: pip install -e '.[test]' (the spark extra)"
-        ) from None
+        )
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise RuntimeError(
             "the Spark backend tests need Java 17 or later (Debian: apt-get install "
             f"openjdk-17-jre-headless) or {ENV}=hive://host:port/namespace for a running server"
         )
-    return Path(pyspark.__file__).parent
+    return Path(spec.origin).parent
 
 
 def _free_port() -> int:

@@ -213,27 +213,33 @@ class SparkWarehouse(Warehouse):
         if "`" in str(folder) or "'" in str(folder) or "\\" in str(folder):
             raise WarehouseTargetError(f"{EXCHANGE_ENV} must not contain quotes: {folder}")
         try:
-            tables, vintage = _export(building, folder)
-            con = self.connect()
-            try:
-                self._create(con, schema, tables, folder)
-                previous = self._pointer(con)
-                stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
-                cur = con.cursor()
-                cur.execute(
-                    f"CREATE OR REPLACE VIEW {_tick(self.namespace)}.published AS SELECT "
-                    f"{_lit(schema)} AS schema_name, {_lit(vintage)} AS vintage, "
-                    f"TIMESTAMP {_lit(stamp)} AS published_at"
-                )
-                for old in self.versions():
-                    if old not in (schema, previous):
-                        cur.execute(f"DROP DATABASE IF EXISTS {_tick(old)} CASCADE")
-                cur.close()
-            finally:
-                con.close()
+            self._publish(building, schema, folder)
+        except HiveError as exc:  # Java's stack trace stays out of the one-line failure
+            raise SparkError(f"{self.name} refused the new version: {message(exc)}") from exc
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         self._seen = (-1e9, None)
+
+    def _publish(self, building: Path, schema: str, folder: Path) -> None:
+        """Parquet files, the new database, then the pointer; older versions dropped."""
+        tables, vintage = _export(building, folder)
+        con = self.connect()
+        try:
+            self._create(con, schema, tables, folder)
+            previous = self._pointer(con)
+            stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+            cur = con.cursor()
+            cur.execute(
+                f"CREATE OR REPLACE VIEW {_tick(self.namespace)}.published AS SELECT "
+                f"{_lit(schema)} AS schema_name, {_lit(vintage)} AS vintage, "
+                f"TIMESTAMP {_lit(stamp)} AS published_at"
+            )
+            for old in self.versions():
+                if old not in (schema, previous):
+                    cur.execute(f"DROP DATABASE IF EXISTS {_tick(old)} CASCADE")
+            cur.close()
+        finally:
+            con.close()
 
     def _create(self, con: Any, schema: str, tables: list[str], folder: Path) -> None:
         """The new database with every table, two at a time; dropped again on failure."""
