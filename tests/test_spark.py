@@ -27,8 +27,8 @@ from test_backends import QUERIES, _strip
 
 from conftest import ask, drop_spark_namespace, free_port, serving, spark_namespace
 from cube_server.app import create_app
-from etl.backends import QueryTimeout, open_target
-from etl.backends.spark import SparkReader, SparkWarehouse
+from etl.backends import QueryTimeout, WarehouseTargetError, open_target
+from etl.backends.spark import SparkReader, SparkWarehouse, message
 from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
 
@@ -178,3 +178,28 @@ def test_cli_load_serve_and_versions(spark_url: str, tiny_dir: Path, tmp_path: P
     load_warehouse(tiny_dir, spark_url)  # a third version: the first is dropped now
     third = wh.version()
     assert wh.versions() == sorted([second, third]) and first not in wh.versions()
+
+
+def test_spark_errors_reach_users_as_one_line_without_java() -> None:
+    from pyhive.exc import OperationalError
+    from TCLIService.ttypes import TExecuteStatementResp, TStatus
+
+    said = (
+        "Error running query: [TABLE_OR_VIEW_NOT_FOUND] org.apache.spark.sql.AnalysisException: "
+        "[TABLE_OR_VIEW_NOT_FOUND] The table or view `fact_ashe_pay` cannot be found.\n"
+        "'Project [*]\n+- 'UnresolvedRelation [fact_ashe_pay], [], false\n"
+    )
+    status = TStatus(statusCode=3, infoMessages=["*org.apache.spark.sql.X:1:2"], errorMessage=said)
+    exc = OperationalError(TExecuteStatementResp(status=status))
+    shown = "[TABLE_OR_VIEW_NOT_FOUND] The table or view `fact_ashe_pay` cannot be found."
+    assert message(exc) == shown
+    wh = open_target("hive://127.0.0.1:1/lmi")
+    text = str(wh.unreadable(exc))
+    assert shown in text and "org.apache" not in text and "\n" not in text
+
+
+def test_a_hive_url_names_a_valid_namespace() -> None:
+    with pytest.raises(WarehouseTargetError, match="lower-case letters"):
+        open_target("hive://127.0.0.1:1/Bad-Name")
+    assert open_target("hive://127.0.0.1:1").name == "spark 127.0.0.1:1/lmi"
+    assert open_target("hive://127.0.0.1:1/default").name == "spark 127.0.0.1:1/lmi"

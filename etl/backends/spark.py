@@ -94,7 +94,8 @@ def _tick(name: str) -> str:
 
 def _lit(text: str) -> str:
     """A Spark string literal; only ever for names and paths this module made and checked."""
-    assert "'" not in text and "\\" not in text, text
+    if "'" in text or "\\" in text:
+        raise ValueError(f"not a name or path this module makes: {text!r}")
     return f"'{text}'"
 
 
@@ -127,6 +128,12 @@ class SparkWarehouse(Warehouse):
     def name(self) -> str:
         host = f"{self.url.host or 'localhost'}:{self.url.port or 10000}"
         return f"spark {host}/{self.namespace}"
+
+    def unreadable(self, exc: BaseException) -> WarehouseUnavailable:
+        """Spark's own first line, never the Thrift response with its Java stack."""
+        return WarehouseUnavailable(
+            f"the warehouse {self.name} cannot be read ({message(exc)}); load the data again"
+        )
 
     def connect(self, database: str = "default") -> Any:
         """A DB-API connection (pyhive), for publishing and administration."""
