@@ -11,6 +11,7 @@ so the times include the engine's Python work, not only SQL.
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -82,6 +83,7 @@ def main() -> None:
     finally:
         for module, base in bases:
             module.stop(base)  # type: ignore[attr-defined]
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
