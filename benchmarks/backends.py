@@ -1,8 +1,9 @@
-"""Cross-tab times on DuckDB and PostgreSQL, measured in the same run on the same data.
+"""Cross-tab times on DuckDB, PostgreSQL and Spark, measured in the same run on the same data.
 
-    python benchmarks/backends.py --scale small [--postgres postgresql://...]
+    python benchmarks/backends.py --scale small [--postgres postgresql://...] [--spark hive://...]
 
-Without --postgres a throwaway server is started (tests/pgserver.py). Each query is timed
+Without --postgres or --spark a throwaway server is started (tests/pgserver.py,
+tests/sparkserver.py: local[2], 768 MB driver; its start-up time is reported). Each query is timed
 through the real app with the result cache off (median of --repeat runs, after one warm-up),
 so the times include the engine's Python work, not only SQL.
 """
@@ -10,6 +11,7 @@ so the times include the engine's Python work, not only SQL.
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -20,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 import pgserver  # noqa: E402
+import sparkserver  # noqa: E402
 from test_backends import QUERIES  # noqa: E402
 
 from cube_server.app import create_app  # noqa: E402
@@ -41,39 +44,46 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="small")
     parser.add_argument("--postgres", default=None)
+    parser.add_argument("--spark", default=None)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="lmi-bench-"))
-    base = None
-    url = args.postgres
-    if url is None:
-        url, base = pgserver.start()
+    bases: list[tuple[object, Path]] = []
+    url, spark = args.postgres, args.spark
     try:
+        if url is None:
+            url, base = pgserver.start()
+            bases.append((pgserver, base))
+        if spark is None:
+            started = time.perf_counter()
+            spark, base = sparkserver.start()
+            bases.append((sparkserver, base))
+            print(f"Spark Thrift server listening after {time.perf_counter() - started:.1f} s")
         data = work / "data"
         generate(data, args.scale, 1)
         duck = work / "w.duckdb"
-        started = time.perf_counter()
-        load_warehouse(data, duck)
-        duck_load = time.perf_counter() - started
-        started = time.perf_counter()
-        load_warehouse(data, url)  # the same build, then published with COPY
-        pg_load = time.perf_counter() - started
-        print(f"scale {args.scale}: load into DuckDB {duck_load:.1f} s; "
-              f"load + publish into PostgreSQL {pg_load:.1f} s")  # fmt: skip
+        loads = []
+        for target in (str(duck), url, spark):  # the same build; published with COPY / CTAS
+            started = time.perf_counter()
+            load_warehouse(data, target)
+            loads.append(time.perf_counter() - started)
+        print(f"scale {args.scale}: load into DuckDB {loads[0]:.1f} s; load + publish into "
+              f"PostgreSQL {loads[1]:.1f} s, into Spark {loads[2]:.1f} s")  # fmt: skip
         for rollups in (True, False):
             clients = [
                 create_app({"WAREHOUSE": t, "CACHE_MB": 0, "USE_ROLLUPS": rollups}).test_client()
-                for t in (str(duck), url)
+                for t in (str(duck), url, spark)
             ]
-            print(f"\nrollups {'on' if rollups else 'off'}\n| query | DuckDB ms | PostgreSQL ms |")
-            print("|---|---:|---:|")
+            print(f"\nrollups {'on' if rollups else 'off'}")
+            print("| query | DuckDB ms | PostgreSQL ms | Spark ms |\n|---|---:|---:|---:|")
             for query in QUERIES:
                 if "/crosstab" in query:
-                    d, p = (timed(c, query, args.repeat) for c in clients)
-                    print(f"| `{query.split('/cube/')[1][:90]}` | {d:.1f} | {p:.1f} |")
+                    d, p, s = (timed(c, query, args.repeat) for c in clients)
+                    print(f"| `{query.split('/cube/')[1][:90]}` | {d:.1f} | {p:.1f} | {s:.1f} |")
     finally:
-        if base is not None:
-            pgserver.stop(base)
+        for module, base in bases:
+            module.stop(base)  # type: ignore[attr-defined]
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -23,10 +23,23 @@ def sidecar(target: Path, suffix: str) -> Path:
 
 
 def write_journal(target: Path, record: dict[str, object]) -> None:
-    with sidecar(target, "load_runs.jsonl").open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record, sort_keys=True) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+    """Append one record as one line. A write that fails midway (a full disk) is undone, so
+    the journal never holds a torn line; the error is raised."""
+    line = (json.dumps(record, sort_keys=True) + "\n").encode("utf-8")
+    fd = os.open(sidecar(target, "load_runs.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        size = os.fstat(fd).st_size
+        try:
+            view = memoryview(line)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, size)
+            raise
+    finally:
+        os.close(fd)
 
 
 def read_journal(target: Path) -> list[dict[str, object]]:

@@ -11,6 +11,7 @@ journal as of its own load.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import os
@@ -135,6 +136,7 @@ def load(
         "data_dir": str(data_dir.resolve()),
     }
     with _exclusive(target):
+        _make_reserve(target)
         for stale in target.parent.glob(f"{target.name}.building-*"):
             stale.unlink()
         for stale in target.parent.glob(f"{target.name}.scratch-*"):
@@ -144,6 +146,7 @@ def load(
                 stale.unlink()
         scratch = sidecar(target, f"scratch-{run_id}")
         building = sidecar(target, f"building-{run_id}")
+        failure: BaseException | None = None
         try:
             result = _load(
                 data_dir,
@@ -158,9 +161,11 @@ def load(
                 publish,
             )
         except ValidationFailed as exc:
+            failure = exc
             record.update(outcome="rejected", problems=exc.total, message=str(exc)[:2000])
             raise
         except BaseException as exc:
+            failure = exc
             record.update(
                 outcome="failed",
                 message=f"{type(exc).__name__}: {exc}"[:2000],
@@ -168,13 +173,57 @@ def load(
             )
             raise
         finally:
-            record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-            record["seconds"] = round(time.monotonic() - started, 3)
-            write_journal(target, record)
+            # scratch files first: on a full disk their space is what the journal needs
             for leftover in (scratch, sidecar(scratch, "wal"), building, sidecar(building, "wal")):
                 leftover.unlink(missing_ok=True)
             shutil.rmtree(sidecar(scratch, "tmp"), ignore_errors=True)
+            record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+            record["seconds"] = round(time.monotonic() - started, 3)
+            _journal(target, record, say, failure)
     return result
+
+
+JOURNAL_NOT_WRITTEN = "the journal could not be written either"
+RESERVE_BYTES = 64 << 10
+
+
+def _reserve(target: Path) -> Path:
+    """Space set aside for the journal: a load that fills the disk, or starts on a full one,
+    frees it to journal its failure. Made again by the next load that has room."""
+    return sidecar(target, "journal-reserve")
+
+
+def _make_reserve(target: Path) -> None:
+    path = _reserve(target)
+    if path.exists() and path.stat().st_size >= RESERVE_BYTES:
+        return
+    try:
+        with path.open("wb") as fh:
+            fh.write(b"\0" * RESERVE_BYTES)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        path.unlink(missing_ok=True)  # no room now: the next load tries again
+
+
+def _journal(
+    target: Path, record: dict[str, object], say: Progress, failure: BaseException | None
+) -> None:
+    """Journal the run. If that fails too (the disk is full), the load's own outcome stands:
+    a failed load still raises its own error, with a note; a committed load says so."""
+    try:
+        try:
+            write_journal(target, record)
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC or not _reserve(target).exists():
+                raise
+            _reserve(target).unlink()  # its space is now the journal's
+            write_journal(target, record)
+    except OSError as exc:
+        if failure is None:
+            say(f"warning: the load was committed but not journalled ({exc.strerror or exc})")
+        else:
+            failure.add_note(f"{JOURNAL_NOT_WRITTEN} ({exc.strerror or exc})")
 
 
 def _inputs(data_dir: Path) -> dict[str, Path]:

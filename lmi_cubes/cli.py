@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
@@ -14,7 +15,7 @@ from aggregates import rollups
 from etl.backends import Warehouse, WarehouseUnavailable, open_target
 from etl.generate import SCALES, generate
 from etl.journal import sidecar
-from etl.load import LoadError, LoadResult, load, rebuild
+from etl.load import JOURNAL_NOT_WRITTEN, LoadError, LoadResult, load, rebuild
 from etl.problems import ValidationFailed
 from etl.warehouse import ENV_VAR, WarehouseTargetError, default_warehouse
 from model.loader import load_model
@@ -34,7 +35,8 @@ warehouse_option = click.option(
     "warehouse",
     default=None,
     metavar="TARGET",
-    help="DuckDB file path, duckdb:///path or postgresql://user@host:port/database URL "
+    help="DuckDB file path, duckdb:///path, postgresql://user@host:port/database or "
+    "hive://host:port/namespace (a Spark Thrift server) URL "
     f"[default: ${ENV_VAR} or {default_warehouse()}]",
 )
 
@@ -88,13 +90,32 @@ def _load_or_exit(
         click.echo(f"load failed: {exc}; {target} is unchanged", err=True)
         sys.exit(1)
     except Exception as exc:
+        notes = [n for n in getattr(exc, "__notes__", []) if n.startswith(JOURNAL_NOT_WRITTEN)]
+        details = notes[0] if notes else f"details in {journal}"
+        if _disk_full(exc):
+            click.echo(
+                f"load failed: the disk is full (No space left on device in "
+                f"{warehouse.local_path.parent}); {target} is unchanged and the load's scratch "
+                f"files were removed; free some space and load again; {details}",
+                err=True,
+            )
+            sys.exit(1)
         first = (str(exc).strip().splitlines() or [""])[0][:300]
         click.echo(
-            f"load failed ({type(exc).__name__}: {first}); {target} is unchanged; "
-            f"details in {journal}",
+            f"load failed ({type(exc).__name__}: {first}); {target} is unchanged; {details}",
             err=True,
         )
         sys.exit(1)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """ENOSPC from Python, or DuckDB's IO error that reports it in its text."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if getattr(seen, "errno", None) == errno.ENOSPC or "No space left on device" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _target(warehouse: str | None) -> Warehouse:

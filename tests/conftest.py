@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -21,6 +22,10 @@ import sqlalchemy as sa
 from pgserver import ENV as POSTGRES_ENV
 from pgserver import start as start_postgres
 from pgserver import stop as stop_postgres
+from sparkserver import ENV as SPARK_ENV
+from sparkserver import start as start_spark
+from sparkserver import stop as stop_spark
+from sparkserver import wait as wait_spark
 
 import oracle
 from aggregates.query import Query, Request
@@ -141,6 +146,44 @@ def postgres_url(
         con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def spark_server() -> Iterator[str]:
+    """$LMI_CUBES_TEST_SPARK (`.ci/run` launches one; it may still be starting), else a
+    server started here (20-40 s)."""
+    if os.environ.get(SPARK_ENV):
+        wait_spark(os.environ[SPARK_ENV])
+        yield os.environ[SPARK_ENV]
+        return
+    url, base = start_spark()
+    try:
+        yield url
+    finally:
+        stop_spark(base)
+
+
+def spark_namespace(server: str) -> str:
+    """The server's URL with a fresh namespace (where lmi-cubes keeps its versions)."""
+    return (
+        sa.make_url(server)
+        .set(database="lmi_t" + os.urandom(4).hex())
+        .render_as_string(hide_password=False)
+    )
+
+
+def drop_spark_namespace(url: str) -> None:
+    from etl.backends.spark import SparkWarehouse, _tick
+
+    wh = SparkWarehouse(sa.make_url(url))
+    con = wh.connect()
+    try:
+        cur = con.cursor()
+        for name in [*wh.versions(), wh.namespace]:
+            cur.execute(f"DROP DATABASE IF EXISTS {_tick(name)} CASCADE")
+        cur.close()
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="module")
 def app(warehouse: Path):
     """The HTTP app on the shared tiny warehouse (one per test module, so one cache)."""
@@ -156,3 +199,29 @@ def client(app):
 def pay(tiny_dir: Path) -> pd.DataFrame:
     """The ASHE pay source rows with every level's key, for independent expectations."""
     return oracle.read(tiny_dir, sources.ASHE_PAY.file)
+
+
+# -- the Spark tests' own time budget ----------------------------------------------------
+SPARK_BUDGET_ENV = "LMI_CUBES_SPARK_BUDGET_S"  # seconds; default 600 (2 cores, shared)
+_spark_seconds: list[float] = [0.0]
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if "spark" in report.keywords:  # setup (the server, the publish), call and teardown
+        _spark_seconds[0] += report.duration
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if _spark_seconds[0]:
+        budget = float(os.environ.get(SPARK_BUDGET_ENV, "600"))
+        terminalreporter.write_line(
+            f"Spark tests: {_spark_seconds[0]:.0f} s of their {budget:.0f} s budget "
+            f"(${SPARK_BUDGET_ENV})"
+        )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    budget = float(os.environ.get(SPARK_BUDGET_ENV, "600"))
+    if _spark_seconds[0] > budget and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(f"\nthe Spark tests took {_spark_seconds[0]:.0f} s, over their {budget:.0f} s budget")

@@ -2,7 +2,7 @@
 
 `open_target` turns what the user typed (`--warehouse`, `$LMI_CUBES_WAREHOUSE`) into a
 `Warehouse`: a plain path or `duckdb:///path` is a DuckDB file, `postgresql://...` a
-PostgreSQL database. Loaders, the server and the engine reach SQL only through it.
+PostgreSQL database, `hive://host:port/namespace` a Spark Thrift server. Loaders, the server and the engine reach SQL only through it.
 """
 
 from __future__ import annotations
@@ -41,10 +41,20 @@ def open_target(target: str | os.PathLike[str] | Warehouse | None) -> Warehouse:
             from etl.backends.postgres import PostgresWarehouse  # psycopg only when used
 
             return PostgresWarehouse(url)
+        if backend == "hive":
+            try:
+                from etl.backends.spark import SparkWarehouse  # pyhive only when used
+            except ImportError as exc:
+                raise WarehouseTargetError(
+                    "a hive:// warehouse (Spark's Thrift server) needs the spark extra: "
+                    "pip install 'lmi-cubes[spark]'"
+                ) from exc
+            return SparkWarehouse(url)
         if backend != "duckdb":
             raise WarehouseTargetError(
-                "supported warehouses: a DuckDB file (a path or duckdb:///path/file.duckdb) "
-                f"or PostgreSQL (postgresql://user@host:port/database); got a {backend!r} URL"
+                "supported warehouses: a DuckDB file (a path or duckdb:///path/file.duckdb), "
+                "PostgreSQL (postgresql://user@host:port/database) or Spark's Thrift server "
+                f"(hive://host:port/namespace); got a {backend!r} URL"
             )
     from etl.backends.duckdb_file import DuckDBWarehouse
 

@@ -28,6 +28,10 @@ Frame = dict[str, Any]  # column name -> numpy array, as DuckDB's fetchnumpy giv
 
 def table_columns(engine: sa.Engine) -> dict[str, set[str]]:
     """Table name -> its column names, for the tables of the version this engine reads."""
+    if engine.dialect.name == "hive":  # Spark: no information_schema over Thrift
+        from etl.backends import spark
+
+        return spark.table_columns(engine)
     info = sa.table(
         "columns",
         sa.column("table_catalog"),
