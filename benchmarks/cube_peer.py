@@ -496,8 +496,8 @@ def main() -> None:
     with peer.running(free_port()):
         for i, (_, cube, _params) in enumerate(MIX):
             cursor = con.execute(statements[i])
-            columns, raw = [d[0] for d in cursor.description or []], cursor.fetchall()
-            problem = compare(cube, peer.queries[i], peer.rows(i, con), columns, raw)
+            columns, found = [d[0] for d in cursor.description or []], cursor.fetchall()
+            problem = compare(cube, peer.queries[i], peer.rows(i, con), columns, found)
             print(f"{'same' if problem is None else problem}: {url_of(cube, MIX[i][2])}")
         for _ in range(args.rounds):
             for i in range(len(MIX)):

@@ -34,7 +34,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -48,17 +47,20 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:  # run as a script: benchmarks/ is not an installed package
     sys.path.insert(0, str(ROOT))
 
+from aggregates.engine import Engine  # noqa: E402
 from benchmarks.run import (  # noqa: E402
     WF_LEVELS,
     get,
-    peak_memory_mb,
     pct,
+    peak_memory_mb,
     raw_statements,
     server,
     time_raw,
     timed,
     url_of,
 )
+from etl.warehouse import open_read_only  # noqa: E402
+from model.loader import load_model  # noqa: E402
 
 DATA = HERE / "data"
 BUILDS = DATA / "scale-builds.json"
@@ -186,8 +188,223 @@ def read_builds() -> dict[str, dict[str, Any]]:
     return json.loads(BUILDS.read_text()) if BUILDS.exists() else {}
 
 
+LOAD_RSS_LIMIT_GB = 6.0  # stated before the run: DuckDB's memory_limit (4 GB) + 2 GB of Python
+GENERATE_RSS_LIMIT_GB = 4.0
+ROLLUP_P95_MS = 50.0
+
+
+def wf_pairs() -> list[tuple[str, str]]:
+    return [
+        (a, b)
+        for i, a in enumerate(WF_LEVELS)
+        for b in WF_LEVELS[i + 1 :]
+        if a.split(":")[0] != b.split(":")[0]
+    ]
+
+
+def answer_table(port: int, path: str) -> str:
+    status, body = get(port, path)
+    if status != 200:
+        raise RuntimeError(f"{path} -> {status}: {body[:300]!r}")
+    return str(json.loads(body)["table"])
+
+
 def measure(multipliers: list[float], rounds: int, out: Path) -> None:
-    raise NotImplementedError
+    builds = read_builds()
+    for m in multipliers:
+        if not warehouse_of(m).exists() or f"{m:g}" not in builds:
+            raise SystemExit(f"x{m:g} is not built: run with --phase build first")
+    pairs = [url_of("working_futures", {"rows": a, "columns": b}) for a, b in wf_pairs()]
+    load_before = os.getloadavg()
+    memory: dict[str, float] = {}
+    # (a) rollups: every level pair at every scale, interleaved; pairs a base table answers
+    # are timed once (they are not what the target is about)
+    rollup_ms: dict[float, dict[str, list[float]]] = {m: {} for m in multipliers}
+    tables: dict[float, dict[str, str]] = {m: {} for m in multipliers}
+    with contextlib.ExitStack() as stack:
+        ports = {}
+        for m in multipliers:
+            print(f"server x{m:g}: rollups, no cache ...", flush=True)
+            ports[m] = stack.enter_context(server(warehouse_of(m), rollups=True, cache=False))
+        for m in multipliers:  # which table answers each pair (and warm-up)
+            for path in pairs:
+                tables[m][path] = answer_table(ports[m][0], path)
+        for r in range(rounds):
+            print(f"  round {r + 1} of {rounds}", flush=True)
+            for path in pairs:
+                for m in multipliers:
+                    if r == 0 or tables[m][path].startswith("rollup_"):
+                        rollup_ms[m].setdefault(path, []).append(timed(ports[m][0], path))
+        for m in multipliers:
+            memory[f"x{m:g}, rollups, after the level pairs"] = peak_memory_mb(ports[m][1])
+    # (b) base tables over HTTP and raw DuckDB, interleaved across scales
+    base_ms: dict[float, dict[str, list[float]]] = {m: {} for m in multipliers}
+    raw_ms: dict[float, dict[str, list[float]]] = {m: {} for m in multipliers}
+    base_urls = [url_of(cube, params) for _, cube, params in BASE_MIX]
+    with contextlib.ExitStack() as stack:
+        ports, cons, statements = {}, {}, {}
+        for m in multipliers:
+            print(f"server x{m:g}: base tables, no cache ...", flush=True)
+            ports[m] = stack.enter_context(server(warehouse_of(m), rollups=False, cache=False))
+            engine = Engine(load_model(), open_read_only(warehouse_of(m)), use_rollups=False)
+            statements[m] = raw_statements(engine, BASE_MIX)
+            cons[m] = stack.enter_context(duckdb.connect(str(warehouse_of(m)), read_only=True))
+        for url in base_urls:  # warm up
+            for m in multipliers:
+                time_raw(cons[m], statements[m][url])
+                timed(ports[m][0], url)
+        for r in range(rounds):
+            print(f"  round {r + 1} of {rounds}", flush=True)
+            for url in base_urls:
+                for m in multipliers:
+                    raw_ms[m].setdefault(url, []).append(time_raw(cons[m], statements[m][url]))
+                    base_ms[m].setdefault(url, []).append(timed(ports[m][0], url))
+        for m in multipliers:
+            memory[f"x{m:g}, base tables, after the base-table rounds"] = peak_memory_mb(
+                ports[m][1]
+            )
+    load_after = os.getloadavg()
+    report(multipliers, builds, pairs, tables, rollup_ms, base_urls, base_ms, raw_ms, memory,
+           rounds, (load_before, load_after), out)  # fmt: skip
+
+
+def report(
+    multipliers: list[float],
+    builds: dict[str, dict[str, Any]],
+    pairs: list[str],
+    tables: dict[float, dict[str, str]],
+    rollup_ms: dict[float, dict[str, list[float]]],
+    base_urls: list[str],
+    base_ms: dict[float, dict[str, list[float]]],
+    raw_ms: dict[float, dict[str, list[float]]],
+    memory: dict[str, float],
+    rounds: int,
+    load: tuple[tuple[float, ...], tuple[float, ...]],
+    out: Path,
+) -> None:
+    low, high = min(multipliers), max(multipliers)
+    b = {m: builds[f"{m:g}"] for m in multipliers}
+    row_ratio = b[high]["wf_rows"] / b[low]["wf_rows"]
+    lines = [
+        f"# Scale run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"Machine: {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB RAM, "
+        f"{platform.platform()}; Python {platform.python_version()}, DuckDB {duckdb.__version__}.",
+        "Data: `lmi-cubes generate --scale full --seed 1 --wf-multiplier N` (the same ASHE files; "
+        "N times the Working Futures cells per year, 2000-2035), loaded with `lmi-cubes load "
+        "--memory-limit` (rollups built in the same load). Servers: `lmi-cubes serve --workers 2 "
+        "--threads 4`, no result cache, every scale served at once and timed in interleaved "
+        "rounds (each query at every scale in turn), client on the same machine.",
+        f"Load average (1, 5, 15 min) before the timed runs {load[0][0]:.1f}, {load[0][1]:.1f}, "
+        f"{load[0][2]:.1f}; after {load[1][0]:.1f}, {load[1][1]:.1f}, {load[1][2]:.1f} (other "
+        "engineers' jobs share the 2 cores, so single figures move by 20-30% between runs).",
+        "",
+        "## Build (generate and load, one at a time)",
+        "",
+        "| scale | WF rows | generate | generate peak RSS | CSV | load | load peak RSS | DuckDB memory_limit | peak disk during load | warehouse file | load average after |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---|",
+    ]
+    for m in multipliers:
+        x = b[m]
+        lines.append(
+            f"| full x{m:g} | {x['wf_rows']:,} | {x['generate_s']:.0f} s | "
+            f"{x['generate_peak_rss_mb'] / 1024:.2f} GB | {x['csv_gb']:.1f} GB | {x['load_s']:.0f} s | "
+            f"{x['load_peak_rss_mb'] / 1024:.2f} GB | {x['memory_limit']} | "
+            f"{x['load_peak_disk_gb']:.1f} GB | {x['warehouse_gb']:.2f} GB | "
+            f"{', '.join(f'{v:.1f}' for v in x['load_average_after'])} |"
+        )
+    lines += [
+        "",
+        "Peak RSS is the child process's own (wait4 ru_maxrss); peak disk is the data directory "
+        "plus the warehouse file and its sidecars (scratch database, DuckDB temp files), sampled "
+        "every 0.5 s.",
+        "",
+        f"## (a) 2-D Working Futures cross-tabs, rollups on ({len(pairs)} level pairs)",
+        "",
+        "| scale | pairs a rollup answers | p50 ms | p95 ms | max ms | pairs on the base table (timed once): median ms, max ms |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    p95: dict[float, float] = {}
+    for m in multipliers:
+        on_rollup = [p for p in pairs if tables[m][p].startswith("rollup_")]
+        times = [t for p in on_rollup for t in rollup_ms[m][p]]
+        base_pairs = [rollup_ms[m][p][0] for p in pairs if p not in on_rollup]
+        p95[m] = pct(times, 0.95)
+        base_text = (
+            f"{len(base_pairs)}: {statistics.median(base_pairs):.0f}, {max(base_pairs):.0f}"
+            if base_pairs
+            else "none"
+        )
+        lines.append(
+            f"| full x{m:g} | {len(on_rollup)} | {pct(times, 0.5):.1f} | {p95[m]:.1f} | "
+            f"{max(times):.1f} | {base_text} |"
+        )
+    lines += [
+        "",
+        f"Every rollup pair, {rounds} rounds each; p95 over all those requests.",
+        "",
+        f"## (b) Base-table cross-tabs (rollups off), medians of {rounds} rounds",
+        "",
+        "| query | "
+        + " | ".join(f"x{m:g} HTTP ms | x{m:g} raw DuckDB ms" for m in multipliers)
+        + f" | HTTP x{high:g} / x{low:g} | raw x{high:g} / x{low:g} |",
+        "|---|" + "---:|---:|" * len(multipliers) + "---:|---:|",
+    ]
+    growth = []
+    for url in base_urls:
+        cells = " | ".join(
+            f"{statistics.median(base_ms[m][url]):.1f} | {statistics.median(raw_ms[m][url]):.1f}"
+            for m in multipliers
+        )
+        http = statistics.median(base_ms[high][url]) / statistics.median(base_ms[low][url])
+        raw = statistics.median(raw_ms[high][url]) / statistics.median(raw_ms[low][url])
+        growth.append(http)
+        lines.append(f"| `{url}` | {cells} | {http:.1f}x | {raw:.1f}x |")
+    lines += [
+        "",
+        f"Working Futures rows grow {row_ratio:.2f}x from x{low:g} to x{high:g}; linear growth "
+        f"would multiply the times by {row_ratio:.1f}.",
+        "",
+        "## (c) Server peak memory (VmHWM, master + 2 workers)",
+        "",
+        *(f"- {k}: {v:,.0f} MB" for k, v in memory.items()),
+        "",
+    ]
+    x = b[high]
+    rows = [
+        {
+            "target": f"2-D WF cross-tab from a rollup, uncached, p95 <= {ROLLUP_P95_MS:.0f} ms at x{high:g}",
+            "measured": ", ".join(f"x{m:g}: p95 {p95[m]:.1f} ms" for m in multipliers),
+            "met": "yes" if all(v <= ROLLUP_P95_MS for v in p95.values()) else "no",
+        },
+        {
+            "target": f"base-table time grows no worse than linearly, x{low:g} -> x{high:g}",
+            "measured": f"HTTP time x{min(growth):.1f}..x{max(growth):.1f} for {row_ratio:.1f}x the rows",
+            "met": "yes" if max(growth) <= row_ratio else "no",
+        },
+        {
+            "target": f"x{high:g} build fits: generate <= {GENERATE_RSS_LIMIT_GB:.0f} GB, load <= {LOAD_RSS_LIMIT_GB:.0f} GB RSS (memory_limit {x['memory_limit']})",
+            "measured": f"generate {x['generate_peak_rss_mb'] / 1024:.1f} GB, load {x['load_peak_rss_mb'] / 1024:.1f} GB peak RSS; {x['load_peak_disk_gb']:.0f} GB disk at peak, {x['warehouse_gb']:.1f} GB warehouse; {x['generate_s'] / 60:.0f} + {x['load_s'] / 60:.0f} min",
+            "met": "yes"
+            if x["generate_peak_rss_mb"] / 1024 <= GENERATE_RSS_LIMIT_GB
+            and x["load_peak_rss_mb"] / 1024 <= LOAD_RSS_LIMIT_GB
+            else "no",
+        },
+    ]
+    lines += [
+        "## Against the targets",
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+        *(f"| {r['target']} | {r['measured']} | {r['met']} |" for r in rows),
+        "",
+    ]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines))
+    summary = {"when": f"{datetime.now(UTC):%Y-%m-%d}", "report": out.name, "rows": rows}
+    (HERE / "results" / "scale-latest.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print("\n".join(lines))
 
 
 def main() -> None:
