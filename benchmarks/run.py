@@ -219,18 +219,25 @@ _local = threading.local()
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
-    """One GET over a kept-alive connection per thread."""
-    con = getattr(_local, "con", None)
-    if con is None or getattr(_local, "port", None) != port:
-        con = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        _local.con, _local.port = con, port
-    try:
-        con.request("GET", path)
-        response = con.getresponse()
-        return response.status, response.read()
-    except (http.client.HTTPException, OSError):
-        _local.con = None
-        raise
+    """One GET over a kept-alive connection per thread (reopened once if the server closed
+    it while idle, e.g. while Cube was starting)."""
+    for attempt in (1, 2):
+        con = getattr(_local, "con", None)
+        if con is None or getattr(_local, "port", None) != port:
+            con = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            _local.con, _local.port = con, port
+        try:
+            con.request("GET", path)
+            response = con.getresponse()
+            return response.status, response.read()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            _local.con = None
+            if attempt == 2:
+                raise
+        except (http.client.HTTPException, OSError):
+            _local.con = None
+            raise
+    raise AssertionError("unreachable")
 
 
 def timed(port: int, path: str) -> float:
