@@ -323,6 +323,11 @@ def timed_load(port: int, query: dict[str, Any], renew: bool) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def key(value: Any) -> int:
+    """A level key as Cube or DuckDB returns it (1, "1" or "1.0") as an int."""
+    return int(Decimal(str(value)))
+
+
 def compare(
     cube: str,
     query: dict[str, Any],
@@ -347,9 +352,9 @@ def compare(
     ours: dict[tuple[int, ...], tuple[Decimal, ...]] = {}
     for row in raw:
         named = {by_column[c]: v for c, v in zip(raw_columns, row, strict=True)}
-        ours[tuple(int(named[d]) for d in dims)] = tuple(Decimal(str(named[m])) for m in sums)
+        ours[tuple(key(named[d]) for d in dims)] = tuple(Decimal(str(named[m])) for m in sums)
     theirs = {
-        tuple(int(r[d]) for d in dims): tuple(Decimal(str(r[m])) for m in sums) for r in cube_rows
+        tuple(key(r[d]) for d in dims): tuple(Decimal(str(r[m])) for m in sums) for r in cube_rows
     }
     if len(theirs) != len(ours):
         return f"{len(theirs)} groups from Cube, {len(ours)} from DuckDB"
