@@ -264,6 +264,12 @@ def measure(multipliers: list[float], rounds: int, out: Path) -> None:
                 ports[m][1]
             )
     load_after = os.getloadavg()
+    raw_data = {
+        f"{m:g}": {"tables": tables[m], "rollup_ms": rollup_ms[m], "base_ms": base_ms[m],
+                   "raw_ms": raw_ms[m]}
+        for m in multipliers
+    }  # fmt: skip
+    (DATA / "scale-measure.json").write_text(json.dumps(raw_data, indent=1))
     report(multipliers, builds, pairs, tables, rollup_ms, base_urls, base_ms, raw_ms, memory,
            rounds, (load_before, load_after), out)  # fmt: skip
 
@@ -340,9 +346,20 @@ def report(
             f"| full x{m:g} | {len(on_rollup)} | {pct(times, 0.5):.1f} | {p95[m]:.1f} | "
             f"{max(times):.1f} | {base_text} |"
         )
+    slowest = sorted(pairs, key=lambda p: -statistics.median(rollup_ms[high][p]))[:6]
     lines += [
         "",
-        f"Every rollup pair, {rounds} rounds each; p95 over all those requests.",
+        f"Every rollup pair, {rounds} rounds each; p95 over all those requests. The slowest "
+        f"pairs (median ms per scale; the rollup table at x{high:g}):",
+        "",
+        "| pair | " + " | ".join(f"x{m:g}" for m in multipliers) + " | table |",
+        "|---|" + "---:|" * len(multipliers) + "---|",
+        *(
+            f"| `{p}` | "
+            + " | ".join(f"{statistics.median(rollup_ms[m][p]):.1f}" for m in multipliers)
+            + f" | {tables[high][p]} |"
+            for p in slowest
+        ),
         "",
         f"## (b) Base-table cross-tabs (rollups off), medians of {rounds} rounds",
         "",
@@ -376,7 +393,7 @@ def report(
         {
             "target": f"2-D WF cross-tab from a rollup, uncached, p95 <= {ROLLUP_P95_MS:.0f} ms at x{high:g}",
             "measured": ", ".join(f"x{m:g}: p95 {p95[m]:.1f} ms" for m in multipliers),
-            "met": "yes" if all(v <= ROLLUP_P95_MS for v in p95.values()) else "no",
+            "met": "yes" if p95[high] <= ROLLUP_P95_MS else "no",
         },
         {
             "target": f"base-table time grows no worse than linearly, x{low:g} -> x{high:g}",
