@@ -1,12 +1,18 @@
 """End-to-end benchmark on full-scale data: real HTTP against `lmi-cubes serve`, with the
 same queries timed directly in DuckDB on the base fact tables in the same run.
 
-    .venv/bin/python benchmarks/run.py [--data DIR] [--warehouse FILE] [--repeat N]
+    .venv/bin/python benchmarks/run.py [--data DIR] [--warehouse FILE] [--repeat N] [--no-cube]
+                                       [--scale-run]
 
 Generates and loads `full` data on first use (kept under benchmarks/data/, not committed),
 then runs the fixed query mix below against three server configurations, one at a time:
-base tables without cache, rollups without cache, rollups with cache. It writes a markdown
-report to benchmarks/results/. Not part of the test suite: targets live here, not in tests.
+base tables without cache, rollups without cache, rollups with cache. Cube runs as a peer
+(benchmarks/cube_peer.py) in the base-table rounds when it is installed: its answers are
+checked against the engine's GROUP BY and timed in the same interleaved rounds as raw DuckDB
+and our server; without Cube the column is skipped with a printed note. The 10x scale row
+comes from the last benchmarks/scale.py run (benchmarks/results/scale-latest.json), or from a
+new one with --scale-run (an hour or more). It writes a markdown report to
+benchmarks/results/. Not part of the test suite: targets live here, not in tests.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,6 +48,12 @@ from lmi_cubes.cli import load_warehouse
 from model.loader import load_model
 
 HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:  # run as a script: benchmarks/ is not an installed package
+    sys.path.insert(0, str(HERE.parent))
+
+from benchmarks import cube_peer  # noqa: E402
+
+SCALE_SUMMARY = HERE / "results" / "scale-latest.json"
 
 # The fixed query mix: (class, cube, parameters). Crosstabs a dashboard or analyst asks for.
 MIX: list[tuple[str, str, dict[str, str]]] = [
@@ -148,6 +161,19 @@ WF_LEVELS = [
 ]  # fmt: skip
 
 
+@dataclass
+class CubeRun:
+    """What the run measured of Cube (benchmarks/cube_peer.py), by query URL."""
+
+    groups: dict[str, int] = field(default_factory=dict)
+    problems: dict[str, str | None] = field(default_factory=dict)
+    uncached: dict[str, list[float]] = field(default_factory=dict)
+    repeated: dict[str, list[float]] = field(default_factory=dict)
+    throughput: tuple[float, int, int] | None = None
+    cached_throughput: tuple[float, int, int] | None = None
+    peak_mb: float | None = None
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -193,18 +219,25 @@ _local = threading.local()
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
-    """One GET over a kept-alive connection per thread."""
-    con = getattr(_local, "con", None)
-    if con is None or getattr(_local, "port", None) != port:
-        con = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        _local.con, _local.port = con, port
-    try:
-        con.request("GET", path)
-        response = con.getresponse()
-        return response.status, response.read()
-    except (http.client.HTTPException, OSError):
-        _local.con = None
-        raise
+    """One GET over a kept-alive connection per thread (reopened once if the server closed
+    it while idle, e.g. while Cube was starting)."""
+    for attempt in (1, 2):
+        con = getattr(_local, "con", None)
+        if con is None or getattr(_local, "port", None) != port:
+            con = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            _local.con, _local.port = con, port
+        try:
+            con.request("GET", path)
+            response = con.getresponse()
+            return response.status, response.read()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            _local.con = None
+            if attempt == 2:
+                raise
+        except (http.client.HTTPException, OSError):
+            _local.con = None
+            raise
+    raise AssertionError("unreachable")
 
 
 def timed(port: int, path: str) -> float:
@@ -302,11 +335,19 @@ def main() -> None:
     parser.add_argument("--warehouse", type=Path, default=HERE / "data" / "full.duckdb")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--no-cube", action="store_true", help="leave the Cube column out")
+    parser.add_argument(
+        "--scale-run",
+        action="store_true",
+        help="run benchmarks/scale.py first (10x full; an hour or more) for the scale row",
+    )
     parser.add_argument(
         "--out", type=Path, default=HERE / "results" / f"{datetime.now(UTC):%Y-%m-%d}.md"
     )
     args = parser.parse_args()
     notes = []
+    if args.scale_run:
+        subprocess.run([sys.executable, str(HERE / "scale.py")], check=True)
     if not (args.data / "wf_employment.csv").exists():
         started = time.monotonic()
         generate(args.data, "full", 1, progress=print)
@@ -324,19 +365,53 @@ def main() -> None:
     results: dict[str, dict[str, list[float]]] = {"base": {}, "rollup": {}, "cached": {}}
     raw_times: dict[str, list[float]] = {}
     memory = {}
-    print("server: base tables, no cache; raw DuckDB interleaved ...")
+    peer = cube_peer.Peer(args.warehouse, MIX, HERE / "data" / "logs")
+    if args.no_cube:
+        peer.mode, peer.note = "skip", "Cube column skipped: --no-cube"
+    print(f"Cube: [{peer.mode}] {peer.note}")
+    cube_run = CubeRun()
+    print("server: base tables, no cache; raw DuckDB (and Cube) interleaved ...")
     raw_con = duckdb.connect(str(args.warehouse), read_only=True)
-    with server(args.warehouse, rollups=False, cache=False) as (port, pid):
-        for url in urls:  # warm up both
+    with (
+        server(args.warehouse, rollups=False, cache=False) as (port, pid),
+        peer.running(free_port()),
+    ):
+        if peer.mode != "skip":
+            for i, ((_, cube_name, _p), url) in enumerate(zip(MIX, urls, strict=True)):
+                cursor = raw_con.execute(sql[url])
+                names, found = [d[0] for d in cursor.description or []], cursor.fetchall()
+                answer = peer.rows(i, raw_con)
+                cube_run.groups[url] = len(answer)
+                cube_run.problems[url] = cube_peer.compare(
+                    cube_name, peer.queries[i], answer, names, found
+                )
+        for i, url in enumerate(urls):  # warm up all
             time_raw(raw_con, sql[url])
             timed(port, url)
-        for _ in range(args.repeat):  # interleaved rounds, raw and served alternating
-            for url in urls:
+            if peer.mode != "skip":
+                peer.time_uncached(i, raw_con)
+        for _ in range(args.repeat):  # interleaved rounds: raw, served and Cube alternating
+            for i, url in enumerate(urls):
                 raw_times.setdefault(url, []).append(time_raw(raw_con, sql[url]))
                 results["base"].setdefault(url, []).append(timed(port, url))
+                if peer.mode != "skip":
+                    cube_run.uncached.setdefault(url, []).append(peer.time_uncached(i, raw_con))
         print("8 clients, distinct uncached queries (base tables) ...")
         rps_base, served_base, errors_base = throughput(port, urls, clients=8, seconds=args.seconds)
         memory["base tables, no cache, after 8 clients"] = peak_memory_mb(pid)
+        if peer.mode == "server":
+            print("Cube: 8 clients, distinct uncached queries; repeated requests ...")
+            cube_run.throughput = peer.throughput(clients=8, seconds=args.seconds, renew=True)
+            cube_run.peak_mb = peer.peak_rss_mb()
+            for i, url in enumerate(urls):
+                peer.time_repeated(i)  # into Cube's result cache
+                cube_run.repeated[url] = [
+                    peer.time_repeated(i) for _ in range(max(args.repeat, 50))
+                ]
+            cube_run.cached_throughput = peer.throughput(
+                clients=8, seconds=args.seconds, renew=False
+            )
+            cube_run.peak_mb = peer.peak_rss_mb()
     raw_con.close()
     raw = {url: statistics.median(times) for url, times in raw_times.items()}
     print("server: rollups, no cache ...")
@@ -438,18 +513,117 @@ def main() -> None:
         f"| peak memory of the whole server under that load <= 480 MB (2 workers) | {peak:,.0f} MB (rollups); {memory['base tables, no cache, after 8 clients']:,.0f} MB (base tables) | {'yes' if peak <= 480 else 'no'} |",
         f"| (earlier) any 2-D WF cross-tab, uncached, {len(wf_times)} level pairs, p95 <= 150 ms | p50 {pct(wf_times, 0.5):.0f} ms, p95 {pct(wf_times, 0.95):.0f} ms, max {max(wf_times):.0f} ms | {'yes' if pct(wf_times, 0.95) <= 150 else 'no'} |",
         f"| (earlier) mixed warm workload (cached), 8 clients, >= 400 req/s | {rps:.0f} req/s, {served:,} requests, {errors} errors | {'yes' if rps >= 400 and errors == 0 else 'no'} |",
-        "| Cube 1.7 as a peer | not run: Cube (npm) is not installed on this machine | - |",
-        "| 10x `full` Working Futures scale run | not run in this session | - |",
+        *cube_target_rows(peer, cube_run, urls, raw, results),
+        *scale_rows(),
         "",
         "## Server peak memory (VmHWM, master + workers)",
         "",
         *(f"- {k}: {v:,.0f} MB" for k, v in memory.items()),
         "",
     ]
+    lines += cube_section(peer, cube_run, MIX, urls, raw, results, cells)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines))
     print("\n".join(lines))
     print(json.dumps({"written": str(args.out)}))
+
+
+def cube_target_rows(
+    peer: cube_peer.Peer,
+    cube: CubeRun,
+    urls: list[str],
+    raw: dict[str, float],
+    results: dict[str, dict[str, list[float]]],
+) -> list[str]:
+    if peer.mode == "skip":
+        return [f"| Cube as a peer | not run: {peer.note} | - |"]
+    same = sum(cube.problems[u] is None for u in urls)
+    ratios_raw = [statistics.median(cube.uncached[u]) / raw[u] for u in urls]
+    ratios_ours = [
+        statistics.median(cube.uncached[u]) / statistics.median(results["base"][u]) for u in urls
+    ]
+    ratios_rollup = [
+        statistics.median(cube.uncached[u]) / statistics.median(results["rollup"][u]) for u in urls
+    ]
+    what = "Cube uncached (REST, renewQuery)" if peer.mode == "server" else "Cube's SQL in DuckDB"
+    rows = [
+        f"| Cube {peer.version} as a peer: same groups and sums as ours | {same} of {len(urls)} queries | {'yes' if same == len(urls) else 'no'} |",
+        f"| Cube as a peer: {what} / raw DuckDB | median {statistics.median(ratios_raw):.2f} ({min(ratios_raw):.2f}..{max(ratios_raw):.2f}) | - |",
+        f"| Cube as a peer: {what} / ours, base table, uncached | median {statistics.median(ratios_ours):.2f} ({min(ratios_ours):.2f}..{max(ratios_ours):.2f}) | - |",
+        f"| Cube as a peer: {what} / ours, rollups, uncached | median {statistics.median(ratios_rollup):.1f} ({min(ratios_rollup):.1f}..{max(ratios_rollup):.1f}) | - |",
+    ]
+    if peer.mode == "server" and cube.throughput and cube.cached_throughput:
+        repeated = [t for ts in cube.repeated.values() for t in ts]
+        rows += [
+            f"| Cube as a peer: repeated request | p50 {pct(repeated, 0.5):.2f} ms, p95 {pct(repeated, 0.95):.2f} ms | - |",
+            f"| Cube as a peer: 8 clients, distinct uncached queries | {cube.throughput[0]:.0f} req/s ({cube.throughput[1]:,} requests, {cube.throughput[2]} errors); cached: {cube.cached_throughput[0]:.0f} req/s | - |",
+            f"| Cube as a peer: peak memory (node process tree) | {cube.peak_mb:,.0f} MB | - |",
+        ]
+    else:
+        rows.append(
+            "| Cube as a peer: repeated requests, 8 clients, peak memory | not measured: the Cube server did not run (see the Cube section) | - |"
+        )
+    return rows
+
+
+def cube_section(
+    peer: cube_peer.Peer,
+    cube: CubeRun,
+    mix: list[tuple[str, str, dict[str, str]]],
+    urls: list[str],
+    raw: dict[str, float],
+    results: dict[str, dict[str, list[float]]],
+    cells: dict[str, int],
+) -> list[str]:
+    lines = ["## Cube as a peer", "", f"Mode `{peer.mode}`: {peer.note}.", ""]
+    if peer.mode == "skip":
+        return lines
+    server_mode = peer.mode == "server"
+    lines += [
+        "Cube's data model: benchmarks/cube/model/*.js; its query per row is in benchmarks/cube_peer.py "
+        '(`cube_query`): the same sums grouped by the same levels, the same cuts. "same" means '
+        "Cube's groups and sums equal those of our engine's base-table GROUP BY exactly (as "
+        "decimals). Medians of the same interleaved rounds as the table above.",
+        "",
+        "| query | groups | same | raw DuckDB ms | ours, base, uncached ms | ours, rollup, uncached ms | "
+        + ("Cube uncached ms | Cube repeated ms" if server_mode else "Cube's SQL in DuckDB ms")
+        + " | Cube / raw | Cube / ours base | Cube / ours rollup |",
+        "|---|---:|---|---:|---:|---:|"
+        + ("---:|---:|" if server_mode else "---:|")
+        + "---:|---:|---:|",
+    ]
+    for (_, _cube, _p), url in zip(mix, urls, strict=True):
+        c = statistics.median(cube.uncached[url])
+        b = statistics.median(results["base"][url])
+        r = statistics.median(results["rollup"][url])
+        problem = cube.problems[url]
+        repeated = f" {statistics.median(cube.repeated[url]):.2f} |" if server_mode else ""
+        lines.append(
+            f"| `{url}` | {cube.groups[url]:,} | {'yes' if problem is None else 'no: ' + problem} | "
+            f"{raw[url]:.1f} | {b:.1f} | {r:.1f} | {c:.1f} |{repeated} {c / raw[url]:.2f} | "
+            f"{c / b:.2f} | {c / r:.1f} |"
+        )
+    if server_mode:
+        lines += [
+            "",
+            f"Cube setup: copy of the warehouse tables written in {peer.copy_s:.0f} s "
+            "(0 when current); server log benchmarks/data/logs/cube-server.log.",
+        ]
+    lines.append("")
+    return lines
+
+
+def scale_rows() -> list[str]:
+    """The scale run's rows, from the last benchmarks/scale.py run."""
+    if not SCALE_SUMMARY.exists():
+        return [
+            "| 10x `full` Working Futures scale run | not run: no benchmarks/results/scale-latest.json (run benchmarks/scale.py, or this with --scale-run) | - |"
+        ]
+    summary = json.loads(SCALE_SUMMARY.read_text())
+    return [
+        f"| {row['target']} | {row['measured']} (benchmarks/scale.py, {summary['when']}) | {row['met']} |"
+        for row in summary["rows"]
+    ]
 
 
 def base_engine_rows(engine: Engine) -> dict[str, int]:

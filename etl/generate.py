@@ -242,12 +242,35 @@ def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path, header: bool =
     con.execute(f"COPY ({query}) TO '{path}' (FORMAT csv, HEADER {str(header).lower()})")
 
 
+MAX_WF_DENSITY = 0.9  # keep_scale cannot reach a share of 1 (cells with e -> 0 are rarely kept)
+
+
+def wf_multiplier_limit(scale: str) -> float:
+    """The largest Working Futures multiplier the scale allows (kept share <= MAX_WF_DENSITY)."""
+    return MAX_WF_DENSITY / SCALES[scale].wf_density
+
+
 def generate(
-    out_dir: Path, scale: str = "tiny", seed: int = 1, progress: Progress | None = None
+    out_dir: Path,
+    scale: str = "tiny",
+    seed: int = 1,
+    progress: Progress | None = None,
+    wf_multiplier: float = 1.0,
 ) -> None:
-    """Write every source file of SPEC section 3 and the classification files to out_dir."""
+    """Write every source file of SPEC section 3 and the classification files to out_dir.
+
+    `wf_multiplier` keeps that many times more Working Futures cells per year than the scale
+    does (same years, same population: the detailed cells get smaller, as with a larger
+    sample); every other file is the same as without it.
+    """
     say = progress or (lambda _msg: None)
     spec = SCALES[scale]
+    if not 0 < wf_multiplier <= wf_multiplier_limit(scale):
+        raise ValueError(
+            f"wf_multiplier must be above 0 and at most {wf_multiplier_limit(scale):g} at "
+            f"scale {scale} (it keeps {spec.wf_density:g} of the cells per year, at most "
+            f"{MAX_WF_DENSITY:g} can be kept), not {wf_multiplier:g}"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     problems: list[Problem] = []
     dims: dict[str, pd.DataFrame] = {}
@@ -305,7 +328,7 @@ def generate(
     )
 
     say("Working Futures employment")
-    e0 = factors.keep_scale(rng, spec.wf_density, statuses=3)
+    e0 = factors.keep_scale(rng, spec.wf_density * wf_multiplier, statuses=3)
     con.execute(
         f"""CREATE TEMP TABLE wf_cells AS
         SELECT c.*, oe.growth + ie.growth AS growth FROM ({_cells_sql(seed, "wf", e0, "1, 2, 3")}) c

@@ -13,7 +13,7 @@ import click
 
 from aggregates import rollups
 from etl.backends import Warehouse, WarehouseUnavailable, open_target
-from etl.generate import SCALES, generate
+from etl.generate import MAX_WF_DENSITY, SCALES, generate, wf_multiplier_limit
 from etl.journal import sidecar
 from etl.load import JOURNAL_NOT_WRITTEN, LoadError, LoadResult, load, rebuild
 from etl.problems import ValidationFailed
@@ -155,11 +155,27 @@ def main() -> None:
     show_default=True,
     help="Random seed; the same seed and scale always write identical files.",
 )
-def generate_command(out_dir: Path, scale: str, seed: int) -> None:
+@click.option(
+    "--wf-multiplier",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Keep N times the scale's Working Futures cells per year (same years and totals, "
+    "smaller cells; for scale runs: 10 with full is about 354M rows). Other files unchanged.",
+)
+def generate_command(out_dir: Path, scale: str, seed: int, wf_multiplier: float) -> None:
     """Write synthetic source files and classification files to OUT_DIR."""
+    limit = wf_multiplier_limit(scale)
+    if wf_multiplier > limit:
+        raise click.BadParameter(
+            f"at most {limit:g} at scale {scale} (it would keep more than "
+            f"{MAX_WF_DENSITY:g} of the cells)",
+            param_hint="--wf-multiplier",
+        )
     say = _progress()
-    generate(out_dir, scale, seed, progress=say)
-    say(f"wrote {scale} data (seed {seed}) to {out_dir}")
+    generate(out_dir, scale, seed, progress=say, wf_multiplier=wf_multiplier)
+    times = "" if wf_multiplier == 1 else f", Working Futures x{wf_multiplier:g}"
+    say(f"wrote {scale} data (seed {seed}{times}) to {out_dir}")
 
 
 @main.command("load", epilog=f"What is checked, and the file formats: {DOCS}.")
