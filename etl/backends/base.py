@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Hashable
 from pathlib import Path
+from typing import Any
 
 from etl.backends.errors import WarehouseUnavailable
 from etl.backends.reader import DEFAULT_TIMEOUT_S, Reader
@@ -55,3 +56,21 @@ class Warehouse(ABC):
 
     def missing(self) -> str:
         return f"no warehouse has been loaded into {self.name} yet; run `lmi-cubes load DATA`"
+
+
+def open_build(building: Path) -> tuple[Any, list[tuple[str, str, str]], str | None]:
+    """The DuckDB build attached read-only as `b`, for publishing it elsewhere: the open
+    connection (the caller closes it), every (table, column, type), and the loaded vintage."""
+    import duckdb
+
+    duck = duckdb.connect(":memory:")
+    duck.execute("SET TimeZone = 'UTC'")
+    duck.execute(f"ATTACH '{str(building).replace(chr(39), chr(39) * 2)}' AS b (READ_ONLY)")
+    columns = duck.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_catalog = 'b' ORDER BY table_name, ordinal_position"
+    ).fetchall()
+    found = duck.execute(
+        "SELECT vintage FROM b.load_runs WHERE outcome = 'loaded' ORDER BY seq DESC LIMIT 1"
+    ).fetchall()
+    return duck, columns, str(found[0][0]) if found else None

@@ -21,12 +21,11 @@ from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import psycopg
 import sqlalchemy as sa
 from psycopg.types.numeric import FloatLoader
 
-from etl.backends.base import Warehouse
+from etl.backends.base import Warehouse, open_build
 from etl.backends.errors import VersionGone, WarehouseUnavailable
 from etl.backends.reader import DEFAULT_TIMEOUT_S, Reader
 from etl.warehouse import default_warehouse
@@ -157,18 +156,9 @@ class PostgresWarehouse(Warehouse):
 
     def publish(self, building: Path, run_id: str) -> None:
         schema = PREFIX + run_id
-        duck = duckdb.connect(":memory:")
         scratch = building.with_name(building.name + ".copy.csv")
+        duck, columns, vintage = open_build(building)
         try:
-            duck.execute("SET TimeZone = 'UTC'")
-            duck.execute(f"ATTACH '{str(building).replace(chr(39), chr(39) * 2)}' AS b (READ_ONLY)")
-            columns = duck.execute(
-                "SELECT table_name, column_name, data_type FROM information_schema.columns "
-                "WHERE table_catalog = 'b' ORDER BY table_name, ordinal_position"
-            ).fetchall()
-            vintage = duck.execute(
-                "SELECT vintage FROM b.load_runs WHERE outcome = 'loaded' ORDER BY seq DESC LIMIT 1"
-            ).fetchall()
             tables: dict[str, list[str]] = {}
             for table, column, kind in columns:
                 tables.setdefault(table, []).append(f"{_ident(column)} {_pg_type(kind)}")
@@ -199,7 +189,7 @@ class PostgresWarehouse(Warehouse):
                     f"INSERT INTO {POINTER} (id, schema_name, vintage) VALUES (1, %s, %s) "
                     "ON CONFLICT (id) DO UPDATE SET schema_name = excluded.schema_name, "
                     "vintage = excluded.vintage, published_at = now()",
-                    (schema, vintage[0][0] if vintage else None),
+                    (schema, vintage),
                 )
         finally:
             duck.close()

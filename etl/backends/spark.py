@@ -35,7 +35,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
@@ -44,7 +43,7 @@ from pyhive.exc import Error as HiveError
 from TCLIService.ttypes import TOperationState
 from thrift.Thrift import TException
 
-from etl.backends.base import Warehouse
+from etl.backends.base import Warehouse, open_build
 from etl.backends.errors import QueryTimeout, VersionGone, WarehouseUnavailable
 from etl.backends.reader import DEFAULT_TIMEOUT_S, Frame, Reader
 from etl.warehouse import WarehouseTargetError, default_warehouse
@@ -279,17 +278,8 @@ class SparkWarehouse(Warehouse):
 def _export(building: Path, folder: Path) -> tuple[list[str], str]:
     """Every table of the DuckDB build as one Parquet file; returns the tables and vintage."""
     folder.mkdir(parents=True, exist_ok=True)
-    duck = duckdb.connect(":memory:")
+    duck, columns, found = open_build(building)
     try:
-        duck.execute("SET TimeZone = 'UTC'")
-        duck.execute(f"ATTACH '{str(building).replace(chr(39), chr(39) * 2)}' AS b (READ_ONLY)")
-        columns = duck.execute(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_catalog = 'b' ORDER BY table_name, ordinal_position"
-        ).fetchall()
-        found = duck.execute(
-            "SELECT vintage FROM b.load_runs WHERE outcome = 'loaded' ORDER BY seq DESC LIMIT 1"
-        ).fetchall()
         tables: dict[str, list[str]] = {}
         for table, column, kind in columns:
             name = '"' + column.replace('"', '""') + '"'
@@ -306,7 +296,7 @@ def _export(building: Path, folder: Path) -> tuple[list[str], str]:
             )
     finally:
         duck.close()
-    vintage = str(found[0][0]) if found else ""
+    vintage = found or ""
     return sorted(tables), vintage if RUN.fullmatch(vintage) else ""
 
 
