@@ -106,11 +106,22 @@ def _protect_all_2d(
     open_w = np.where(mask, 0.0, w)  # a corner's cost: free once withheld
     shut_w = np.where(mask, w, -1.0)  # a withheld corner's weight (-1: not withheld)
     n_cols = w.shape[1]
-    for r, c in cells.tolist():
+    # Two answers that hold for the whole loop, found for all cells at once: a cell with a
+    # free sibling box now keeps it (cells are only ever added) and adds nothing, so it
+    # can be passed over; whether any sibling box is feasible depends on weights alone.
+    needs = PROTECTION * w[tuple(cells.T)]
+    siblings_of = (_siblings(row_family), _siblings(col_family))
+    free_now = _best_sibling_box(shut_w, cells, siblings_of) >= needs
+    sibling_box = _best_sibling_box(w, cells, siblings_of) >= needs
+    for k, (r, c) in enumerate(cells.tolist()):
+        if free_now[k]:
+            continue
         need = PROTECTION * w[r, c]
         shut_w[r, c] = -1.0  # the cell is no partner of itself; set again below
-        siblings = (row_family == row_family[r], col_family == col_family[c])
-        best = _box_2d(w, open_w, shut_w, r, c, need, siblings)
+        best = None
+        if sibling_box[k]:
+            siblings = (row_family == row_family[r], col_family == col_family[c])
+            best = _box_2d(w, open_w, shut_w, r, c, need, siblings)
         if best is None:
             best = _box_2d(w, open_w, shut_w, r, c, need, None)
         if best is None:  # no box gives full protection: the one that protects most
@@ -134,6 +145,46 @@ def _protect_all_2d(
                         moved[(axis, *corner)] = True
 
 
+def _siblings(family: np.ndarray) -> np.ndarray:
+    """Each position's siblings (itself included) as a row of positions, padded with
+    `len(family)`, which indexes the padding row and column of `_best_sibling_box`."""
+    n = family.size
+    order = np.argsort(family, kind="stable")
+    ranked = family[order]
+    start = np.searchsorted(ranked, ranked, "left")
+    size = np.searchsorted(ranked, ranked, "right") - start
+    offset = np.arange(size.max())
+    inside = offset[None, :] < size[:, None]
+    table = np.where(inside, order[np.minimum(start[:, None] + offset, n - 1)], n)
+    out = np.empty_like(table)
+    out[order] = table
+    return out
+
+
+def _best_sibling_box(
+    w: np.ndarray, cells: np.ndarray, siblings_of: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray:
+    """For each cell, the largest least corner weight over its sibling boxes (-inf: none).
+
+    A box is feasible for a cell needing `need` exactly when its lightest other corner
+    weighs >= need, so comparing this with the needs answers feasibility for every cell in
+    a few array passes (batched to bound memory on large tables)."""
+    padded = np.full((w.shape[0] + 1, w.shape[1] + 1), -np.inf)
+    padded[:-1, :-1] = w
+    out = np.empty(len(cells))
+    row_sib, col_sib = siblings_of
+    batch = max(1, 2_000_000 // max(1, row_sib.shape[1] * col_sib.shape[1]))
+    for start in range(0, len(cells), batch):
+        r, c = cells[start : start + batch].T
+        rows = np.where(row_sib[r] == r[:, None], w.shape[0], row_sib[r])  # not itself
+        cols = np.where(col_sib[c] == c[:, None], w.shape[1], col_sib[c])
+        corner = padded[rows[:, :, None], cols[:, None, :]]
+        np.minimum(corner, padded[rows, c[:, None]][:, :, None], out=corner)
+        np.minimum(corner, padded[r[:, None], cols][:, None, :], out=corner)
+        out[start : start + batch] = corner.max(axis=(1, 2), initial=-np.inf)
+    return out
+
+
 def _box_2d(
     w: np.ndarray,
     open_w: np.ndarray,
@@ -144,11 +195,15 @@ def _box_2d(
     allowed: tuple[np.ndarray, np.ndarray] | None,
 ) -> tuple[int, int] | None:
     """The cheapest feasible partner (row, column) for cell (r, c), among `allowed` ones."""
-    rows_in = allowed[0] if allowed is not None else np.ones(w.shape[0], dtype=bool)
-    cols_in = allowed[1] if allowed is not None else np.ones(w.shape[1], dtype=bool)
-    free_rows = ((shut_w[:, c] >= need) & rows_in).nonzero()[0]
+    free_rows = shut_w[:, c] >= need
+    if allowed is not None:
+        free_rows &= allowed[0]
+    free_rows = free_rows.nonzero()[0]
     if free_rows.size:
-        free_cols = ((shut_w[r] >= need) & cols_in).nonzero()[0]
+        free_cols = shut_w[r] >= need
+        if allowed is not None:
+            free_cols &= allowed[1]
+        free_cols = free_cols.nonzero()[0]
         if free_cols.size:
             free = shut_w[free_rows[:, None], free_cols] >= need
             flat = int(free.argmax())
@@ -157,9 +212,12 @@ def _box_2d(
                     int(free_rows[flat // free_cols.size]),
                     int(free_cols[flat % free_cols.size]),
                 )
-    rows_ok = (w[:, c] >= need) & rows_in
+    rows_ok = w[:, c] >= need
+    cols_ok = w[r] >= need
+    if allowed is not None:
+        rows_ok &= allowed[0]
+        cols_ok &= allowed[1]
     rows_ok[r] = False
-    cols_ok = (w[r] >= need) & cols_in
     cols_ok[c] = False
     candidates = np.nonzero(rows_ok)[0]
     if not candidates.size or not cols_ok.any():
