@@ -330,7 +330,7 @@ class Engine:
             )
             position = {k: p for p, k in enumerate(parent_keys)}
             to_parent = np.array([position[parent_of[k]] for k in axis.keys] + [len(parent_keys)])
-            coarse_sums = {name: _roll_up(grid, i, to_parent) for name, grid in sums.items()}
+            coarse_sums = _RolledUp(sums, i, to_parent)
             # the coarser table's withheld cells decide what works; its values are needed
             # only to fill (what `_evaluate` does, with the measures left for later)
             c_weights = self._weight(coarse_query, coarse_sums)
@@ -368,6 +368,19 @@ class Engine:
             fill_source[fill] = len(suggestions) - 1
             fill_key[fill] = np.array((*parent_keys, 0))[at_parent[i]][fill]
             unresolved &= ~fill
+
+
+class _RolledUp(dict[str, np.ndarray]):
+    """A grid's sums rolled up one axis, each on first use: the coarser table's weight
+    decides what works, and the other sums are needed only where it fills."""
+
+    def __init__(self, sums: dict[str, np.ndarray], axis: int, to_parent: np.ndarray) -> None:
+        super().__init__()
+        self.sums, self.axis, self.to_parent = sums, axis, to_parent
+
+    def __missing__(self, name: str) -> np.ndarray:
+        grid = self[name] = _roll_up(self.sums[name], self.axis, self.to_parent)
+        return grid
 
 
 def _roll_up(grid: np.ndarray, axis: int, to_parent: np.ndarray) -> np.ndarray:

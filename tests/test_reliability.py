@@ -89,10 +89,9 @@ def _reference_suppress(
     parents: tuple[np.ndarray | None, ...] = (),
     moved: np.ndarray | None = None,
 ) -> np.ndarray:
-    """suppress() through the general n-dimensional `_protect`, cell by cell."""
-    import itertools
-
-    from aggregates.reliability import _family, _protect, primary
+    """suppress() through the general n-dimensional method, cell by cell."""
+    from aggregates.hypercube import family, protect
+    from aggregates.reliability import primary
 
     mask = primary(weights, POLICY)
     w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
@@ -101,10 +100,8 @@ def _reference_suppress(
         return mask
     cells = np.argwhere(mask & (w > 0))
     order = np.argsort(-w[tuple(cells.T)], kind="stable")
-    subsets = [s for n in range(1, len(axes) + 1) for s in itertools.combinations(axes, n)]
-    family = [_family(parents, i, w.shape[i]) for i in range(w.ndim)]
-    for cell in cells[order]:
-        _protect(w, mask, tuple(int(c) for c in cell), axes, subsets, family, moved)
+    families = [family(parents, i, w.shape[i]) for i in range(w.ndim)]
+    protect(w, mask, cells[order], axes, families, moved)
     return mask
 
 
