@@ -316,11 +316,11 @@ class Engine:
             if parent_of is None:
                 continue
             parent_keys = tuple(sorted({parent_of[k] for k in axis.keys}))
+            position = {k: p for p, k in enumerate(parent_keys)}
+            to_parent = np.array([position[parent_of[k]] for k in axis.keys] + [len(parent_keys)])
             # a parent with one child here covers the same facts as the child: it is the
             # same cell under another name, so it can neither fill nor be suggested for it
-            children = np.bincount(
-                [parent_keys.index(parent_of[k]) for k in axis.keys], minlength=len(parent_keys)
-            )
+            children = np.bincount(to_parent[:-1], minlength=len(parent_keys))
             coarse_query = dataclasses.replace(
                 query,
                 axes=tuple(
@@ -328,8 +328,6 @@ class Engine:
                     for j, a in enumerate(query.axes)
                 ),
             )
-            position = {k: p for p, k in enumerate(parent_keys)}
-            to_parent = np.array([position[parent_of[k]] for k in axis.keys] + [len(parent_keys)])
             coarse_sums = _RolledUp(sums, i, to_parent)
             # the coarser table's withheld cells decide what works; its values are needed
             # only to fill (what `_evaluate` does, with the measures left for later)

@@ -316,15 +316,17 @@ def _first_free_box(
     k_all, q1_all = usable_cols.nonzero()  # ordered by cell, then column
     best = np.full(len(cells), n_rows * n_cols)  # row-major key of the first box
     by_column = np.ascontiguousarray(shut_w.T)
-    batch = max(1, 2_000_000 // n_rows)
-    for start in range(0, len(k_all), batch):
-        k, q1 = k_all[start : start + batch], q1_all[start : start + batch]
+    pair_column = c[k_all]
+    for column in np.unique(pair_column).tolist():  # partner rows: withheld in this column
+        rows = (by_column[column] >= 0).nonzero()[0]
+        chosen = pair_column == column
+        k, q1 = k_all[chosen], q1_all[chosen]
         need = needs[k][:, None]
-        rows_ok = by_column[c[k]] >= need
-        rows_ok &= by_column[q1] >= need
-        rows_ok[np.arange(len(k)), r[k]] = False  # the partner row is not the cell's own
+        rows_ok = by_column[column, rows][None, :] >= need
+        rows_ok &= by_column[q1[:, None], rows[None, :]] >= need
+        rows_ok &= rows[None, :] != r[k][:, None]  # the partner row is not the cell's own
         has = rows_ok.any(axis=1)
-        key = np.where(has, rows_ok.argmax(axis=1) * n_cols + q1, n_rows * n_cols)
+        key = np.where(has, rows[rows_ok.argmax(axis=1)] * n_cols + q1, n_rows * n_cols)
         np.minimum.at(best, k, key)
     found = best < n_rows * n_cols
     return found, best[found] // n_cols, best[found] % n_cols
