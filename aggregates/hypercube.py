@@ -44,6 +44,31 @@ def family(parents: Sequence[np.ndarray | None], axis: int, size: int) -> np.nda
     return out
 
 
+def protect_all(
+    weights: np.ndarray,
+    mask: np.ndarray,
+    additive_axes: tuple[bool, ...],
+    parents: Sequence[np.ndarray | None] = (),
+    moved: np.ndarray | None = None,
+    two_way_path: bool = True,
+) -> None:
+    """Add to `mask` (primary cells) a box for each of its cells with weight; two-way
+    tables take `protect_2d` unless `two_way_path` is off (the tests compare the two)."""
+    w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+    axes = [i for i, additive in enumerate(additive_axes) if additive and w.shape[i] >= 2]
+    if not axes or not mask.any():
+        return
+    # the largest primary cells first: their boxes are the hardest to find, and smaller
+    # cells can then often reuse corners that are already withheld
+    cells = np.argwhere(mask & (w > 0))
+    order = np.argsort(-w[tuple(cells.T)], kind="stable")
+    families = [family(parents, i, w.shape[i]) for i in range(w.ndim)]
+    if two_way_path and w.ndim == 2 and len(axes) == 2:
+        protect_2d(w, mask, cells[order], families[0], families[1], moved)
+    else:
+        protect(w, mask, cells[order], axes, families, moved)
+
+
 def protect(
     w: np.ndarray,
     mask: np.ndarray,

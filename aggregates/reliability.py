@@ -51,19 +51,7 @@ def suppress(
     box would no longer hide the cell.
     """
     mask = primary(weights, policy)
-    w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
-    axes = [i for i, additive in enumerate(additive_axes) if additive and w.shape[i] >= 2]
-    if not axes or not mask.any():
-        return mask
-    # the largest primary cells first: their boxes are the hardest to find, and smaller
-    # cells can then often reuse corners that are already withheld
-    cells = np.argwhere(mask & (w > 0))
-    order = np.argsort(-w[tuple(cells.T)], kind="stable")
-    families = [hypercube.family(parents, i, w.shape[i]) for i in range(w.ndim)]
-    if w.ndim == 2 and len(axes) == 2:
-        hypercube.protect_2d(w, mask, cells[order], families[0], families[1], moved)
-    else:
-        hypercube.protect(w, mask, cells[order], axes, families, moved)
+    hypercube.protect_all(weights, mask, additive_axes, parents, moved)
     return mask
 
 

@@ -90,18 +90,11 @@ def _reference_suppress(
     moved: np.ndarray | None = None,
 ) -> np.ndarray:
     """suppress() through the general n-dimensional method, cell by cell."""
-    from aggregates.hypercube import family, protect
+    from aggregates.hypercube import protect_all
     from aggregates.reliability import primary
 
     mask = primary(weights, POLICY)
-    w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
-    axes = [i for i, a in enumerate(additive) if a and w.shape[i] >= 2]
-    if not axes or not mask.any():
-        return mask
-    cells = np.argwhere(mask & (w > 0))
-    order = np.argsort(-w[tuple(cells.T)], kind="stable")
-    families = [family(parents, i, w.shape[i]) for i in range(w.ndim)]
-    protect(w, mask, cells[order], axes, families, moved)
+    protect_all(weights, mask, additive, parents, moved, two_way_path=False)
     return mask
 
 
