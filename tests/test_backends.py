@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 import requests
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from conftest import ask, free_port, serving
 from cube_server.app import create_app
@@ -70,25 +72,37 @@ def published(postgres_url: str, tiny_dir: Path) -> str:
     return postgres_url
 
 
-def test_postgres_gives_identical_answers_to_duckdb(published: str, warehouse: Path) -> None:
-    duck = create_app({"WAREHOUSE": str(warehouse), "CACHE_MB": 0}).test_client()
-    pg = create_app({"WAREHOUSE": published, "CACHE_MB": 0}).test_client()
-    tables: set[str] = set()
-    flags: set[str] = set()
-    fills = 0
-    for query in QUERIES:
-        a, b = duck.get(query), pg.get(query)
+@dataclass
+class Seen:
+    """What a comparison covered: the tables that answered, the flags and the fills."""
+
+    tables: set[str] = field(default_factory=set)
+    flags: set[str] = field(default_factory=set)
+    fills: int = 0
+
+
+def same_answers(duck: FlaskClient, other: FlaskClient, queries: list[str], seen: Seen) -> None:
+    """Every query answers the same from DuckDB and from the other warehouse."""
+    for query in queries:
+        a, b = duck.get(query), other.get(query)
         assert a.status_code == b.status_code == 200, (query, b.get_data(as_text=True)[:300])
         expected, got = a.get_json(), b.get_json()
         assert _strip(got) == _strip(expected), query
         if "table" in expected:
-            tables.add(expected["table"])
+            seen.tables.add(expected["table"])
         if "/crosstab" in query:
-            flags.update(c["flag"] for row in expected["cells"] for c in row)
-            fills += a.get_data(as_text=True).count('"filled_from"')
+            seen.flags.update(c["flag"] for row in expected["cells"] for c in row)
+            seen.fills += a.get_data(as_text=True).count('"filled_from"')
+
+
+def test_postgres_gives_identical_answers_to_duckdb(published: str, warehouse: Path) -> None:
+    duck = create_app({"WAREHOUSE": str(warehouse), "CACHE_MB": 0}).test_client()
+    pg = create_app({"WAREHOUSE": published, "CACHE_MB": 0}).test_client()
+    seen = Seen()
+    same_answers(duck, pg, QUERIES, seen)
     # the comparison covered withheld and filled cells, base facts and several rollups
-    assert {"reliable", "suppressed"} <= flags and fills > 0
-    assert len(tables) >= 3
+    assert {"reliable", "suppressed"} <= seen.flags and seen.fills > 0
+    assert len(seen.tables) >= 3
 
 
 def test_load_publishes_a_schema_and_drops_the_replaced_one(

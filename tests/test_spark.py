@@ -23,7 +23,7 @@ import requests
 import sqlalchemy as sa
 from pyhive import hive
 from TCLIService.ttypes import TOperationState
-from test_backends import QUERIES, _strip
+from test_backends import QUERIES, Seen, _strip, same_answers
 
 from conftest import ask, drop_spark_namespace, free_port, serving, spark_namespace
 from cube_server.app import create_app
@@ -55,25 +55,14 @@ def spark_url(
 
 
 def test_spark_gives_identical_answers_to_duckdb(spark_url: str, warehouse: Path) -> None:
-    tables: set[str] = set()
-    flags: set[str] = set()
-    fills = 0
+    seen = Seen()
     for rollups, queries in ((True, WITH_ROLLUPS), (False, FACTS_ONLY)):
         config = {"CACHE_MB": 0, "USE_ROLLUPS": rollups}
         duck = create_app({**config, "WAREHOUSE": str(warehouse)}).test_client()
         spark = create_app({**config, "WAREHOUSE": spark_url}).test_client()
-        for query in queries:
-            a, b = duck.get(query), spark.get(query)
-            assert a.status_code == b.status_code == 200, (query, b.get_data(as_text=True)[:300])
-            expected, got = a.get_json(), b.get_json()
-            assert _strip(got) == _strip(expected), query
-            if "table" in expected:
-                tables.add(expected["table"])
-            if "/crosstab" in query:
-                flags.update(c["flag"] for row in expected["cells"] for c in row)
-                fills += a.get_data(as_text=True).count('"filled_from"')
-    assert {"reliable", "low_reliability", "suppressed"} <= flags and fills > 0
-    assert {"fact_ashe_pay", "fact_wf_employment"} <= tables and len(tables) >= 6
+        same_answers(duck, spark, queries, seen)
+    assert {"reliable", "low_reliability", "suppressed"} <= seen.flags and seen.fills > 0
+    assert {"fact_ashe_pay", "fact_wf_employment"} <= seen.tables and len(seen.tables) >= 6
 
 
 def test_a_query_over_its_time_limit_is_cancelled_and_a_json_504(
