@@ -122,3 +122,24 @@ def test_the_2d_fast_path_withholds_exactly_what_the_general_method_does(seed):
     got = suppress(grid, POLICY, (True, True), parents, moved)
     assert (got == _reference_suppress(grid, (True, True), parents, reference_moved)).all()
     assert (moved == reference_moved).all()
+
+
+def test_a_cell_with_a_sibling_box_never_takes_a_box_across_parents():
+    """Pass 1 of the hypercube method: where sibling boxes are feasible for every small
+    cell, every box stays inside the cells' families, so no parent is moved and each small
+    cell ends in a withheld box of its siblings (largest cells first, free corners reused)."""
+    rng = np.random.default_rng(5)
+    cells = rng.uniform(2000, 5000, (6, 6)).round()
+    small = [(0, 0), (1, 4), (4, 1), (5, 5), (3, 3)]
+    for r, c in small:
+        cells[r, c] = 400.0
+    grid = with_totals(cells.tolist())
+    family = np.array([0, 0, 0, 1, 1, 1, 0])  # two families of three, then the total
+    moved = np.zeros((2, *grid.shape), bool)
+    mask = suppress(grid, POLICY, (True, True), (family, family), moved)
+    assert not moved.any()
+    for r, c in small:
+        same = [q for q in range(6) if family[q] == family[r] and q != r]
+        same_c = [q for q in range(6) if family[q] == family[c] and q != c]
+        assert any(mask[q0, c] and mask[r, q1] and mask[q0, q1] for q0 in same for q1 in same_c)
+    assert mask[:6, :6].sum() < 36  # not everything
