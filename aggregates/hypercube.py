@@ -333,8 +333,8 @@ def _first_free_box(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each cell, whether a box with all other corners withheld and heavy enough
     exists, and the first such (row, column) partner in row-major order, for all cells at
-    once: each usable partner column (withheld beside the cell, and few) is paired with the
-    cell, and the first row that completes the box is found down both columns."""
+    once. Partner rows are tried from the top in growing blocks, and a cell leaves the
+    search at its first hit: most cells find one in the first rows."""
     n_rows, n_cols = shut_w.shape
     found = np.zeros(len(cells), dtype=bool)
     q0s = np.zeros(len(cells), dtype=np.int64)
@@ -342,25 +342,30 @@ def _first_free_box(
     if not len(cells):
         return found, q0s[found], q1s[found]
     r, c = cells.T
-    usable_cols = shut_w[r, :] >= needs[:, None]
-    usable_cols[np.arange(len(cells)), c] = False  # not itself
-    k_all, q1_all = usable_cols.nonzero()  # ordered by cell, then column
-    best = np.full(len(cells), n_rows * n_cols)  # row-major key of the first box
-    by_column = np.ascontiguousarray(shut_w.T)
-    pair_column = c[k_all]
-    for column in np.unique(pair_column).tolist():  # partner rows: withheld in this column
-        rows = (by_column[column] >= 0).nonzero()[0]
-        chosen = pair_column == column
-        k, q1 = k_all[chosen], q1_all[chosen]
-        need = needs[k][:, None]
-        rows_ok = by_column[column, rows][None, :] >= need
-        rows_ok &= by_column[q1[:, None], rows[None, :]] >= need
-        rows_ok &= rows[None, :] != r[k][:, None]  # the partner row is not the cell's own
-        has = rows_ok.any(axis=1)
-        key = np.where(has, rows[rows_ok.argmax(axis=1)] * n_cols + q1, n_rows * n_cols)
-        np.minimum.at(best, k, key)
-    found = best < n_rows * n_cols
-    return found, best[found] // n_cols, best[found] % n_cols
+    usable = shut_w[r, :] >= needs[:, None]  # partner columns: the cell's row corner is heavy
+    usable[np.arange(len(cells)), c] = False  # not itself
+    pending = usable.any(axis=1).nonzero()[0]
+    top, block = 0, 8
+    while pending.size and top < n_rows:
+        rows = shut_w[top : top + block]
+        size = rows.shape[0]
+        left = []
+        for chunk in np.array_split(pending, -(-pending.size * size * n_cols // 4_000_000)):
+            k = np.arange(chunk.size)
+            heavy = rows[None, :, :] >= needs[chunk][:, None, None]  # cell x row x column
+            partner = (heavy & usable[chunk][:, None, :]).any(axis=2)
+            partner &= heavy[k, :, c[chunk]]  # the corner in the cell's column
+            partner &= (top + np.arange(size))[None, :] != r[chunk][:, None]
+            hit = partner.any(axis=1)
+            q0 = partner[hit].argmax(axis=1)
+            q1 = (heavy[k[hit], q0, :] & usable[chunk[hit]]).argmax(axis=1)
+            found[chunk[hit]] = True
+            q0s[chunk[hit]] = top + q0
+            q1s[chunk[hit]] = q1
+            left.append(chunk[~hit])
+        pending = np.concatenate(left)
+        top, block = top + size, block * 2
+    return found, q0s[found], q1s[found]
 
 
 def _box_2d(
