@@ -180,8 +180,10 @@ def protect_2d(
     shut_w = np.where(mask, w, -1.0)  # a withheld corner's weight (-1: not withheld)
     needs = PROTECTION * w[tuple(cells.T)]
     siblings_of = (_siblings(row_family), _siblings(col_family))
-    best_now, best_ever = _best_sibling_box((shut_w, w), cells, siblings_of)
-    free_now, has_sibling_box = best_now >= needs, best_ever >= needs
+    has_sibling_box = _best_sibling_box(w, cells, siblings_of) >= needs
+    best_now = _best_sibling_box(shut_w, cells[has_sibling_box], siblings_of)
+    free_now = np.zeros(len(cells), dtype=bool)
+    free_now[has_sibling_box] = best_now >= needs[has_sibling_box]
     lists = _Lists(w.tolist(), open_w.tolist(), shut_w.tolist())
     row_members, col_members = _members(row_family), _members(col_family)
 
@@ -299,32 +301,26 @@ def _siblings(family: np.ndarray) -> np.ndarray:
 
 
 def _best_sibling_box(
-    grids: tuple[np.ndarray, ...], cells: np.ndarray, siblings_of: tuple[np.ndarray, np.ndarray]
-) -> list[np.ndarray]:
-    """For each grid and cell, the largest least corner weight over the cell's sibling
-    boxes (-inf: none).
+    w: np.ndarray, cells: np.ndarray, siblings_of: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray:
+    """For each cell, the largest least corner weight over its sibling boxes (-inf: none).
 
     A box is feasible for a cell needing `need` exactly when its lightest other corner
     weighs >= need, so comparing this with the needs answers feasibility for every cell in
     a few array passes (batched to bound memory on large tables)."""
-    n_rows, n_cols = grids[0].shape
-    padded = []
-    for grid in grids:
-        pad = np.full((n_rows + 1, n_cols + 1), -np.inf)
-        pad[:-1, :-1] = grid
-        padded.append(pad)
-    out = [np.empty(len(cells)) for _ in grids]
+    padded = np.full((w.shape[0] + 1, w.shape[1] + 1), -np.inf)
+    padded[:-1, :-1] = w
+    out = np.empty(len(cells))
     row_sib, col_sib = siblings_of
     batch = max(1, 2_000_000 // max(1, row_sib.shape[1] * col_sib.shape[1]))
     for start in range(0, len(cells), batch):
         r, c = cells[start : start + batch].T
-        rows = np.where(row_sib[r] == r[:, None], n_rows, row_sib[r])  # not itself
-        cols = np.where(col_sib[c] == c[:, None], n_cols, col_sib[c])
-        for pad, result in zip(padded, out, strict=True):
-            corner = pad[rows[:, :, None], cols[:, None, :]]
-            np.minimum(corner, pad[rows, c[:, None]][:, :, None], out=corner)
-            np.minimum(corner, pad[r[:, None], cols][:, None, :], out=corner)
-            result[start : start + batch] = corner.max(axis=(1, 2), initial=-np.inf)
+        rows = np.where(row_sib[r] == r[:, None], w.shape[0], row_sib[r])  # not itself
+        cols = np.where(col_sib[c] == c[:, None], w.shape[1], col_sib[c])
+        corner = padded[rows[:, :, None], cols[:, None, :]]
+        np.minimum(corner, padded[rows, c[:, None]][:, :, None], out=corner)
+        np.minimum(corner, padded[r[:, None], cols][:, None, :], out=corner)
+        out[start : start + batch] = corner.max(axis=(1, 2), initial=-np.inf)
     return out
 
 
