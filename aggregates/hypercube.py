@@ -340,7 +340,7 @@ def _first_free_box(
     r, c = cells.T
     usable = shut_w[r, :] >= needs[:, None]  # partner columns: the cell's row corner is heavy
     usable[np.arange(len(cells)), c] = False  # not itself
-    pending = usable.any(axis=1).nonzero()[0]
+    pending = np.flatnonzero(usable.any(axis=1))
     top, block = 0, 8
     while pending.size and top < n_rows:
         rows = shut_w[top : top + block]
