@@ -307,21 +307,39 @@ def _best_sibling_box(
 
     A box is feasible for a cell needing `need` exactly when its lightest other corner
     weighs >= need, so comparing this with the needs answers feasibility for every cell in
-    a few array passes (batched to bound memory on large tables)."""
-    padded = np.full((w.shape[0] + 1, w.shape[1] + 1), -np.inf)
+    a few array passes. Cells go in groups by family size (rounded up to a power of two), so
+    that one large family does not pad every cell's search, and in batches."""
+    n_rows, n_cols = w.shape
+    padded = np.full((n_rows + 1, n_cols + 1), -np.inf)
     padded[:-1, :-1] = w
-    out = np.empty(len(cells))
+    out = np.full(len(cells), -np.inf)
     row_sib, col_sib = siblings_of
-    batch = max(1, 2_000_000 // max(1, row_sib.shape[1] * col_sib.shape[1]))
-    for start in range(0, len(cells), batch):
-        r, c = cells[start : start + batch].T
-        rows = np.where(row_sib[r] == r[:, None], w.shape[0], row_sib[r])  # not itself
-        cols = np.where(col_sib[c] == c[:, None], w.shape[1], col_sib[c])
-        corner = padded[rows[:, :, None], cols[:, None, :]]
-        np.minimum(corner, padded[rows, c[:, None]][:, :, None], out=corner)
-        np.minimum(corner, padded[r[:, None], cols][:, None, :], out=corner)
-        out[start : start + batch] = corner.max(axis=(1, 2), initial=-np.inf)
+    if not len(cells):
+        return out
+    r_all, c_all = cells.T
+    width_r = _power_of_two((row_sib[r_all] < n_rows).sum(axis=1))
+    width_c = _power_of_two((col_sib[c_all] < n_cols).sum(axis=1))
+    groups = width_r * (2 * n_cols + 2) + width_c
+    for group in np.unique(groups).tolist():
+        chosen = np.flatnonzero(groups == group)
+        wide_r, wide_c = int(width_r[chosen[0]]), int(width_c[chosen[0]])
+        batch = max(1, 2_000_000 // (wide_r * wide_c))
+        for part in np.array_split(chosen, -(-chosen.size // batch)):
+            r, c = r_all[part], c_all[part]
+            rows = row_sib[r, :wide_r]
+            cols = col_sib[c, :wide_c]
+            rows = np.where(rows == r[:, None], n_rows, rows)  # not itself
+            cols = np.where(cols == c[:, None], n_cols, cols)
+            corner = padded[rows[:, :, None], cols[:, None, :]]
+            np.minimum(corner, padded[rows, c[:, None]][:, :, None], out=corner)
+            np.minimum(corner, padded[r[:, None], cols][:, None, :], out=corner)
+            out[part] = corner.max(axis=(1, 2), initial=-np.inf)
     return out
+
+
+def _power_of_two(sizes: np.ndarray) -> np.ndarray:
+    """The least power of two >= each size (at least 1)."""
+    return np.left_shift(1, np.ceil(np.log2(np.maximum(sizes, 1))).astype(np.int64))
 
 
 def _first_free_box(
