@@ -23,6 +23,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:  # run as a script: benchmarks/ is not installed
+    sys.path.insert(0, str(HERE.parent))
+
 CUBES: dict[str, dict[str, list[str]]] = {
     "ashe_pay": {
         "levels": ["occupation:soc1", "occupation:soc2", "occupation:soc4", "region:nation",
@@ -113,7 +117,9 @@ def requests() -> list[str]:
             cut = spec["cuts"][n % len(spec["cuts"])]
             agg = f"/cube/{cube}/aggregate?drilldown={rows}|{columns}"
             out.append(agg + (f"&cut={cut}" if cut else ""))
-    return out + OTHER
+    from benchmarks.run import MIX, url_of  # the benchmark's own mix (full-data years)
+
+    return out + OTHER + [url_of(cube, p) for _, cube, p in MIX]
 
 
 def run(warehouse: Path) -> dict[str, dict[str, Any]]:
