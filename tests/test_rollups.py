@@ -294,7 +294,7 @@ def random_query(draw, engine: Engine):
         hierarchy = dim.hierarchy(None, "x")
         depth = draw(st.integers(1, len(hierarchy.levels)))
         table = engine.catalog.table(dim)
-        row = table.iloc[draw(st.integers(0, len(table) - 1))]
+        row = table.records()[draw(st.integers(0, len(table) - 1))]
         path = ",".join(str(int(row[lv.key])) for lv in hierarchy.levels[:depth])
         cuts.append(("!" if draw(st.booleans()) else "") + f"{dim.name}:{path}")
     if cuts:

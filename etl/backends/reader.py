@@ -13,14 +13,16 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import sqlalchemy as sa
 
 from etl.backends.errors import QueryTimeout
 from etl.warehouse import close_shared
+
+if TYPE_CHECKING:  # pandas only where `frame` is called (loading, tests), not in the server
+    import pandas as pd
 
 DEFAULT_TIMEOUT_S = 30.0
 Frame = dict[str, Any]  # column name -> numpy array, as DuckDB's fetchnumpy gives them
@@ -145,6 +147,8 @@ class Reader:
         return self._start(dbapi.interrupt)
 
     def _fetch(self, result: sa.CursorResult[Any]) -> pd.DataFrame:
+        import pandas as pd
+
         if self.dialect == "duckdb":  # columnar: no per-row Python objects
             return pd.DataFrame(result.cursor.fetchnumpy())
         frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
