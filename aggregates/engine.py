@@ -179,9 +179,9 @@ class Engine:
         resident = None
         if instance is not None and self.use_resident and source.table != query.cube.fact:
             resident = self.resident.fetch(instance.cursor(), query, source)
-        # a small rollup summed in process memory, else the SQL through the warehouse layer
-        # (this thread's cursor of the shared DuckDB instance, or a pooled connection), with
-        # the layer's time limit
+        # a rollup summed in process memory from its projection (resident.py), else the SQL
+        # through the warehouse layer (this thread's cursor of the shared DuckDB instance, or
+        # a pooled connection), with the layer's time limit
         frame: Frame = (
             resident
             if resident is not None
