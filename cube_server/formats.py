@@ -81,7 +81,7 @@ def _numbers(values: np.ndarray) -> list[float | int | None]:
     for n in np.flatnonzero(whole & ~small).tolist():  # beyond int64's exact floats
         out[n] = int(values[n])
     out[np.isnan(values)] = None
-    return out.tolist()  # type: ignore[no-any-return]
+    return out.tolist()
 
 
 def _go_up(
