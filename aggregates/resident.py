@@ -78,9 +78,10 @@ def read(
     for k in columns:
         if isinstance(data[k], np.ma.MaskedArray):
             return None  # NULL keys: leave the join semantics to DuckDB
-        out[k] = np.asarray(data[k])  # SMALLINT keys stay int16: a quarter of the memory
-        if out[k].dtype.kind not in "iu":
+        if np.asarray(data[k]).dtype.kind not in "iu":
             return None
+        # as intp: indexing a lookup table with int16 keys converted them on every query
+        out[k] = np.asarray(data[k], dtype=np.intp)
         if out[k].size and out[k].min() < 0:
             return None
     rows = len(next(iter(data.values()))) if data else 0
@@ -272,17 +273,20 @@ class Resident:
                 position = lut[table.keys[source.columns[group_dim.name]]]
                 keep &= position >= 0
             code = code * len(domain) + position
-        code = code[keep]
         bins = int(np.prod(sizes))
+        everything = bool(keep.all())  # no copies of the columns when every row counts
+        code = code if everything else code[keep]
         present = np.flatnonzero(np.bincount(code, minlength=bins))
         out: dict[str, Any] = {}
         for axis_index, index in enumerate(np.unravel_index(present, sizes)):
             out[groups[axis_index][0]] = np.asarray(groups[axis_index][3], dtype=np.int64)[index]
         for name, measure in sums:
             high, low = table.measures[measure]
-            total = np.bincount(code, weights=high[keep], minlength=bins)[present].astype(np.int64)
-            total = total * SPLIT + np.bincount(code, weights=low[keep], minlength=bins)[
-                present
-            ].astype(np.int64)
+            if not everything:
+                high, low = high[keep], low[keep]
+            total = np.bincount(code, weights=high, minlength=bins)[present].astype(np.int64)
+            total = total * SPLIT + np.bincount(code, weights=low, minlength=bins)[present].astype(
+                np.int64
+            )
             out[name] = total.astype(np.float64) / SCALE
         return out
