@@ -3,6 +3,8 @@
 Dimension tables are small (at most a few hundred rows), so they are held in memory: member
 lists, labels, ancestor maps and cut resolution need no SQL per request. Cuts at a coarse
 level become sets of fact keys here, so the compiled statement only filters fact columns.
+They are held as plain Python rows (`DimTable`), not pandas frames: the server process then
+never imports pandas, which with the pyarrow it loads cost each worker about 75 MB.
 """
 
 from __future__ import annotations
@@ -12,13 +14,52 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-import pandas as pd
 import sqlalchemy as sa
 
 from aggregates.cuts import CutSpec
 from aggregates.errors import NotFound, QueryError
 from aggregates.model import Cube, Dimension, Hierarchy, Level, Model
 from etl.backends.reader import table_columns
+
+
+@dataclass(frozen=True)
+class DimTable:
+    """A dimension table's rows as plain values (integer keys, text labels), in the order
+    the warehouse gave them; the few operations the server needs on it."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+    def __contains__(self, column: object) -> bool:
+        return column in self.columns
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list[Any]:
+        i = self.columns.index(name)
+        return [r[i] for r in self.rows]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
+
+    def where(self, column: str, value: Any) -> DimTable:
+        """The rows whose `column` equals `value`."""
+        i = self.columns.index(column)
+        return DimTable(self.columns, tuple(r for r in self.rows if r[i] == value))
+
+    def first_per(self, *columns: str) -> DimTable:
+        """The first row of each distinct combination of `columns` (pandas'
+        `drop_duplicates(columns)`), in table order."""
+        at = [self.columns.index(c) for c in columns]
+        seen: set[tuple[Any, ...]] = set()
+        kept = []
+        for r in self.rows:
+            key = tuple(r[i] for i in at)
+            if key not in seen:
+                seen.add(key)
+                kept.append(r)
+        return DimTable(self.columns, tuple(kept))
 
 
 @dataclass(frozen=True)
@@ -48,7 +89,7 @@ class Catalog:
     def __init__(
         self,
         model: Model,
-        tables: dict[str, pd.DataFrame],
+        tables: dict[str, DimTable],
         present: dict[tuple[str, str], frozenset[int]] | None = None,
     ):
         self.model = model
@@ -59,14 +100,14 @@ class Catalog:
 
     @classmethod
     def read(cls, model: Model, engine: sa.Engine) -> Catalog:
-        tables: dict[str, pd.DataFrame] = {}
+        tables: dict[str, DimTable] = {}
         dims = {d.name: d for c in model.cubes for d in c.dimensions}
         with engine.connect() as con:
             for name, dim in dims.items():
                 columns = [a for lv in dim.levels for a in lv.attributes]
                 table = sa.table(dim.table, *map(sa.column, columns))
                 rows = con.execute(sa.select(table)).fetchall()
-                tables[name] = pd.DataFrame([tuple(r) for r in rows], columns=columns)
+                tables[name] = DimTable(tuple(columns), tuple(tuple(r) for r in rows))
             present: dict[tuple[str, str], set[int]] = {}
             if "fact_members" in table_columns(engine):
                 members = sa.table("fact_members", *map(sa.column, ("fact", "column", "key")))
@@ -80,34 +121,34 @@ class Catalog:
         present = self.present.get((cube.fact, cube.fact_keys[dim.name]))
         return keys & present if present is not None else keys
 
-    def table(self, dim: Dimension) -> pd.DataFrame:
+    def table(self, dim: Dimension) -> DimTable:
         return self.tables[dim.name]
 
     def members(self, dim: Dimension, level: Level) -> list[Member]:
         def build() -> list[Member]:
-            frame = self._level_frame(dim.name, level.name)
-            return [Member(int(k), str(v)) for k, v in frame.itertuples(index=False)]
+            pairs = self._cache_levels[(dim.name, level.name)]
+            return [Member(int(k), str(v)) for k, v in pairs]
 
         return self._memo(("members", dim.name, level.name), build)
 
     def label(self, dim: Dimension, level: Level, key: int) -> str:
         return self._labels(dim.name, level.name).get(key, str(key))
 
-    def _level_frame(self, dim_name: str, level_name: str) -> pd.DataFrame:
-        return self._cache_levels[(dim_name, level_name)]
-
     @cached_property
-    def _cache_levels(self) -> dict[tuple[str, str], pd.DataFrame]:
+    def _cache_levels(self) -> dict[tuple[str, str], list[tuple[int, str]]]:
+        """(dimension, level) -> its members' (key, label), the first row's label for each
+        key, in key order."""
         out = {}
         for cube in self.model.cubes:
             for dim in cube.dimensions:
                 for level in dim.levels:
                     table = self.tables[dim.name]
-                    frame = pd.DataFrame(
-                        {"key": table[level.key], "label": table[level.label_attribute].astype(str)}
-                    )
-                    frame = frame.drop_duplicates("key").sort_values("key")
-                    out[(dim.name, level.name)] = frame.reset_index(drop=True)
+                    first: dict[int, str] = {}
+                    for key, label in zip(
+                        table.column(level.key), table.column(level.label_attribute), strict=True
+                    ):
+                        first.setdefault(int(key), str(label))
+                    out[(dim.name, level.name)] = sorted(first.items())
         return out
 
     def _labels(self, dim_name: str, level_name: str) -> dict[int, str]:
@@ -115,10 +156,7 @@ class Catalog:
 
     @cached_property
     def _cache_labels(self) -> dict[tuple[str, str], dict[int, str]]:
-        return {
-            name: dict(zip(frame["key"].astype(int), frame["label"], strict=True))
-            for name, frame in self._cache_levels.items()
-        }
+        return {name: dict(pairs) for name, pairs in self._cache_levels.items()}
 
     def _memo(self, key: tuple[str, ...], build: Callable[[], Any]) -> Any:
         """Per-catalog memo: dimension tables never change within a vintage."""
@@ -134,7 +172,7 @@ class Catalog:
         their type (a key that is its own label too)."""
 
         def build() -> dict[int, dict[str, Any]]:
-            frame = self.tables[dim.name].drop_duplicates(level.key)
+            frame = self.tables[dim.name].first_per(level.key)
             path = hierarchy.levels[: hierarchy.levels.index(level) + 1]
             columns = [(attribute_ref(dim, a), a) for lv in path for a in lv.attributes]
             labels = [
@@ -143,7 +181,7 @@ class Catalog:
                 if lv.label_attribute != lv.key
             ]
             out: dict[int, dict[str, Any]] = {}
-            for row in frame.to_dict("records"):
+            for row in frame.records():
                 record = {r: _plain(row[a]) for r, a in columns}
                 for r in labels:
                     record[r] = str(record[r])
@@ -155,7 +193,7 @@ class Catalog:
     def fact_keys(self, dim: Dimension) -> frozenset[int]:
         return self._memo(
             ("fact", dim.name),
-            lambda: frozenset(int(k) for k in self.tables[dim.name][dim.table_key]),
+            lambda: frozenset(int(k) for k in self.tables[dim.name].column(dim.table_key)),
         )
 
     def level_of_fact_keys(self, dim: Dimension, level: Level) -> dict[int, int]:
@@ -163,8 +201,8 @@ class Catalog:
 
         def build() -> dict[int, int]:
             frame = self.tables[dim.name]
-            keys, values = frame[dim.table_key].astype(int), frame[level.key].astype(int)
-            return dict(zip(keys, values, strict=True))
+            keys, values = frame.column(dim.table_key), frame.column(level.key)
+            return {int(k): int(v) for k, v in zip(keys, values, strict=True)}
 
         return self._memo(("level", dim.name, level.name), build)
 
@@ -172,11 +210,11 @@ class Catalog:
         """Member key at `level` -> its key at `coarser`, or None if not unique for some member."""
 
         def build() -> dict[int, int] | None:
-            frame = self.tables[dim.name][[level.key, coarser.key]].drop_duplicates()
-            if frame[level.key].duplicated().any():
+            frame = self.tables[dim.name].first_per(level.key, coarser.key)
+            keys, values = frame.column(level.key), frame.column(coarser.key)
+            if len(set(keys)) < len(keys):  # a member under two parents
                 return None
-            keys, values = frame[level.key].astype(int), frame[coarser.key].astype(int)
-            return dict(zip(keys, values, strict=True))
+            return {int(k): int(v) for k, v in zip(keys, values, strict=True)}
 
         return self._memo(("ancestor", dim.name, level.name, coarser.name), build)
 
@@ -220,7 +258,7 @@ class Catalog:
         """The key at the path's level, checking each step is a child of the one before.
 
         Valid paths are remembered (the table never changes within a vintage), so a
-        repeated cut costs a dictionary look-up instead of pandas filtering."""
+        repeated cut costs a dictionary look-up instead of filtering the table."""
         key = ("path", dim.name, hierarchy.name, *path)
         if key in self._cache:
             return int(self._cache[key])
@@ -239,12 +277,12 @@ class Catalog:
                 raise QueryError(
                     "cut", f"{dim.name} member {text!r} at level {level.name} is not a number"
                 ) from None
-            matching = frame[frame[level.key] == key]
-            if matching.empty:
+            matching = frame.where(level.key, key)
+            if not len(matching):
                 valid = [str(m.key) for m in self.members(dim, level)]
                 if depth:
                     parent = hierarchy.levels[depth - 1]
-                    valid = [str(k) for k in sorted(set(frame[level.key]))]
+                    valid = [str(k) for k in sorted(set(frame.column(level.key)))]
                     raise NotFound(
                         "cut",
                         f"{dim.name} has no {level.name} member {text!r} under "

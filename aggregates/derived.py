@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import cached_property
 
 import numpy as np
-import pandas as pd
 import sqlalchemy as sa
 
 from aggregates.model import Lookup
@@ -52,7 +51,9 @@ class LookupTable:
 
     def __init__(self, lookup: Lookup, keys: np.ndarray, values: np.ndarray):
         self.lookup = lookup
-        self.index = pd.Index(_encode(*keys.T)) if len(keys) else pd.Index([], dtype=np.int64)
+        self.codes = _encode(*keys.T) if len(keys) else np.zeros(0, dtype=np.int64)
+        self._order = np.argsort(self.codes, kind="stable")  # to find codes by bisection
+        self._sorted = self.codes[self._order]
         self.values = values
 
     @classmethod
@@ -74,14 +75,21 @@ class LookupTable:
     def find(self, parts: list[np.ndarray]) -> np.ndarray:
         """Each cell's value row (NaN where the table has no such key): shape + (values,)."""
         shape = np.shape(parts[0])
-        where = self.index.get_indexer(pd.Index(_encode(*parts)))
+        where = self._indexer(_encode(*parts))
         found = np.where((where >= 0)[:, None], self.values[where], np.nan)
         return found.reshape(*shape, self.values.shape[1])
+
+    def _indexer(self, codes: np.ndarray) -> np.ndarray:
+        """Each code's row in the table, -1 where absent (keys are unique per table)."""
+        if not len(self._sorted):
+            return np.full(len(codes), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._sorted, codes), len(self._sorted) - 1)
+        return np.where(self._sorted[at] == codes, self._order[at], -1)
 
     @cached_property
     def summed_by_key(self) -> dict[int, float]:
         """Single-key tables (replacement rates): key -> the sum of its value columns, made
         once per vintage rather than per period query."""
         assert len(self.lookup.keys) == 1 and self.lookup.parameter is None
-        keys = self.index.to_numpy() % 10_000
+        keys = self.codes % 10_000
         return dict(zip(keys.tolist(), self.values.sum(axis=1).tolist(), strict=True))

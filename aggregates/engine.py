@@ -12,10 +12,9 @@ import dataclasses
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import sqlalchemy as sa
 
-from aggregates import reliability, rollups
+from aggregates import period, reliability, rollups
 from aggregates.catalog import Catalog
 from aggregates.derived import LookupTable
 from aggregates.measures import REPLACEMENT, Measures, year_component
@@ -180,9 +179,9 @@ class Engine:
         resident = None
         if instance is not None and self.use_resident and source.table != query.cube.fact:
             resident = self.resident.fetch(instance.cursor(), query, source)
-        # a small rollup summed in process memory, else the SQL through the warehouse layer
-        # (this thread's cursor of the shared DuckDB instance, or a pooled connection), with
-        # the layer's time limit
+        # a rollup summed in process memory from its projection (resident.py), else the SQL
+        # through the warehouse layer (this thread's cursor of the shared DuckDB instance, or
+        # a pooled connection), with the layer's time limit
         frame: Frame = (
             resident
             if resident is not None
@@ -192,29 +191,26 @@ class Engine:
         )
         if query.year_from is None or query.year_to is None:
             return frame
-        return self._period(query, pd.DataFrame(frame))
+        return self._period(query, frame)
 
-    def _period(self, query: Query, frame: pd.DataFrame) -> Frame:
+    def _period(self, query: Query, frame: Frame) -> Frame:
         # one column per year of the period (every year's employment decides reliability),
         # and replacement demand: each SOC sub-major group's rate times its employment over
         # the period, summed here from exact sums so every source gives identical numbers
+        # (in numpy, with pandas' compensated sums in one canonical row order: period.py)
         assert query.year_from is not None and query.year_to is not None
-        rates = self.lookups[query.cube.name]["replacement_rates"].summed_by_key
-        keys = [f"k{i}" for i in range(len(query.axes))]
-        # the float sums below depend on row order, and DuckDB's GROUP BY gives rows in any
-        # order: put them in one canonical order (the groups are unique) so that an answer
-        # never differs in its last bit between runs or between resident and DuckDB sums
-        frame = frame.sort_values([*keys, REPLACEMENT_KEY, YEAR_KEY], ignore_index=True)
-        year = frame[YEAR_KEY].to_numpy()
-        employment = frame[EMPLOYMENT_YEAR].to_numpy(dtype=float)
-        out = frame[keys].copy()
-        for y in range(query.year_from, query.year_to + 1):
-            out[year_component(y)] = np.where(year == y, employment, 0.0)
-        in_period = (year >= query.year_from) & (year < query.year_to)
-        rate = frame[REPLACEMENT_KEY].map(rates).to_numpy(dtype=float)
-        out[REPLACEMENT] = np.where(in_period, employment * rate, 0.0)
-        summed = out.groupby(keys, as_index=False).sum() if keys else out.sum().to_frame().T
-        return {name: summed[name].to_numpy() for name in summed.columns}
+        years = range(query.year_from, query.year_to + 1)
+        return period.regroup(
+            frame,
+            [f"k{i}" for i in range(len(query.axes))],
+            YEAR_KEY,
+            REPLACEMENT_KEY,
+            EMPLOYMENT_YEAR,
+            self.lookups[query.cube.name]["replacement_rates"].summed_by_key,
+            years,
+            [year_component(y) for y in years],
+            REPLACEMENT,
+        )
 
     # -- grids -----------------------------------------------------------------------
 

@@ -283,11 +283,15 @@ def _default_member(catalog: Catalog, cube: Cube) -> int:
     assert dim is not None
     frame = catalog.table(dim)
     key = dim.finest.key
-    chosen = frame[key]
+    chosen = frame.column(key)
     if dim.default_member is not None:
         attribute, value = dim.default_member
-        chosen = frame[frame[attribute].astype(str) == value][key]
-    return int((chosen if len(chosen) else frame[key]).max())
+        chosen = [
+            k
+            for k, a in zip(frame.column(key), frame.column(attribute), strict=True)
+            if str(a) == value
+        ]
+    return int(max(chosen if len(chosen) else frame.column(key)))
 
 
 def _year_cut(cube: Cube, year: int) -> Cut:

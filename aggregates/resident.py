@@ -1,23 +1,29 @@
-"""Small rollup tables held in process memory, summed with numpy instead of DuckDB.
+"""Rollup answers summed in process memory with numpy, from exact pre-aggregates.
 
-A rollup-sized answer spends most of its time in DuckDB's per-statement cost (0.7-2.6 ms
-for a GROUP BY over 2,600-18,000 rows through the Python API), not in summing. So rollups
-up to `RESIDENT_ROWS` rows are read once per warehouse vintage and process, and a query on
-one is answered with one `bincount` pass over positions in the result grid.
+A rollup-sized answer spent most of its time in DuckDB's per-statement cost (1-2.6 ms for a
+GROUP BY over a few thousand rows through the Python API, 2-10 ms on the Working Futures
+rollups, which keep every year), not in summing. A query only needs the rollup summed down
+to the columns it uses (its axes, its cuts, and for a period the years and the replacement
+key) over the years it reads. That projection is asked of DuckDB once, as exact integer
+sums, kept in a cache bounded in bytes (OLAP servers call this a segment cache), and every
+query that needs those columns and years, whatever its levels, cuts, measures or fallback,
+is then answered with one `bincount` pass over the projection's rows. Only its first query
+pays the GROUP BY; the response cache is a separate, later layer.
 
 The numbers must be identical to DuckDB's, which sums DECIMAL measures exactly and converts
-each sum to a double once. Here every measure is held as an exact integer count of
-millionths split into a high and a low part (value = high * 2**26 + low, 0 <= low < 2**26),
-whose sums stay below 2**53 and so are exact in float64; the integer total is rebuilt from
-them and converted to a double once, as DuckDB does. A table whose values could break those
-bounds is not made resident, and any query shape this module does not handle (no axes, a
-mapping that is not unique, too many groups) returns None so that DuckDB answers it.
-`tests/test_rollups.py` compares both on random queries.
+each sum to a double once. A projection holds every measure as an exact integer count of
+millionths (DuckDB sums the DECIMAL values scaled to BIGINT, exactly) split into a high and a
+low part (value = high * 2**26 + low, 0 <= low < 2**26), whose sums stay below 2**53 and so
+are exact in float64; the integer total is rebuilt from them and converted to a double once,
+as DuckDB does. A projection whose values could break those bounds, or that has NULLs, more
+than `PROJECTION_ROWS` rows or too many groups, is not used: DuckDB answers those queries,
+as it does a query with no axes. `tests/test_rollups.py` compares both on random queries.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,43 +34,59 @@ from aggregates.model import Dimension, Level
 from aggregates.query import Query
 from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, source_keys
 
-RESIDENT_ROWS = 250_000
+PROJECTION_ROWS = 250_000
 MAX_GROUPS = 1_000_000  # dense grid of groups; larger shapes go to DuckDB
 SCALE = 1_000_000  # the measures are DECIMAL(.., 6)
 SPLIT = 2**26
+CACHE_BYTES = 32 << 20  # projections kept per process
 
 
 @dataclass(frozen=True)
 class Table:
-    """One rollup's columns: integer keys, measures as (high, low) float64 parts."""
+    """A projection's columns: integer keys, measures as (high, low) float64 parts."""
 
     rows: int
     keys: dict[str, np.ndarray]
     measures: dict[str, tuple[np.ndarray, np.ndarray]]
 
 
-def read(cursor: Any, source: Source, measures: list[str]) -> Table | None:
-    """Read a rollup with its measures as exact integers of millionths, or None when it is
-    too large or its values could not be summed exactly this way."""
-    if source.rows > RESIDENT_ROWS:
-        return None
-    keys = sorted(set(source.columns.values()))
-    select = [f'"{k}"' for k in keys] + [
-        f'CAST("{m}" * {SCALE} AS BIGINT) AS "{m}"' for m in measures
-    ]
+def read(
+    cursor: Any,
+    source: Source,
+    measures: list[str],
+    columns: tuple[str, ...],
+    years: tuple[str, tuple[int, ...]] | None,
+) -> Table | None:
+    """The rollup summed by `columns` (with `years`, (year column, years), over those years
+    only), measures as exact integers of millionths; None when it has more than
+    `PROJECTION_ROWS` rows or its values could not be summed exactly this way."""
+    keys = [f'"{k}"' for k in columns]
+    sums = [f'CAST(SUM(CAST("{m}" * {SCALE} AS BIGINT)) AS BIGINT) AS "{m}"' for m in measures]
+    where = ""
+    if years is not None:
+        # the years are integers (the query's validated period or the catalog's members),
+        # never user text, so they are inlined like the engine's cut keys
+        column, wanted = years
+        where = f' WHERE "{column}" IN ({", ".join(str(int(y)) for y in wanted)})'
+    group = f" GROUP BY {', '.join(keys)}" if keys else ""
+    sql = f'SELECT {", ".join([*keys, *sums])} FROM "{source.table}"{where}{group}'
     try:
-        data = cursor.execute(f'SELECT {", ".join(select)} FROM "{source.table}"').fetchnumpy()
-    except Exception:  # an overflowing cast: DuckDB sums this table
+        data = cursor.execute(f"{sql} LIMIT {PROJECTION_ROWS + 1}").fetchnumpy()
+    except Exception:  # an overflowing cast or sum: DuckDB sums this table
         return None
-    columns: dict[str, np.ndarray] = {}
-    for k in keys:
+    out: dict[str, np.ndarray] = {}
+    for k in columns:
         if isinstance(data[k], np.ma.MaskedArray):
             return None  # NULL keys: leave the join semantics to DuckDB
-        columns[k] = np.asarray(data[k])  # SMALLINT keys stay int16: a quarter of the memory
-        if columns[k].dtype.kind not in "iu":
+        if np.asarray(data[k]).dtype.kind not in "iu":
             return None
-        if columns[k].size and columns[k].min() < 0:
+        # as intp: indexing a lookup table with int16 keys converted them on every query
+        out[k] = np.asarray(data[k], dtype=np.intp)
+        if out[k].size and out[k].min() < 0:
             return None
+    rows = len(next(iter(data.values()))) if data else 0
+    if rows > PROJECTION_ROWS:
+        return None
     parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for m in measures:
         if isinstance(data[m], np.ma.MaskedArray):
@@ -76,35 +98,96 @@ def read(cursor: Any, source: Source, measures: list[str]) -> Table | None:
         if np.abs(high).sum(dtype=np.float64) >= 2**52 or low.size * SPLIT >= 2**52:
             return None
         parts[m] = (high.astype(np.float64), low.astype(np.float64))
-    return Table(len(next(iter(columns.values()))) if columns else 0, columns, parts)
+    return Table(rows, out, parts)
+
+
+def _nbytes(table: Table | None) -> int:
+    if table is None:
+        return 64
+    arrays = [*table.keys.values(), *(p for parts in table.measures.values() for p in parts)]
+    return 64 + sum(a.nbytes for a in arrays)
+
+
+class _Bounded:
+    """A thread-safe LRU of projections bounded in bytes."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._items: OrderedDict[Any, tuple[Table | None, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> tuple[bool, Table | None]:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return True, self._items[key][0]
+        return False, None
+
+    def put(self, key: Any, table: Table | None) -> None:
+        size = _nbytes(table)
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._items:
+                self.bytes -= self._items.pop(key)[1]
+            self._items[key] = (table, size)
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                self.bytes -= self._items.popitem(last=False)[1][1]
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 class Resident:
-    """The resident rollups of one engine (one warehouse vintage), read on first use."""
+    """The projections of one engine (one warehouse vintage), made on first use."""
 
-    def __init__(self, catalog: Catalog):
+    def __init__(self, catalog: Catalog, cache_bytes: int = CACHE_BYTES):
         self.catalog = catalog
-        self._tables: dict[str, Table | None] = {}
+        self.projections = _Bounded(cache_bytes)
         self._positions: dict[tuple[Any, ...], np.ndarray | None] = {}
-        self._lock = threading.Lock()
 
-    def table(self, cursor: Any, source: Source, measures: list[str]) -> Table | None:
-        if source.table not in self._tables:
-            with self._lock:
-                if source.table not in self._tables:
-                    self._tables[source.table] = read(cursor, source, measures)
-        return self._tables[source.table]
+    def projection(
+        self, cursor: Any, query: Query, source: Source, measures: list[str], columns: set[str]
+    ) -> Table | None:
+        """The rollup summed down to `columns` over the years the query reads (cached)."""
+        time = query.cube.time_dimension()
+        years = None
+        if time is not None and time.name in source.columns:
+            wanted = self._years(query, time)
+            if wanted is not None:
+                years = (source.columns[time.name], wanted)
+        kept = tuple(sorted(columns))
+        key = (source.table, years, kept)
+        found, table = self.projections.get(key)
+        if not found:
+            table = read(cursor, source, measures, kept, years)
+            self.projections.put(key, table)
+        return table
+
+    @staticmethod
+    def _years(query: Query, time: Dimension) -> tuple[int, ...] | None:
+        """The years the query's cuts and period leave, None when all."""
+        years: set[int] | None = None
+        if query.year_from is not None and query.year_to is not None:
+            years = set(range(query.year_from, query.year_to + 1))
+        for cut in query.cuts:
+            if cut.dimension == time.name and not cut.invert:
+                years = set(cut.fact_keys) if years is None else years & cut.fact_keys
+        return tuple(sorted(years)) if years is not None else None
 
     def _position_lut(
         self, table: Table, source: Source, dim: Dimension, target: Level, domain: tuple[int, ...]
     ) -> np.ndarray | None:
         """Source key -> position of its member at `target` in `domain` (-1: not there)."""
         key = (source.table, dim.name, target.name, domain)
-        if key in self._positions:
-            return self._positions[key]
         column = table.keys[source.columns[dim.name]]
-        have = dim.level(source.levels[dim.name], "rows")
         size = int(column.max()) + 1 if column.size else 1
+        known = self._positions.get(key)
+        if key in self._positions and (known is None or len(known) >= size):
+            return known  # made for this table, or a slice of it with keys as large
+        have = dim.level(source.levels[dim.name], "rows")
         lut: np.ndarray | None = np.full(size, -1, dtype=np.int64)
         assert lut is not None
         where = {k: p for p, k in enumerate(domain)}
@@ -137,7 +220,15 @@ class Resident:
             if period
             else [(a.name, a.measure) for a in cube.sums() if a.measure]
         )
-        table = self.table(cursor, source, sorted({m for a in cube.sums() if (m := a.measure)}))
+        measures = sorted({m for a in cube.sums() if (m := a.measure)})
+        used = {source.columns[a.dimension.name] for a in query.axes}
+        used |= {source.columns[c.dimension] for c in query.cuts}
+        if period:
+            rates, time = cube.replacement_key(), cube.time_dimension()
+            if rates is None or time is None:
+                return None
+            used |= {source.columns[rates.dimension], source.columns[time.name]}
+        table = self.projection(cursor, query, source, measures, used)
         if table is None:
             return None
         groups: list[tuple[str, Dimension | None, Level | None, tuple[int, ...]]] = [
@@ -182,17 +273,20 @@ class Resident:
                 position = lut[table.keys[source.columns[group_dim.name]]]
                 keep &= position >= 0
             code = code * len(domain) + position
-        code = code[keep]
         bins = int(np.prod(sizes))
+        everything = bool(keep.all())  # no copies of the columns when every row counts
+        code = code if everything else code[keep]
         present = np.flatnonzero(np.bincount(code, minlength=bins))
         out: dict[str, Any] = {}
         for axis_index, index in enumerate(np.unravel_index(present, sizes)):
             out[groups[axis_index][0]] = np.asarray(groups[axis_index][3], dtype=np.int64)[index]
         for name, measure in sums:
             high, low = table.measures[measure]
-            total = np.bincount(code, weights=high[keep], minlength=bins)[present].astype(np.int64)
-            total = total * SPLIT + np.bincount(code, weights=low[keep], minlength=bins)[
-                present
-            ].astype(np.int64)
+            if not everything:
+                high, low = high[keep], low[keep]
+            total = np.bincount(code, weights=high, minlength=bins)[present].astype(np.int64)
+            total = total * SPLIT + np.bincount(code, weights=low, minlength=bins)[present].astype(
+                np.int64
+            )
             out[name] = total.astype(np.float64) / SCALE
         return out

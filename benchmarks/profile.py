@@ -9,21 +9,28 @@ with --cprofile prints the top functions by cumulative and own time. Not part of
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# run as a script, this file's folder comes first on sys.path, and this file (profile.py)
+# would then shadow the standard library's `profile`, which cProfile imports
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
 import argparse
 import cProfile
 import pstats
 import statistics
 import time
-from pathlib import Path
 
 import orjson
 
 from aggregates import reliability
 from aggregates.engine import Engine
-from aggregates.model import load_model
 from benchmarks.run import MIX, query_of, url_of
 from cube_server import formats
 from etl.warehouse import open_read_only
+from model.loader import load_model
 
 HERE = Path(__file__).resolve().parent
 

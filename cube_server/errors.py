@@ -18,23 +18,11 @@ from flask import Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from aggregates.errors import NotFound, QueryError, TooLarge
+from cube_server.statuses import TYPES
 from etl.backends.errors import QueryTimeout, WarehouseUnavailable
 
 log = logging.getLogger("cube_server")
 
-TYPES = {
-    400: "bad_request",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "too_large",
-    414: "uri_too_long",
-    431: "headers_too_large",
-    500: "internal_error",
-    501: "not_implemented",
-    503: "unavailable",
-    504: "timeout",
-}
 # The names the engine uses for parts of the URL path: only these give a 404.
 PATH_PARAMETERS = frozenset({"cube", "dimension", "warehouse"})
 # The engine names the fields of its query request; each endpoint spells them its own way.

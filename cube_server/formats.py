@@ -33,10 +33,7 @@ class CellGrid:
     def __init__(self, result: Result, measure: str):
         self.shape = result.shape
         flags = result.flags.ravel()
-        numbers = [
-            None if x != x else (int(x) if x.is_integer() else x)
-            for x in result.values[measure].ravel().tolist()
-        ]
+        numbers = _numbers(result.values[measure].ravel())
         cells = [{"value": v, "flag": f} for v, f in zip(numbers, flags.tolist(), strict=True)]
         messages = result.query.cube.reliability.messages
         note = messages.get(LOW, "based on a relatively small sample")
@@ -48,9 +45,7 @@ class CellGrid:
         for n in np.flatnonzero(flags == NOT_APPLICABLE).tolist():
             cells[n]["reason"] = "not summed over years"
         suppressed = flags == SUPPRESSED  # once: comparing object arrays is slow
-        for dimension, level, works in result.suggestions:
-            for n in np.flatnonzero(works.ravel() & suppressed).tolist():
-                cells[n].setdefault("go_up", []).append({"dimension": dimension, "level": level})
+        _go_up(cells, suppressed, result.suggestions)
         for n in np.flatnonzero(result.fill_source.ravel() >= 0).tolist():
             fill = result.fill(tuple(int(i) for i in np.unravel_index(n, self.shape)))
             assert fill is not None
@@ -73,6 +68,49 @@ class CellGrid:
             return [[c] for c in self.cells[:-1]]
         width = self.shape[1]
         return [self.cells[i * width : i * width + width - 1] for i in range(self.shape[0] - 1)]
+
+
+def _numbers(values: np.ndarray) -> list[float | int | None]:
+    """Values as JSON numbers: whole ones as integers (1234, not 1234.0), NaN as None.
+    Built column-wise: a per-value Python test cost 0.6 ms on a 5,000-cell table."""
+    out = values.astype(object)
+    finite = np.isfinite(values)
+    whole = finite & (values == np.floor(np.where(finite, values, 0.0)))
+    small = whole & (np.abs(np.where(finite, values, 0.0)) < 2**53)
+    out[small] = values[small].astype(np.int64).astype(object)
+    for n in np.flatnonzero(whole & ~small).tolist():  # beyond int64's exact floats
+        out[n] = int(values[n])
+    out[np.isnan(values)] = None
+    return out.tolist()
+
+
+def _go_up(
+    cells: list[dict[str, Any]],
+    suppressed: np.ndarray,
+    suggestions: tuple[tuple[str, str, np.ndarray], ...],
+) -> None:
+    """Each withheld cell's "go up" list: the coarser levels that show its parent, in the
+    engine's order. Cells with the same choices share one list (it is only serialised):
+    a dictionary per cell and choice cost 11% of a loaded server's time."""
+    if len(suggestions) > 62:  # more choices than bits: one list per cell
+        for dimension, level, works in suggestions:
+            for n in np.flatnonzero(works.ravel() & suppressed).tolist():
+                cells[n].setdefault("go_up", []).append({"dimension": dimension, "level": level})
+        return
+    combo = np.zeros(suppressed.size, dtype=np.int64)
+    for i, (_, _, works) in enumerate(suggestions):
+        combo |= (works.ravel() & suppressed).astype(np.int64) << i
+    where = np.flatnonzero(combo)
+    shared: dict[int, list[dict[str, str]]] = {}
+    for n, code in zip(where.tolist(), combo[where].tolist(), strict=True):
+        choices = shared.get(code)
+        if choices is None:
+            choices = shared[code] = [
+                {"dimension": dimension, "level": level}
+                for i, (dimension, level, _) in enumerate(suggestions)
+                if code >> i & 1
+            ]
+        cells[n]["go_up"] = choices
 
 
 def _axis(result: Result, i: int) -> dict[str, Any]:

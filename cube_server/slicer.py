@@ -139,8 +139,12 @@ def default_period(cube: Cube, catalog: Catalog) -> tuple[int, int] | None:
     if not cube.has_dimension("year"):
         return None
     frame = catalog.table(cube.dimension("year", "cut"))
-    years = sorted(int(y) for y in frame["year"])
-    history = sorted(int(y) for y in frame[frame["kind"] == "history"]["year"])
+    years = sorted(int(y) for y in frame.column("year"))
+    history = (
+        sorted(int(y) for y in frame.where("kind", "history").column("year"))
+        if "kind" in frame
+        else []
+    )
     if "kind" not in frame or not history or history[-1] >= years[-1]:
         return None
     return history[-1], years[-1]

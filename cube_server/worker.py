@@ -16,7 +16,7 @@ import orjson
 from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker
 
-from cube_server.errors import TYPES
+from cube_server.statuses import TYPES
 
 HINTS = {
     414: "the request line is too long; send the same parameters as an "

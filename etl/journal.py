@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 import sqlalchemy as sa
 
 
@@ -54,6 +53,8 @@ def read_journal(target: Path) -> list[dict[str, object]]:
 
 
 def write_load_runs(con: duckdb.DuckDBPyConnection, history: list[dict[str, object]]) -> None:
+    import pandas as pd  # at load time only: the server reads the journal without pandas
+
     frame = pd.DataFrame(
         [
             {

@@ -19,8 +19,13 @@ def test_original_client_works_against_this_server(browser, warehouse):  # noqa:
     with serving(warehouse) as base:
         browser.get(f"{PAGE.as_uri()}?base={base}")
         wait = WebDriverWait(browser, 30)
+        # the page asks for pay, hours and the outlook at once: wait for every answer
         wait.until(
-            lambda d: d.find_element(By.ID, "pay").text and d.find_element(By.ID, "missing").text
+            lambda d: (
+                d.find_element(By.ID, "pay").text
+                and d.find_element(By.ID, "hours").text
+                and d.find_element(By.ID, "missing").text
+            )
         )
         wait.until(lambda d: d.execute_script("return document.body.dataset.wf") == "1")
         api = f"{base}/api/v1"

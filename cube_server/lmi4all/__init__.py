@@ -195,10 +195,9 @@ def _years() -> tuple[list[int], list[int], int]:
     engine = served().engine
     dim = engine.model.cube("working_futures").dimension("year", "year")
     table = engine.catalog.table(dim)
-    years = sorted(int(y) for y in table["year"])
-    kinds = dict(
-        zip(table["year"].astype(int), table.get("kind", ["history"] * len(table)), strict=True)
-    )
+    years = sorted(int(y) for y in table.column("year"))
+    kind = table.column("kind") if "kind" in table else ["history"] * len(table)
+    kinds = dict(zip((int(y) for y in table.column("year")), kind, strict=True))
     projection = [y for y in years if kinds.get(y) == "projection"] or years
     history = [y for y in years if kinds.get(y) != "projection"] or years
     return years, projection, max(history)

@@ -184,12 +184,11 @@ def codings(engine: Engine, cube: Cube, f: Filter) -> list[tuple[int, str]]:
 def member_cut(catalog: Catalog, dim: Dimension, level: Level, key: int) -> str | None:
     """A Slicer cut selecting one member (its path down the hierarchy), None if unknown."""
     hierarchy = dim.hierarchy_of(level)
-    table = catalog.table(dim)
-    rows = table[table[level.key].astype(int) == key]
-    if rows.empty:
+    rows = [r for r in catalog.table(dim).records() if int(r[level.key]) == key]
+    if not rows:
         return None
     depth = hierarchy.levels.index(level) + 1
-    path = ",".join(str(int(rows.iloc[0][lv.key])) for lv in hierarchy.levels[:depth])
+    path = ",".join(str(int(rows[0][lv.key])) for lv in hierarchy.levels[:depth])
     return f"{dim.name}@{hierarchy.name}:{path}"
 
 

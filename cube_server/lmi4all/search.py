@@ -18,9 +18,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
 import sqlalchemy as sa
 
+from aggregates.catalog import DimTable
 from cube_server.state import Served
 
 MAX_RESULTS = 10
@@ -76,14 +76,13 @@ class OccupationIndex:
     idf: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def build(
-        cls, units: pd.DataFrame, index: pd.DataFrame, descriptions: pd.DataFrame
-    ) -> OccupationIndex:
+    def build(cls, units: DimTable, index: DimTable, descriptions: DimTable) -> OccupationIndex:
         """units: soc4, soc4_title; index: soc4, title, qualifier; descriptions optional."""
-        texts = {int(str(r.soc4)): r for r in descriptions.itertuples(index=False)}
+        texts = {int(str(r["soc4"])): r for r in descriptions.records()}
         titles: dict[int, dict[str, None]] = defaultdict(dict)
-        qualifiers = index["qualifier"] if "qualifier" in index else [""] * len(index)
-        for soc, title, qualifier in zip(index["soc4"], index["title"], qualifiers, strict=True):
+        qualifiers = index.column("qualifier") if "qualifier" in index else [""] * len(index)
+        index_soc, index_title = index.column("soc4"), index.column("title")
+        for soc, title, qualifier in zip(index_soc, index_title, qualifiers, strict=True):
             # a qualified entry ("Cadet (nursing)") is only this job with its qualifier
             shown = f"{title} {qualifier}".strip() if str(qualifier or "").strip() else title
             titles[int(soc)].setdefault(str(shown), None)
@@ -102,19 +101,19 @@ class OccupationIndex:
             for word in words:
                 postings[word].append(entry)
 
-        for soc, title in zip(units["soc4"], units["soc4_title"], strict=True):
+        for soc, title in zip(units.column("soc4"), units.column("soc4_title"), strict=True):
             soc = int(soc)
-            text = texts.get(soc)
+            text = texts.get(soc, {})
             occupations[soc] = Occupation(
                 soc,
                 str(title),
-                str(getattr(text, "description", "") or ""),
-                str(getattr(text, "qualifications", "") or ""),
-                _tasks(str(getattr(text, "tasks", "") or "")),
+                str(text.get("description", "") or ""),
+                str(text.get("qualifications", "") or ""),
+                _tasks(str(text.get("tasks", "") or "")),
                 tuple(t for t in titles.get(soc, {}) if t.lower() != str(title).lower()),
             )
             add(soc, str(title), 6.0)  # the group's own title outranks an equal index title
-        for soc, title, qualifier in zip(index["soc4"], index["title"], qualifiers, strict=True):
+        for soc, title, qualifier in zip(index_soc, index_title, qualifiers, strict=True):
             add(int(soc), str(title), -2.0 if str(qualifier or "").strip() else 0.0)
         out.occupations = occupations
         out.postings = dict(postings)
@@ -190,7 +189,7 @@ def occupation_index(served: Served) -> OccupationIndex:
 def _read(served: Served) -> OccupationIndex:
     engine = served.engine
     dim = engine.model.cube("ashe_pay").dimension("occupation", "soc")
-    units = engine.catalog.table(dim)[["soc4", "soc4_title"]].drop_duplicates("soc4")
+    units = engine.catalog.table(dim).first_per("soc4")
     frames = {}
     columns = {
         "soc_index": ("soc4", "title", "qualifier"),
@@ -199,5 +198,5 @@ def _read(served: Served) -> OccupationIndex:
     with engine.warehouse.connect() as con:
         for table, cols in columns.items():
             rows = con.execute(sa.select(sa.table(table, *map(sa.column, cols)))).fetchall()
-            frames[table] = pd.DataFrame([tuple(r) for r in rows], columns=list(cols))
+            frames[table] = DimTable(cols, tuple(tuple(r) for r in rows))
     return OccupationIndex.build(units, frames["soc_index"], frames["soc_descriptions"])

@@ -10,17 +10,24 @@ user can see: unfiltered, a check passed against an older published version.
 
 from __future__ import annotations
 
+import contextlib
+import heapq
+import itertools
+import os
 import threading
+import time
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import sqlalchemy as sa
 
 from etl.backends.errors import QueryTimeout
 from etl.warehouse import close_shared
+
+if TYPE_CHECKING:  # pandas only where `frame` is called (loading, tests), not in the server
+    import pandas as pd
 
 DEFAULT_TIMEOUT_S = 30.0
 Frame = dict[str, Any]  # column name -> numpy array, as DuckDB's fetchnumpy gives them
@@ -130,13 +137,10 @@ class Reader:
                 raise QueryTimeout(self.timeout_s) from exc
             raise
 
-    def _start(self, interrupt: Callable[[], Any]) -> threading.Timer:
-        timer = threading.Timer(self.timeout_s, interrupt)
-        timer.daemon = True
-        timer.start()
-        return timer
+    def _start(self, interrupt: Callable[[], Any]) -> _Alarm:
+        return _WATCHDOG.arm(self.timeout_s, interrupt)
 
-    def _arm(self, con: sa.Connection) -> threading.Timer | None:
+    def _arm(self, con: sa.Connection) -> _Alarm | None:
         """DuckDB has no statement timeout: a timer interrupts the connection instead.
         PostgreSQL enforces its own `statement_timeout`, set when the reader connects."""
         if self.dialect != "duckdb":
@@ -145,6 +149,8 @@ class Reader:
         return self._start(dbapi.interrupt)
 
     def _fetch(self, result: sa.CursorResult[Any]) -> pd.DataFrame:
+        import pandas as pd
+
         if self.dialect == "duckdb":  # columnar: no per-row Python objects
             return pd.DataFrame(result.cursor.fetchnumpy())
         frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
@@ -153,6 +159,58 @@ class Reader:
     def close(self) -> None:
         """Release the version: connections, then what pinned it. Idempotent."""
         self._finalizer()
+
+
+class _Alarm:
+    """One armed time limit; `cancel` when the statement has finished."""
+
+    __slots__ = ("callback", "cancelled")
+
+    def __init__(self, callback: Callable[[], Any]):
+        self.callback = callback
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class _Watchdog:
+    """One thread per process that interrupts statements past their time limit.
+
+    A `threading.Timer` per statement started and stopped a thread each time (about 0.1 ms,
+    and thread churn under load); here arming is a heap push and cancelling sets a flag."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, _Alarm]] = []
+        self._seq = itertools.count()
+        self._wake = threading.Condition()
+        self._pid = 0
+
+    def arm(self, timeout_s: float, callback: Callable[[], Any]) -> _Alarm:
+        alarm = _Alarm(callback)
+        with self._wake:
+            if self._pid != os.getpid():  # first use in this process (or after a fork)
+                self._pid, self._heap = os.getpid(), []
+                threading.Thread(target=self._run, name="lmi-cubes-watchdog", daemon=True).start()
+            deadline = time.monotonic() + timeout_s
+            heapq.heappush(self._heap, (deadline, next(self._seq), alarm))
+            if self._heap[0][2] is alarm:
+                self._wake.notify()
+        return alarm
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._heap or self._heap[0][0] > time.monotonic():
+                    self._wake.wait(self._heap[0][0] - time.monotonic() if self._heap else None)
+                _, _, alarm = heapq.heappop(self._heap)
+            if not alarm.cancelled:
+                # the statement's connection may be gone already
+                with contextlib.suppress(Exception):
+                    alarm.callback()
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _close(engine: sa.Engine, release: Callable[[], None] | None) -> None:
