@@ -22,14 +22,13 @@ as it does a query with no axes. `tests/test_rollups.py` compares both on random
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from aggregates.catalog import Catalog
+from aggregates.lru import SizedLRU
 from aggregates.model import Dimension, Level
 from aggregates.query import Query
 from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, source_keys
@@ -101,43 +100,11 @@ def read(
     return Table(rows, out, parts)
 
 
-def _nbytes(table: Table | None) -> int:
+def _nbytes(key: Any, table: Table | None) -> int:
     if table is None:
         return 64
     arrays = [*table.keys.values(), *(p for parts in table.measures.values() for p in parts)]
     return 64 + sum(a.nbytes for a in arrays)
-
-
-class _Bounded:
-    """A thread-safe LRU of projections bounded in bytes."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self._items: OrderedDict[Any, tuple[Table | None, int]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> tuple[bool, Table | None]:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return True, self._items[key][0]
-        return False, None
-
-    def put(self, key: Any, table: Table | None) -> None:
-        size = _nbytes(table)
-        if size > self.max_bytes:
-            return
-        with self._lock:
-            if key in self._items:
-                self.bytes -= self._items.pop(key)[1]
-            self._items[key] = (table, size)
-            self.bytes += size
-            while self.bytes > self.max_bytes:
-                self.bytes -= self._items.popitem(last=False)[1][1]
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 class Resident:
@@ -145,7 +112,7 @@ class Resident:
 
     def __init__(self, catalog: Catalog, cache_bytes: int = CACHE_BYTES):
         self.catalog = catalog
-        self.projections = _Bounded(cache_bytes)
+        self.projections: SizedLRU[Table | None] = SizedLRU(cache_bytes, _nbytes)
         self._positions: dict[tuple[Any, ...], np.ndarray | None] = {}
 
     def projection(
@@ -160,7 +127,7 @@ class Resident:
                 years = (source.columns[time.name], wanted)
         kept = tuple(sorted(columns))
         key = (source.table, years, kept)
-        found, table = self.projections.get(key)
+        found, table = self.projections.lookup(key)
         if not found:
             table = read(cursor, source, measures, kept, years)
             self.projections.put(key, table)

@@ -11,7 +11,6 @@ file or schema, when its last request has finished.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 from flask import g, has_request_context
 
 from aggregates.engine import Engine
+from aggregates.lru import SizedLRU
 from aggregates.model import Model
 from etl.backends import Warehouse, WarehouseUnavailable, open_target
 from etl.backends.errors import VersionGone
@@ -42,47 +42,20 @@ def _weight(key: Any, value: Any) -> int:
     """Bytes an entry holds: its byte and text parts plus a fixed allowance for the rest.
     Rendered bodies dominate; counting entries instead let 240 large cross-tabs take a
     worker from 284 MB to 956 MB."""
+    key = key if isinstance(key, tuple) else (key,)
     parts = [*(value if isinstance(value, tuple) else (value,)), *key[1:]]
     return 512 + sum(len(p) for p in parts if isinstance(p, (bytes, str)))
 
 
-class ResultCache:
-    """A thread-safe LRU of rendered responses, keyed by vintage and request, bounded in
-    bytes. One entry may take at most an eighth of the budget, so a single huge table
-    cannot flush everything else."""
+class ResultCache(SizedLRU[Any]):
+    """Rendered responses, keyed by vintage and request, bounded in bytes; one entry may
+    take at most an eighth of the budget."""
 
     def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self._items: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(max_bytes, _weight, max_bytes // 8)
 
     def get(self, key: Any) -> Any:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key][0]
-        return None
-
-    def put(self, key: Any, value: Any) -> None:
-        weight = _weight(key if isinstance(key, tuple) else (key,), value)
-        if weight > self.max_bytes // 8:
-            return
-        with self._lock:
-            if key in self._items:
-                self.bytes -= self._items.pop(key)[1]
-            self._items[key] = (value, weight)
-            self.bytes += weight
-            while self.bytes > self.max_bytes:
-                self.bytes -= self._items.popitem(last=False)[1][1]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self.bytes = 0
-
-    def __len__(self) -> int:
-        return len(self._items)
+        return self.lookup(key)[1]
 
 
 class WarehouseState:

@@ -358,6 +358,6 @@ def test_rollup_answers_are_summed_from_resident_projections(engines):
     assert source.table.startswith("rollup_")
     rollup_engine.run(query)
     cached = [k for k in rollup_engine.resident.projections._items if k[0] == source.table]
-    assert cached and all(rollup_engine.resident.projections.get(k)[1] for k in cached)
+    assert cached and all(rollup_engine.resident.projections.lookup(k)[1] for k in cached)
     # the projection is the rollup summed down to the columns the query uses
     assert ("rollup_ashe_pay_soc1_sector", None, ("occupation",)) in cached

@@ -1,0 +1,59 @@
+"""A thread-safe least-recently-used cache bounded in bytes, for the per-worker projections
+of rollups (aggregates/resident.py) and the rendered responses (cube_server/state.py)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class SizedLRU(Generic[V]):
+    """Entries weigh what `size_of(key, value)` says; the least recently used go first once
+    the total passes `max_bytes`. An entry heavier than `max_item_bytes` is not kept, so a
+    single huge one cannot flush everything else."""
+
+    def __init__(
+        self,
+        max_bytes: int,
+        size_of: Callable[[Any, V], int],
+        max_item_bytes: int | None = None,
+    ) -> None:
+        self.max_bytes = max_bytes
+        self.max_item_bytes = max_bytes if max_item_bytes is None else max_item_bytes
+        self.size_of = size_of
+        self.bytes = 0
+        self._items: OrderedDict[Any, tuple[V, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def lookup(self, key: Any) -> tuple[bool, V | None]:
+        """(True, value) for a kept entry (which becomes the most recent), else (False, None):
+        a kept value may itself be None."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return True, self._items[key][0]
+        return False, None
+
+    def put(self, key: Any, value: V) -> None:
+        size = self.size_of(key, value)
+        if size > self.max_item_bytes:
+            return
+        with self._lock:
+            if key in self._items:
+                self.bytes -= self._items.pop(key)[1]
+            self._items[key] = (value, size)
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                self.bytes -= self._items.popitem(last=False)[1][1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
