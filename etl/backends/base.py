@@ -8,13 +8,43 @@ Readers pin one version for as long as a request uses it.
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
 from etl.backends.errors import WarehouseUnavailable
 from etl.backends.reader import DEFAULT_TIMEOUT_S, Reader
+
+CHECK_ENV = "LMI_CUBES_VERSION_CHECK_S"  # how stale a server's view of the pointer may be
+
+
+class ThrottledPointer:
+    """A remote warehouse's pointer to its published version, read at most once per
+    `LMI_CUBES_VERSION_CHECK_S` seconds: every request asks for it, and it changes once per
+    load, while reading it costs a round trip (about 0.1 s on Spark)."""
+
+    def __init__(self, read: Callable[[], str | None]) -> None:
+        self.read = read
+        self.check_s = float(os.environ.get(CHECK_ENV, "1"))
+        self._seen: tuple[float, str | None] = (-1e9, None)
+        self._lock = threading.Lock()
+
+    def get(self) -> str | None:
+        checked, schema = self._seen
+        if time.monotonic() - checked < self.check_s:
+            return schema
+        with self._lock:
+            schema = self.read()
+            self._seen = (time.monotonic(), schema)
+            return schema
+
+    def forget(self) -> None:
+        """Read the pointer again on the next `get` (after a publish, or a version gone)."""
+        self._seen = (-1e9, None)
 
 
 class Warehouse(ABC):

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
-import time
 import weakref
 from collections.abc import Hashable
 from pathlib import Path
@@ -25,14 +23,13 @@ import psycopg
 import sqlalchemy as sa
 from psycopg.types.numeric import FloatLoader
 
-from etl.backends.base import Warehouse, open_build
+from etl.backends.base import ThrottledPointer, Warehouse, open_build
 from etl.backends.errors import VersionGone, WarehouseUnavailable
 from etl.backends.reader import DEFAULT_TIMEOUT_S, Reader
 from etl.warehouse import default_warehouse
 
 PREFIX = "lmi_v_"
 POINTER = "lmi_cubes.published"
-CHECK_ENV = "LMI_CUBES_VERSION_CHECK_S"  # how stale a server's view of the pointer may be
 STAGING_ENV = "LMI_CUBES_STAGING_DIR"
 TYPES = {
     "TINYINT": "smallint",
@@ -75,9 +72,7 @@ class PostgresWarehouse(Warehouse):
         digest = hashlib.sha256(public.encode()).hexdigest()[:12]
         staging = Path(os.environ.get(STAGING_ENV) or default_warehouse().parent)
         self.local_path = staging / f"postgres-{digest}.duckdb"
-        self.check_s = float(os.environ.get(CHECK_ENV, "1"))
-        self._seen: tuple[float, str | None] = (-1e9, None)
-        self._lock = threading.Lock()
+        self.pointer = ThrottledPointer(self._read_pointer)
         self._control = sa.create_engine(self.url, pool_size=1, max_overflow=4, pool_pre_ping=True)
         weakref.finalize(self, self._control.dispose)
 
@@ -88,24 +83,20 @@ class PostgresWarehouse(Warehouse):
         )
 
     def version(self) -> Hashable | None:
-        """The pointer, read at most once per `LMI_CUBES_VERSION_CHECK_S` seconds."""
-        checked, schema = self._seen
-        if time.monotonic() - checked < self.check_s:
-            return schema
-        with self._lock:
-            try:
-                with self._control.connect() as con:
-                    exists = con.execute(sa.text("SELECT to_regclass(:t)"), {"t": POINTER})
-                    schema = None
-                    if exists.scalar_one() is not None:
-                        row = con.execute(
-                            sa.text(f"SELECT schema_name FROM {POINTER} WHERE id = 1")
-                        ).first()
-                        schema = None if row is None else str(row[0])
-            except sa.exc.OperationalError as exc:
-                raise WarehouseUnavailable(f"cannot reach {self.name}: {_first(exc)}") from exc
-            self._seen = (time.monotonic(), schema)
-            return schema
+        return self.pointer.get()
+
+    def _read_pointer(self) -> str | None:
+        try:
+            with self._control.connect() as con:
+                exists = con.execute(sa.text("SELECT to_regclass(:t)"), {"t": POINTER})
+                if exists.scalar_one() is None:
+                    return None
+                row = con.execute(
+                    sa.text(f"SELECT schema_name FROM {POINTER} WHERE id = 1")
+                ).first()
+                return None if row is None else str(row[0])
+        except sa.exc.OperationalError as exc:
+            raise WarehouseUnavailable(f"cannot reach {self.name}: {_first(exc)}") from exc
 
     def open(
         self, version: Hashable, pool_size: int = 8, timeout_s: float = DEFAULT_TIMEOUT_S
@@ -121,7 +112,7 @@ class PostgresWarehouse(Warehouse):
                 "SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)
             ).fetchone()
             if found is None:
-                self._seen = (-1e9, None)
+                self.pointer.forget()
                 raise VersionGone(f"version {schema} of {self.name} was replaced; retry")
         except BaseException:
             lease.close()
@@ -196,7 +187,7 @@ class PostgresWarehouse(Warehouse):
             scratch.unlink(missing_ok=True)
         with psycopg.connect(self.conninfo, autocommit=True) as pg:
             drop_unused(pg)
-        self._seen = (-1e9, None)
+        self.pointer.forget()
 
     def versions(self) -> list[str]:
         """Every version schema present (published or still leased by a reader)."""

@@ -26,7 +26,6 @@ import hashlib
 import os
 import re
 import shutil
-import threading
 import time
 import weakref
 from collections.abc import Hashable
@@ -43,12 +42,11 @@ from pyhive.exc import Error as HiveError
 from TCLIService.ttypes import TOperationState
 from thrift.Thrift import TException
 
-from etl.backends.base import Warehouse, open_build
+from etl.backends.base import ThrottledPointer, Warehouse, open_build
 from etl.backends.errors import QueryTimeout, VersionGone, WarehouseUnavailable
 from etl.backends.reader import DEFAULT_TIMEOUT_S, Frame, Reader
 from etl.warehouse import WarehouseTargetError, default_warehouse
 
-CHECK_ENV = "LMI_CUBES_VERSION_CHECK_S"
 STAGING_ENV = "LMI_CUBES_STAGING_DIR"
 EXCHANGE_ENV = "LMI_CUBES_SPARK_EXCHANGE_DIR"
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
@@ -117,9 +115,7 @@ class SparkWarehouse(Warehouse):
         staging = Path(os.environ.get(STAGING_ENV) or default_warehouse().parent)
         self.local_path = staging / f"spark-{digest}.duckdb"
         self.exchange = Path(os.environ.get(EXCHANGE_ENV) or staging).resolve()
-        self.check_s = float(os.environ.get(CHECK_ENV, "1"))
-        self._seen: tuple[float, str | None] = (-1e9, None)
-        self._lock = threading.Lock()
+        self.pointer = ThrottledPointer(self._read_pointer)
         self._control = sa.create_engine(self.url.set(database="default"), pool_size=1)
         weakref.finalize(self, self._control.dispose)
 
@@ -151,18 +147,14 @@ class SparkWarehouse(Warehouse):
             raise WarehouseUnavailable(f"cannot reach {self.name}: {message(exc)}") from exc
 
     def version(self) -> Hashable | None:
-        """The pointer, read at most once per `LMI_CUBES_VERSION_CHECK_S` seconds."""
-        checked, schema = self._seen
-        if time.monotonic() - checked < self.check_s:
-            return schema
-        with self._lock:
-            try:
-                with self._control.connect() as con:
-                    schema = self._pointer(con.connection.dbapi_connection)
-            except (sa.exc.DBAPIError, HiveError, *UNREACHABLE) as exc:
-                raise WarehouseUnavailable(f"cannot reach {self.name}: {message(exc)}") from exc
-            self._seen = (time.monotonic(), schema)
-            return schema
+        return self.pointer.get()
+
+    def _read_pointer(self) -> str | None:
+        try:
+            with self._control.connect() as con:
+                return self._pointer(con.connection.dbapi_connection)
+        except (sa.exc.DBAPIError, HiveError, *UNREACHABLE) as exc:
+            raise WarehouseUnavailable(f"cannot reach {self.name}: {message(exc)}") from exc
 
     def _pointer(self, dbapi: Any) -> str | None:
         cur = dbapi.cursor()
@@ -184,7 +176,7 @@ class SparkWarehouse(Warehouse):
         if not self._is_version(schema):
             raise WarehouseUnavailable(f"the pointer of {self.name} names no version; load again")
         if schema not in self.versions():
-            self._seen = (-1e9, None)
+            self.pointer.forget()
             raise VersionGone(f"version {schema} of {self.name} was replaced; retry")
         # no pre-ping: a ping is a Spark statement (~0.1 s); a dead connection is seen on use
         engine = sa.create_engine(
@@ -221,7 +213,7 @@ class SparkWarehouse(Warehouse):
             raise SparkError(f"{self.name} refused the new version: {message(exc)}") from exc
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        self._seen = (-1e9, None)
+        self.pointer.forget()
 
     def _publish(self, building: Path, schema: str, folder: Path) -> None:
         """Parquet files, the new database, then the pointer; older versions dropped."""
