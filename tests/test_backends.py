@@ -179,16 +179,24 @@ def test_a_query_over_its_time_limit_is_a_json_504(
     assert error["type"] == "timeout" and "0.3 s" in error["message"]
 
 
-def test_unreachable_or_empty_postgres_is_a_503_naming_the_problem(postgres_url: str) -> None:
-    empty = create_app({"WAREHOUSE": postgres_url}).test_client()
+def empty_and_unreachable_are_503s(empty_target: str, down_target: str, reach: str) -> None:
+    """A warehouse with nothing published, and one that does not answer: 503s that say so
+    (naming the server, `reach`), never a trace."""
+    empty = create_app({"WAREHOUSE": empty_target}).test_client()
     response = empty.get("/health")
     assert response.status_code == 503
     assert "no warehouse has been loaded" in response.get_json()["error"]["message"]
-    down = create_app({"WAREHOUSE": f"postgresql://nobody@127.0.0.1:{free_port()}/x"})
+    down = create_app({"WAREHOUSE": down_target})
     for path in ("/health", QUERIES[0]):
         response = down.test_client().get(path)
         assert response.status_code == 503, path
-        assert "cannot reach postgresql 127.0.0.1" in response.get_json()["error"]["message"]
+        message = response.get_json()["error"]["message"]
+        assert reach in message and "Traceback" not in message
+
+
+def test_unreachable_or_empty_postgres_is_a_503_naming_the_problem(postgres_url: str) -> None:
+    down = f"postgresql://nobody@127.0.0.1:{free_port()}/x"
+    empty_and_unreachable_are_503s(postgres_url, down, "cannot reach postgresql 127.0.0.1")
 
 
 def test_cli_load_and_serve_postgres_40_clients(

@@ -23,7 +23,7 @@ import requests
 import sqlalchemy as sa
 from pyhive import hive
 from TCLIService.ttypes import TOperationState
-from test_backends import QUERIES, Seen, _strip, same_answers
+from test_backends import QUERIES, Seen, _strip, empty_and_unreachable_are_503s, same_answers
 
 from conftest import ask, drop_spark_namespace, free_port, serving, spark_namespace
 from cube_server.app import create_app
@@ -111,16 +111,10 @@ def test_reader_raises_the_typed_timeout(spark_url: str) -> None:
 
 
 def test_unreachable_or_empty_spark_is_a_503_naming_the_problem(spark_server: str) -> None:
-    empty = create_app({"WAREHOUSE": spark_namespace(spark_server)}).test_client()
-    response = empty.get("/health")
-    assert response.status_code == 503
-    assert "no warehouse has been loaded" in response.get_json()["error"]["message"]
-    down = create_app({"WAREHOUSE": f"hive://127.0.0.1:{free_port()}/lmi"})
-    for path in ("/health", QUERIES[0]):
-        response = down.test_client().get(path)
-        assert response.status_code == 503, path
-        message = response.get_json()["error"]["message"]
-        assert "cannot reach spark 127.0.0.1" in message and "Traceback" not in message
+    down = f"hive://127.0.0.1:{free_port()}/lmi"
+    empty_and_unreachable_are_503s(
+        spark_namespace(spark_server), down, "cannot reach spark 127.0.0.1"
+    )
 
 
 def test_cli_load_serve_and_versions(spark_url: str, tiny_dir: Path, tmp_path: Path) -> None:
