@@ -188,18 +188,10 @@ def protect_2d(
     row_members, col_members = _members(row_family), _members(col_family)
 
     def take(r: int, c: int, q0: int, q1: int) -> None:
-        corners = ((r, c), (r, q1), (q0, c), (q0, q1))
-        for corner in corners:
+        for corner in ((r, c), (r, q1), (q0, c), (q0, q1)):
             mask[corner] = True
             open_w[corner] = lists.open[corner[0]][corner[1]] = 0.0
             shut_w[corner] = lists.shut[corner[0]][corner[1]] = w[corner]
-        if moved is not None:
-            for axis, apart in enumerate(
-                (row_family[q0] != row_family[r], col_family[q1] != col_family[c])
-            ):
-                if apart:
-                    for corner in corners:
-                        moved[(axis, *corner)] = True
 
     for r, c in cells[has_sibling_box & ~free_now].tolist():
         shut_w[r, c] = lists.shut[r][c] = -1.0  # the cell is no partner of itself (set below)
@@ -213,6 +205,7 @@ def protect_2d(
         r_found, c_found = rest[found].T
         _mark_moved(moved, r_found, c_found, q0s, q1s, row_family, col_family)
     n_cols = w.shape[1]
+    boxes = []  # pass 3's boxes, whose moved parents are recorded at the end
     for r, c in rest[~found].tolist():
         shut_w[r, c] = lists.shut[r][c] = -1.0
         best = _box_2d(w, open_w, shut_w, r, c, PROTECTION * w[r, c])
@@ -223,6 +216,10 @@ def protect_2d(
             flat = int(np.argmax(worst))
             best = (flat // n_cols, flat % n_cols)
         take(r, c, *best)
+        boxes.append((r, c, *best))
+    if moved is not None and boxes:
+        r_box, c_box, q0_box, q1_box = np.array(boxes).T
+        _mark_moved(moved, r_box, c_box, q0_box, q1_box, row_family, col_family)
 
 
 def _mark_moved(
@@ -234,7 +231,8 @@ def _mark_moved(
     row_family: np.ndarray,
     col_family: np.ndarray,
 ) -> None:
-    """Record, for boxes with partners under other parents, the parents they move."""
+    """Record, for boxes with partners under other parents, the parents they move (sibling
+    boxes, pass 1's, move none)."""
     r, c, q0, q1 = (np.asarray(x, dtype=np.int64) for x in (r, c, q0, q1))
     corners = ((r, c), (r, q1), (q0, c), (q0, q1))
     for axis, apart in enumerate(
