@@ -1,0 +1,57 @@
+"""What a client of the API gets over real HTTP from `lmi-cubes serve`: compressed bodies,
+the documented defaults, year cuts checked against the loaded years, files that say what
+they hold, cube descriptions and the /docs page."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import Iterator
+
+import brotli
+import orjson
+import pytest
+import requests
+
+from conftest import serving
+
+BIG = "/cube/ashe_pay/crosstab?rows=occupation:soc4&columns=region:region&measure=mean_pay"
+
+
+@pytest.fixture(scope="module")
+def base(warehouse) -> Iterator[str]:
+    with serving(warehouse) as url:
+        yield url
+
+
+def _raw(base: str, path: str, encoding: str, **headers: str) -> requests.Response:
+    response = requests.get(
+        base + path, headers={"Accept-Encoding": encoding, **headers}, timeout=60, stream=True
+    )
+    response.raw.decode_content = False
+    response._content = response.raw.read()  # the bytes as sent, not decoded by requests
+    return response
+
+
+def test_large_responses_are_compressed_when_the_client_asks(base):
+    plain = _raw(base, BIG, "identity")
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    body = orjson.loads(plain.content)
+    assert len(plain.content) > 100_000 and body["cells"]
+    for encoding, decode in (("gzip", gzip.decompress), ("br", brotli.decompress)):
+        packed = _raw(base, BIG, encoding)
+        assert packed.headers["Content-Encoding"] == encoding
+        assert "Accept-Encoding" in packed.headers["Vary"]
+        assert len(packed.content) < len(plain.content) / 5
+        assert orjson.loads(decode(packed.content)) == body
+        # the encoded body has its own validator, and revalidating it costs no body
+        again = _raw(base, BIG, encoding, **{"If-None-Match": packed.headers["ETag"]})
+        assert again.status_code == 304 and again.content == b""
+    both = _raw(base, BIG, "gzip, deflate, br")
+    assert both.headers["Content-Encoding"] == "br"
+    csv_packed = _raw(base, BIG + "&format=csv", "gzip")
+    assert csv_packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(csv_packed.content).startswith(b"occupation")
+    small = _raw(base, "/cubes", "gzip")  # a few hundred bytes: not worth compressing
+    assert "Content-Encoding" not in small.headers
+    assert io.BytesIO(small.content).read(1) == b"["
