@@ -203,7 +203,7 @@ def model_dict(cube: Cube, catalog: Catalog) -> dict[str, Any]:
             "measures": measures_with_parameters,
             "parametrised_aggregates": _parametrised(cube),
         },
-        "category": None,
+        "category": cube.category,
         "locale": None,
         "key": None,
         "dimensions": [dimension_dict(d, catalog) for d in cube.dimensions],

@@ -78,7 +78,7 @@ def cubes(served: Served, p: dict[str, Any]) -> tuple[bytes, str]:
                 "name": c.name,
                 "label": c.label,
                 "description": c.description,
-                "category": None,
+                "category": c.category,
                 "info": {},
             }
             for c in served.engine.model.cubes

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import brotli
 import orjson
@@ -15,6 +17,7 @@ import requests
 
 from conftest import serving
 
+MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
 BIG = "/cube/ashe_pay/crosstab?rows=occupation:soc4&columns=region:region&measure=mean_pay"
 
 
@@ -55,3 +58,17 @@ def test_large_responses_are_compressed_when_the_client_asks(base):
     small = _raw(base, "/cubes", "gzip")  # a few hundred bytes: not worth compressing
     assert "Content-Encoding" not in small.headers
     assert io.BytesIO(small.content).read(1) == b"["
+
+
+def test_cubes_have_the_descriptions_and_categories_of_the_model_files(base):
+    files = {}
+    for path in sorted(MODEL_DIR.glob("*.json")):
+        for cube in json.loads(path.read_text()).get("cubes", []):
+            files[cube["name"]] = cube
+    listed = requests.get(f"{base}/cubes", timeout=30).json()
+    assert {c["name"] for c in listed} == set(files) and len(listed) == 3
+    for c in listed:
+        assert c["description"] == files[c["name"]]["description"] and len(c["description"]) > 40
+        assert c["category"] == files[c["name"]]["category"] and c["category"]
+        model = requests.get(f"{base}/cube/{c['name']}/model", timeout=30).json()
+        assert (model["description"], model["category"]) == (c["description"], c["category"])
