@@ -26,7 +26,9 @@ api = Blueprint("api", __name__, static_folder="static", static_url_path="/stati
 
 @api.get("/cube/<cube>/crosstab")
 @cached("crosstab")
-def crosstab(cube: str, served: Served, p: dict[str, Any]) -> tuple[str | bytes, str]:
+def crosstab(
+    cube: str, served: Served, p: dict[str, Any]
+) -> tuple[str | bytes, str] | tuple[str | bytes, str, dict[str, str]]:
     c = served.engine.model.cube(cube)
     if not p["rows"]:
         dims = [d.name for d in c.dimensions]
@@ -37,7 +39,7 @@ def crosstab(cube: str, served: Served, p: dict[str, Any]) -> tuple[str | bytes,
         Request(
             cube,
             axes=(p["rows"], *([p["columns"]] if p["columns"] else [])),
-            measures=(p["measure"] or c.default_measure,),
+            measures=(p["measure"],) if p["measure"] else (),  # else the model's default
             cut=p["cut"],
             age=p["age"],
             decile=p["decile"],
@@ -48,7 +50,9 @@ def crosstab(cube: str, served: Served, p: dict[str, Any]) -> tuple[str | bytes,
     )
     result = served.engine.run(query)
     if p["format"] == "csv":
-        return formats.crosstab_csv(result, p["layout"], p["margins"]), "text/csv"
+        name = formats.download_name(result)
+        disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return formats.crosstab_csv(result, p["layout"], p["margins"]), "text/csv", disposition
     return as_json(formats.crosstab_json(result, p["margins"]), p)
 
 

@@ -220,7 +220,7 @@ def parse(endpoint: str, args: MultiDict[str, str] | Mapping[str, str]) -> dict[
             continue
         if raw == "":  # a forgotten value is a mistake, not a request for the default
             choices = list(param.enum) if param.enum else None
-            raise QueryError(name, "is empty; give a value or leave the parameter out", choices)
+            raise QueryError(name, f"{name}= is empty; give a value or leave {name} out", choices)
         if param.kind == "boolean":
             lowered = raw.strip().lower()
             if lowered not in TRUE | FALSE:

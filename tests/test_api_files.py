@@ -12,10 +12,13 @@ from pathlib import Path
 
 import brotli
 import orjson
+import pandas as pd
 import pytest
 import requests
 
+import oracle
 from conftest import serving
+from etl import sources
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
 BIG = "/cube/ashe_pay/crosstab?rows=occupation:soc4&columns=region:region&measure=mean_pay"
@@ -72,3 +75,123 @@ def test_cubes_have_the_descriptions_and_categories_of_the_model_files(base):
         assert c["category"] == files[c["name"]]["category"] and c["category"]
         model = requests.get(f"{base}/cube/{c['name']}/model", timeout=30).json()
         assert (model["description"], model["category"]) == (c["description"], c["category"])
+
+
+def _get(base: str, path: str) -> requests.Response:
+    return requests.get(base + path, timeout=60)
+
+
+def _wf_years(tiny_dir) -> tuple[int, int]:
+    """The latest history year and the last year, read from the source years file."""
+    years = pd.read_csv(tiny_dir / sources.WF_YEARS_FILE)
+    return int(years[years.kind == "history"].year.max()), int(years.year.max())
+
+
+def test_one_rule_for_what_a_request_leaves_out(base, tiny_dir):
+    first, last = _wf_years(tiny_dir)
+    change = "measure=expansion_demand&rows=occupation:soc1"
+    table = _get(base, f"/cube/working_futures/crosstab?{change}")
+    assert table.status_code == 200, table.text
+    explicit = _get(base, f"/cube/working_futures/crosstab?{change}&from={first}&to={last}").json()
+    body = table.json()
+    assert body["defaults"] == {"from": first, "to": last}
+    assert body["parameters"] == {"from": first, "to": last}
+    assert body["cells"] == explicit["cells"] and "defaults" not in explicit
+    slicer = _get(base, "/cube/working_futures/aggregate?drilldown=occupation:soc1"
+                  "&aggregates=expansion_demand").json()  # fmt: skip
+    assert slicer["defaults"] == {"from": first, "to": last}
+    assert [c["expansion_demand"] for c in slicer["cells"]] == [
+        r[0]["value"] for r in body["cells"]
+    ]
+    half = _get(base, f"/cube/working_futures/crosstab?{change}&to={last}").json()
+    assert half["defaults"] == {"from": first} and half["cells"] == body["cells"]
+
+    # a dimension without a level: the same level on both endpoints, reported
+    for cut, level in (
+        ("", "soc1"),
+        ("&cut=occupation:2", "soc2"),
+        ("&cut=occupation:2,21", "soc3"),
+    ):
+        rows = _get(base, f"/cube/ashe_pay/crosstab?rows=occupation&measure=mean_pay{cut}").json()
+        drill = _get(
+            base, f"/cube/ashe_pay/aggregate?drilldown=occupation&aggregates=mean_pay{cut}"
+        )
+        assert rows["rows"]["level"] == level and rows["defaults"] == {
+            "rows": f"occupation:{level}"
+        }
+        assert drill.json()["levels"]["occupation"][-1] == level
+    deepest = _get(base, "/cube/ashe_pay/crosstab?rows=occupation&cut=occupation:2,21,211,2111")
+    assert deepest.status_code == 400 and deepest.json()["error"]["parameter"] == "rows"
+
+    # a missing measure is the model's default measure, and says so
+    for cube in ("ashe_pay", "ashe_hours", "working_futures"):
+        model = json.loads((MODEL_DIR / f"{cube}.json").read_text())["cubes"][0]
+        chosen = model["info"]["default_measure"]
+        body = _get(base, f"/cube/{cube}/crosstab?rows=gender").json()
+        assert body["measure"]["name"] == chosen and body["defaults"]["measure"] == chosen
+    empty = _get(base, "/cube/ashe_pay/crosstab?rows=gender&measure=").json()["error"]
+    assert empty["parameter"] == "measure" and empty["message"].startswith("measure")
+
+
+def test_a_year_cut_must_select_a_loaded_year(base, pay):
+    ashe_years = sorted(int(y) for y in pay.year.unique())  # the source rows' years
+    for cut in ("year:2015-2020", "year:1900", "!year:" + str(ashe_years[0]), "year:1900-1901"):
+        error = _get(base, f"/cube/ashe_pay/crosstab?rows=gender&cut={cut}").json()["error"]
+        assert error["status"] == 400 and error["parameter"] == "cut", cut
+        assert error["choices"] == [str(y) for y in ashe_years], cut
+        assert str(ashe_years[0]) in error["message"]
+        slicer = _get(base, f"/cube/ashe_pay/aggregate?drilldown=gender&cut={cut}")
+        assert slicer.status_code == 400 and slicer.json()["error"]["choices"] == error["choices"]
+    around = _get(base, f"/cube/ashe_pay/crosstab?rows=gender&cut=year:2000-{ashe_years[-1] + 5}")
+    plain = _get(base, "/cube/ashe_pay/crosstab?rows=gender")
+    assert around.status_code == 200 and around.json()["cells"] == plain.json()["cells"]
+    assert around.json()["cuts"][0]["keys"] == ashe_years
+
+
+def test_csv_files_say_what_they_hold_and_join_on_numeric_codes(base, pay):
+    query = (
+        "/cube/ashe_pay/crosstab?rows=occupation:soc2&columns=region:nation&measure=mean_pay"
+        "&cut=industry:2|gender:2&fallback=true"
+    )
+    body = _get(base, query).json()
+    wide = _get(base, query + "&format=csv&layout=wide")
+    name = wide.headers["Content-Disposition"]
+    assert "industry-sector6-2" in name and "gender-gender-2" in name and "filled" in name
+    assert f"v{body['vintage']}" in name and name.startswith(
+        'attachment; filename="ashe_pay_mean_pay'
+    )
+    frame = pd.read_csv(io.StringIO(wide.text))
+    frame[[c for c in frame.columns if c.endswith("(symbol)")]] = frame.filter(
+        like="(symbol)"
+    ).fillna("")
+    assert list(frame.columns[:2]) == ["occupation_soc2_code", "occupation_soc2_label"]
+    # every fill is marked [f], every withheld cell [x], and the values are the source's
+    women = pay[(pay.sector6 == 2) & (pay.gender == 2)]
+    sums = women.groupby(["soc2", "nation"])[["Employment", "PayBill"]].sum()
+    fills = checked = 0
+    for i, member in enumerate(body["rows"]["members"]):
+        line = frame.iloc[i]
+        assert int(line["occupation_soc2_code"]) == member["key"]
+        for j, nation in enumerate(body["columns"]["members"]):
+            title = f"{nation['key']} {nation['label']}"
+            value, symbol = line[title], line[f"{title} (symbol)"]
+            cell = body["cells"][i][j]
+            if "filled_from" in cell:
+                assert symbol == "[f]" and value == cell["value"]
+                fills += 1
+            elif cell["value"] is None:
+                assert symbol == "[x]" and pd.isna(value)
+            else:
+                s = sums.loc[(member["key"], nation["key"])]
+                assert value == oracle.round_to(s.PayBill / s.Employment, 10)
+                assert symbol == ("[u]" if oracle.flag(s.Employment) == "low_reliability" else "")
+                checked += 1
+    assert fills and checked
+    tidy = pd.read_csv(io.StringIO(_get(base, query + "&format=csv").text))
+    assert (tidy.filled_from.notna()).sum() == fills
+
+    # years summed over are not applicable: [z], not [x]
+    years = pd.read_csv(io.StringIO(_get(base, "/cube/working_futures/crosstab?rows=gender"
+                                     "&columns=year&format=csv&layout=wide").text))  # fmt: skip
+    assert set(years["Total (symbol)"]) == {"[z]"} and years["Total"].isna().all()
+    assert years.gender_gender_code.dropna().astype(int).tolist() == [1, 2]
