@@ -210,6 +210,7 @@ SLOW_MODULES = frozenset(
         "test_adversary.py",  # the HTTP adversary
         "test_browser.py",  # headless Chromium
         "test_lmi4all_browser.py",
+        "test_docs_page.py",
         "test_load_full_disk.py",  # a tmpfs in a private mount namespace
     }
 )
