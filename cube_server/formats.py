@@ -7,10 +7,8 @@ already set its value to NaN, and nothing here reads weights.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import math
-import re
 from typing import Any
 
 import numpy as np
@@ -192,34 +190,6 @@ def crosstab_json(result: Result, margins: bool) -> dict[str, Any]:
         else:
             out["grand_total"] = at(n_rows, 0)
     return out
-
-
-def download_name(result: Result, extension: str = "csv") -> str:
-    """A file name that records the query: cube, measure, axes, cuts, years and vintage,
-    so two downloads of differently filtered tables never share a name."""
-    q = result.query
-    parts = [
-        q.cube.name,
-        q.measures[0].name,
-        "-by-".join(f"{a.dimension.name}-{a.level.name}" for a in q.axes),
-    ]
-    for c in q.cuts:
-        keys = ".".join(str(k) for k in c.keys[:12]) + (".etc" if len(c.keys) > 12 else "")
-        parts.append(f"{'not-' if c.invert else ''}{c.dimension}-{c.level}-{keys}")
-    if q.year_from is not None:
-        parts.append(f"{q.year_from}-to-{q.year_to}")
-    if q.age is not None:
-        parts.append(f"age-{q.age}")
-    if q.decile is not None:
-        parts.append(f"decile-{q.decile}")
-    if q.fallback:
-        parts.append("filled")
-    parts.append(f"v{result.vintage}")
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", "_".join(parts)).strip("-")
-    if len(name) > 180:  # a long cut: keep the start and a digest of the whole
-        digest = hashlib.sha256(name.encode()).hexdigest()[:10]
-        name = f"{name[:160]}-{digest}"
-    return f"{name}.{extension}"
 
 
 def _symbol(cell: dict[str, Any]) -> str:

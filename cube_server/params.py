@@ -183,10 +183,18 @@ ENDPOINTS: dict[str, tuple[Param, ...]] = {
             "boolean",
             default=False,
         ),
-        FORMAT,
+        Param(
+            "format",
+            "Response format; csv-metadata is the CSV's W3C CSVW description (the query, "
+            "columns and shorthand), linked from the CSV's Link header",
+            enum=("json", "csv", "csv-metadata"),
+            default="json",
+        ),
         Param(
             "layout",
-            "CSV layout: tidy (one line per cell) or wide (matrix with [x] and [u])",
+            "CSV layout: tidy (one line per cell) or wide (a matrix, with a shorthand column "
+            "beside each value column: [x] withheld, [u] low reliability, [z] not applicable, "
+            "[f] filled)",
             enum=("tidy", "wide"),
             default="tidy",
         ),

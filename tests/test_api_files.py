@@ -4,11 +4,13 @@ they hold, cube descriptions and the /docs page."""
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import brotli
 import orjson
@@ -195,3 +197,53 @@ def test_csv_files_say_what_they_hold_and_join_on_numeric_codes(base, pay):
                                      "&columns=year&format=csv&layout=wide").text))  # fmt: skip
     assert set(years["Total (symbol)"]) == {"[z]"} and years["Total"].isna().all()
     assert years.gender_gender_code.dropna().astype(int).tolist() == [1, 2]
+
+
+def test_a_csv_links_to_its_csvw_description(base, tiny_dir):
+    query = (
+        "/cube/ashe_pay/crosstab?rows=occupation:soc1&columns=region:nation&measure=median_pay"
+        "&cut=gender:2|industry:2&format=csv&layout=wide"
+    )
+    response = _get(base, query)
+    link = requests.utils.parse_header_links(response.headers["Link"])[0]
+    assert link["rel"] == "describedby" and link["type"] == "application/csvm+json"
+    described_at = urljoin(response.url, link["url"])
+    meta_response = requests.get(described_at, timeout=60)
+    assert meta_response.headers["Content-Type"].startswith("application/csvm+json")
+    meta = meta_response.json()
+    assert meta["@context"] == "http://www.w3.org/ns/csvw"
+    described, served = urlsplit(urljoin(described_at, meta["url"])), urlsplit(response.url)
+    assert described.path == served.path  # it describes that very file
+    assert sorted(parse_qsl(described.query)) == sorted(parse_qsl(served.query))
+    header = next(csv.reader(io.StringIO(response.text)))
+    assert [c["titles"] for c in meta["tableSchema"]["columns"]] == header
+    kinds = {c["titles"]: c["datatype"] for c in meta["tableSchema"]["columns"]}
+    assert kinds["occupation_soc1_code"] == "integer" and kinds["1 England"] == "number"
+    notes = {n["type"]: n for n in meta["notes"]}
+    recorded = notes["query"]["query"]
+    genders = pd.read_csv(tiny_dir / "genders.csv")
+    female = genders.set_index("gender").loc[2].iloc[0]
+    sectors = pd.read_csv(tiny_dir / "industries.csv").drop_duplicates("sector6")
+    sector = sectors.set_index("sector6").loc[2, "sector6_title"]
+    assert recorded["cube"] == "ashe_pay" and recorded["measure"] == "median_pay"
+    assert recorded["cuts"] == [
+        {
+            "dimension": "gender",
+            "level": "gender",
+            "keys": [2],
+            "labels": [female],
+            "excluded": False,
+        },
+        {
+            "dimension": "industry",
+            "level": "sector6",
+            "keys": [2],
+            "labels": [sector],
+            "excluded": False,
+        },
+    ]
+    assert recorded["vintage"] == response.headers["X-Data-Vintage"]
+    assert female in meta["dc:title"] and sector in meta["dc:title"]
+    assert set(notes["symbols"]["symbols"]) == {"[x]", "[u]", "[z]", "[f]"}
+    name = response.headers["Content-Disposition"]
+    assert f"gender-gender-2-{female}" in name and recorded["vintage"] in name
