@@ -91,8 +91,18 @@ ORDER = Param(
     multi=",",
 )
 YEARS = (
-    Param("from", "First year of a change (Working Futures; a year of the data)", "integer"),
-    Param("to", "Last year of a change (Working Futures; later than from)", "integer"),
+    Param(
+        "from",
+        "First year of a change (Working Futures; a year of the data; default: the latest "
+        "history year, reported in `defaults`)",
+        "integer",
+    ),
+    Param(
+        "to",
+        "Last year of a change (Working Futures; later than from; default: the cube's last "
+        "year, reported in `defaults`)",
+        "integer",
+    ),
 )
 
 AGE = Param(
@@ -167,11 +177,22 @@ ENDPOINTS: dict[str, tuple[Param, ...]] = {
         *COMMON,
     ),
     "crosstab": (
-        Param("rows", "Row axis, dim[@hierarchy][:level]", example="occupation:soc1"),
         Param(
-            "columns", "Column axis, dim[@hierarchy][:level] (optional)", example="region:nation"
+            "rows",
+            "Row axis, dim[@hierarchy][:level]; without a level, one level below the "
+            "dimension's point cut (the top level without one), reported in `defaults`",
+            example="occupation:soc1",
         ),
-        Param("measure", "Measure (default: the cube's default measure)", example="mean_pay"),
+        Param(
+            "columns",
+            "Column axis, dim[@hierarchy][:level] (optional; a level is chosen as for rows)",
+            example="region:nation",
+        ),
+        Param(
+            "measure",
+            "Measure (default: the cube's default measure, reported in `defaults`)",
+            example="mean_pay",
+        ),
         CUT,
         AGE,
         DECILE,
