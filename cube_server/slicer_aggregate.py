@@ -182,16 +182,22 @@ def _measures(
 
 
 def csv_fields(
-    engine: Engine, cube_name: str, body: dict[str, Any], header: str
+    engine: Engine, cube_name: str, body: dict[str, Any], header: str, filled: bool = False
 ) -> tuple[list[str], list[str] | None]:
-    """The columns of an aggregate CSV and its header: labels by default, as Slicer writes."""
+    """The columns of an aggregate CSV and its header: labels by default, as Slicer writes.
+    With fallback, a `filled_from` column marks filled records, as in every other format."""
     cube = engine.model.cube(cube_name)
-    fields = [*body["attributes"], *body["aggregates"], "flag"]
+    fields = [
+        *body["attributes"],
+        *body["aggregates"],
+        "flag",
+        *(["filled_from"] if filled else []),
+    ]
     if header == "none":
         return fields, None
     if header == "names":
         return fields, fields
-    labels: dict[str, str] = {"flag": "Reliability"}
+    labels: dict[str, str] = {"flag": "Reliability", "filled_from": "Filled from"}
     for dim in cube.dimensions:
         for level in dim.levels:
             for a in level.attributes:

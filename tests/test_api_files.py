@@ -247,3 +247,22 @@ def test_a_csv_links_to_its_csvw_description(base, tiny_dir):
     assert set(notes["symbols"]["symbols"]) == {"[x]", "[u]", "[z]", "[f]"}
     name = response.headers["Content-Disposition"]
     assert f"gender-gender-2-{female}" in name and recorded["vintage"] in name
+
+
+def test_aggregate_csv_marks_filled_records_as_its_json_does(base):
+    query = (
+        "/cube/ashe_pay/aggregate?drilldown=occupation:soc2|region:nation&aggregates=mean_pay"
+        "&cut=industry:2|gender:2&fallback=true"
+    )
+    records = _get(base, query).json()["cells"]
+    frame = pd.read_csv(io.StringIO(_get(base, query + "&format=csv&header=names").text))
+    assert len(frame) == len(records)
+    expected = [
+        "{dimension}:{level}:{key}".format(**r["filled_from"]) if "filled_from" in r else ""
+        for r in records
+    ]
+    assert frame.filled_from.fillna("").tolist() == expected and any(expected)
+    plain = pd.read_csv(
+        io.StringIO(_get(base, query.replace("&fallback=true", "") + "&format=csv").text)
+    )
+    assert "filled_from" not in plain.columns and "Filled from" not in plain.columns
