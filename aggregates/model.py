@@ -189,6 +189,7 @@ class Cube:
     default_measure: str = "employment"
     lookups: dict[str, Lookup] = field(default_factory=dict, hash=False, compare=False)
     rollups: tuple[Rollup, ...] = ()
+    category: str | None = None  # Cubes' grouping of cubes in a client's list
 
     def replacement_key(self) -> LookupKey | None:
         """Where replacement rates are given (a dimension and level): a change over a period

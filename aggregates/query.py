@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from aggregates.catalog import Catalog, Cut
-from aggregates.cuts import parse_cuts
+from aggregates.cuts import CutSpec, parse_cuts
 from aggregates.errors import NotFound, QueryError, TooLarge
 from aggregates.model import Aggregate, Cube, Dimension, Hierarchy, Level
 from aggregates.paging import Sort, check_page, order_fields, resolve_order
@@ -61,6 +61,9 @@ class Query:
     order: tuple[Sort, ...] = ()  # of the cells, after their natural order (see paging.py)
     page: int = 0
     page_size: int | None = None  # None: every cell on one page
+    # what the request left out and the model's defaults filled in, by the request's field
+    # names (`measures`, `axes.0`, `year_from`, `year_to`), for responses to report
+    defaults: tuple[tuple[str, str | int], ...] = ()
 
     def cut(self, dimension: str) -> Cut | None:
         return next((c for c in self.cuts if c.dimension == dimension), None)
@@ -102,7 +105,7 @@ class Request:
         object.__setattr__(self, "order", tuple(tuple(o) for o in self.order))
 
 
-def parse_axis(cube: Cube, text: str, field: str) -> tuple[Dimension, Hierarchy, Level]:
+def parse_axis(cube: Cube, text: str, field: str) -> tuple[Dimension, Hierarchy, Level | None]:
     match = _AXIS.match(text.strip())
     if not match:
         raise QueryError(
@@ -113,7 +116,33 @@ def parse_axis(cube: Cube, text: str, field: str) -> tuple[Dimension, Hierarchy,
     dim = cube.dimension(match.group(1), field)
     hierarchy = dim.hierarchy(match.group(2), field)
     level = dim.level(match.group(3), field, hierarchy.name) if match.group(3) else None
-    return dim, hierarchy, level or hierarchy.levels[-1]
+    return dim, hierarchy, level
+
+
+def default_level(dim: Dimension, hierarchy: Hierarchy, spec: CutSpec | None, field: str) -> Level:
+    """The level of an axis named without one: one level below the dimension's point cut,
+    the top level without a cut (or with a set or range), as Cubes drills down. The same
+    rule for every endpoint, so `rows=occupation` and `drilldown=occupation` agree."""
+    if len(hierarchy.levels) == 1:
+        return hierarchy.levels[0]
+    depth = 0
+    if spec is not None and spec.kind == "point":
+        if (spec.hierarchy or dim.default_hierarchy) != hierarchy.name:
+            raise QueryError(
+                field,
+                f"the cut of {dim.name} uses hierarchy {spec.hierarchy!r} but {field} uses "
+                f"{hierarchy.name!r}; name the level",
+                hierarchy.level_names,
+            )
+        depth = len(spec.paths[0]) - (1 if spec.invert else 0)
+    if depth >= len(hierarchy.levels):
+        raise QueryError(
+            field,
+            f"the cut of {dim.name} is already at its deepest level "
+            f"({hierarchy.levels[-1].name}); there is no level below to show",
+            hierarchy.level_names,
+        )
+    return hierarchy.levels[depth]
 
 
 def _int_param(value: object, field: str, valid: range | tuple[int, ...] | list[int]) -> int:
@@ -134,15 +163,24 @@ def _describe(valid: range | tuple[int, ...] | list[int]) -> list[str]:
 
 def build_query(cube: Cube, catalog: Catalog, request: Request) -> Query:
     """Resolve a request into a valid Query or raise QueryError naming the field at fault."""
-    cuts = tuple(catalog.resolve_cut(cube, spec) for spec in parse_cuts(request.cut))
-    axes, axis_field = _resolve_axes(cube, catalog, request, cuts)
+    specs = parse_cuts(request.cut)
+    cuts = tuple(_resolve_cut(cube, catalog, spec) for spec in specs)
+    axes, axis_field, default_levels = _resolve_axes(cube, catalog, request, cuts, specs)
     aggregates = tuple(cube.aggregate(m.strip(), "measures") for m in request.measures if m.strip())
-    if not aggregates:
-        raise QueryError(
-            "measures", "no measure given", [a.name for a in cube.aggregates if a.public]
-        )
+    defaults: list[tuple[str, str | int]] = list(default_levels)
+    if not aggregates:  # the model's default measure, reported as a default
+        aggregates = (cube.aggregate(cube.default_measure, "measures"),)
+        defaults.append(("measures", cube.default_measure))
     age, decile = _age_and_decile(request, aggregates)
     period = _period(cube, catalog, request, aggregates, axis_field, cuts)
+    if period is not None:
+        defaults += [
+            (f, y)
+            for f, y, given in zip(
+                ("year_from", "year_to"), period, (request.year_from, request.year_to), strict=True
+            )
+            if given is None
+        ]
     default_year = None
     if cube.nonadditive_time() and period is None:
         cuts, default_year = _one_year(cube, catalog, axis_field, cuts)
@@ -162,6 +200,7 @@ def build_query(cube: Cube, catalog: Catalog, request: Request) -> Query:
         resolve_order(request.order, order_fields(axes, (a.name for a in aggregates))),
         request.page,
         request.page_size,
+        tuple(defaults),
     )
     if query.cell_count > cube.max_cells:
         raise TooLarge(
@@ -172,21 +211,75 @@ def build_query(cube: Cube, catalog: Catalog, request: Request) -> Query:
     return query
 
 
+def _resolve_cut(cube: Cube, catalog: Catalog, spec: CutSpec) -> Cut:
+    """A cut resolved against the catalog; a cut of the time dimension must also select a
+    year the cube's data have. The time dimension is shared by every cube, so its table
+    lists years one cube never has: a cut of those would answer a table of empty, withheld
+    cells, and an error listing the shared table's years would offer choices that fail."""
+    time = cube.time_dimension()
+    if time is None or spec.dimension != time.name:
+        return catalog.resolve_cut(cube, spec)
+    years = sorted(catalog.universe(cube, time))
+    have = f"{cube.name} has data for {time.name} {_span(years)}"
+    try:
+        cut = _year_range(years, time, spec) or catalog.resolve_cut(cube, spec)
+    except QueryError as exc:
+        raise QueryError("cut", f"{exc.message}; {have}", [str(y) for y in years]) from None
+    if not cut.allowed(frozenset(years)):
+        raise QueryError(
+            "cut", f"the cut of {time.name} selects no loaded year; {have}", [str(y) for y in years]
+        )
+    return cut
+
+
+def _year_range(years: list[int], time: Dimension, spec: CutSpec) -> Cut | None:
+    """A range of years selects the cube's years between its bounds, which need not be
+    years of the data themselves (`year:2015-2045`); None for any other cut."""
+    if spec.kind != "range" or len(time.levels) != 1:
+        return None
+    bounds: list[int | None] = []
+    for path in spec.paths:
+        if len(path) > 1:
+            return None  # too many parts: the catalog names the problem
+        if path and not re.fullmatch(r"-?[0-9]{1,9}", path[0]):
+            raise QueryError("cut", f"{time.name} {path[0]!r} is not a year")
+        bounds.append(int(path[0]) if path else None)
+    low, high = bounds
+    keys = tuple(y for y in years if (low is None or y >= low) and (high is None or y <= high))
+    return Cut(time.name, time.levels[0].name, "range", keys, frozenset(keys), spec.invert)
+
+
+def _span(years: list[int]) -> str:
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
 def _resolve_axes(
-    cube: Cube, catalog: Catalog, request: Request, cuts: tuple[Cut, ...]
-) -> tuple[tuple[Axis, ...], dict[str, str]]:
-    """The axes, and for each dimension on one the field that put it there."""
+    cube: Cube,
+    catalog: Catalog,
+    request: Request,
+    cuts: tuple[Cut, ...],
+    specs: tuple[CutSpec, ...] | list[CutSpec],
+) -> tuple[tuple[Axis, ...], dict[str, str], tuple[tuple[str, str], ...]]:
+    """The axes, for each dimension on one the field that put it there, and the
+    (field, level) of every axis whose level was left to `default_level`."""
     resolved: list[Axis] = []
     field_of: dict[str, str] = {}
+    defaulted: list[tuple[str, str]] = []
+    spec_of = {s.dimension: s for s in specs}
     for i, text in enumerate(request.axes):
         field = f"axes.{i}"
-        dim, hierarchy, level = parse_axis(cube, text, field)
+        dim, hierarchy, named = parse_axis(cube, text, field)
+        level = named or default_level(dim, hierarchy, spec_of.get(dim.name), field)
+        if named is None and len(dim.levels) > 1:
+            defaulted.append((field, f"{dim.name}:{level.name}"))
         if dim.name in field_of:
             raise QueryError(field, f"dimension {dim.name!r} is already on another axis")
         keys = _axis_keys(catalog, cube, dim, level, cuts)
         resolved.append(Axis(dim, level, keys, hierarchy.name))
         field_of[dim.name] = field
-    return tuple(resolved), field_of
+    return tuple(resolved), field_of, tuple(defaulted)
 
 
 def _age_and_decile(
@@ -237,11 +330,9 @@ def _period(
         )
     if any(c.dimension == time.name for c in cuts):
         raise QueryError("cut", f"do not cut {time.name} for a change measure; give its years")
-    if request.year_from is None or request.year_to is None:
-        missing = "year_from" if request.year_from is None else "year_to"
-        raise QueryError(missing, "a change measure needs a first and a last year", years)
-    y0 = _int_param(request.year_from, "year_from", years)
-    y1 = _int_param(request.year_to, "year_to", years)
+    first, last = default_period(cube, catalog)
+    y0 = first if request.year_from is None else _int_param(request.year_from, "year_from", years)
+    y1 = last if request.year_to is None else _int_param(request.year_to, "year_to", years)
     if y0 >= y1:
         raise QueryError("year_to", f"the last year ({y1}) must be after the first ({y0})", years)
     one_year = [a.name for a in aggregates if "from" not in a.parameters]
@@ -253,6 +344,14 @@ def _period(
             period_measures,
         )
     return y0, y1
+
+
+def default_period(cube: Cube, catalog: Catalog) -> tuple[int, int]:
+    """The years a change measure covers when the request gives none: from the time
+    dimension's default member (the latest history year) to the cube's last year."""
+    time = cube.time_dimension()
+    assert time is not None
+    return _default_member(catalog, cube), max(catalog.universe(cube, time))
 
 
 def _one_year(

@@ -7,16 +7,20 @@ process until a new load is swapped in.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from importlib import resources
 from typing import Any
+from urllib.parse import urlencode
 
+import orjson
 from flask import Blueprint, Response, current_app, request
 
 from aggregates.errors import QueryError
 from aggregates.query import Request
-from cube_server import formats, params
+from cube_server import csvw, formats, params
 from cube_server.openapi import SUMMARIES, openapi_document
 from cube_server.responses import as_json, cached, state
 from cube_server.state import Served
@@ -26,18 +30,20 @@ api = Blueprint("api", __name__, static_folder="static", static_url_path="/stati
 
 @api.get("/cube/<cube>/crosstab")
 @cached("crosstab")
-def crosstab(cube: str, served: Served, p: dict[str, Any]) -> tuple[str | bytes, str]:
+def crosstab(
+    cube: str, served: Served, p: dict[str, Any]
+) -> tuple[str | bytes, str] | tuple[str | bytes, str, dict[str, str]]:
     c = served.engine.model.cube(cube)
     if not p["rows"]:
         dims = [d.name for d in c.dimensions]
         raise QueryError("rows", "a cross-tab needs rows=dimension[:level]", dims)
-    if p["layout"] != "tidy" and p["format"] != "csv":
+    if p["layout"] != "tidy" and p["format"] == "json":
         raise QueryError("layout", "layout applies to format=csv only", ["tidy"])
     query = served.engine.query(
         Request(
             cube,
             axes=(p["rows"], *([p["columns"]] if p["columns"] else [])),
-            measures=(p["measure"] or c.default_measure,),
+            measures=(p["measure"],) if p["measure"] else (),  # else the model's default
             cut=p["cut"],
             age=p["age"],
             decile=p["decile"],
@@ -48,8 +54,25 @@ def crosstab(cube: str, served: Served, p: dict[str, Any]) -> tuple[str | bytes,
     )
     result = served.engine.run(query)
     if p["format"] == "csv":
-        return formats.crosstab_csv(result, p["layout"], p["margins"]), "text/csv"
+        name = csvw.download_name(result, served.engine.catalog)
+        headers = {
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Link": f'<{_sibling("csv-metadata")}>; rel="describedby"; type="application/csvm+json"',
+        }
+        return formats.crosstab_csv(result, p["layout"], p["margins"]), "text/csv", headers
+    if p["format"] == "csv-metadata":
+        text = formats.crosstab_csv(result, p["layout"], p["margins"])
+        header = next(csv.reader(io.StringIO(text)))
+        described = csvw.metadata(result, served.engine.catalog, _sibling("csv"), header)
+        return orjson.dumps(described), "application/csvm+json"
     return as_json(formats.crosstab_json(result, p["margins"]), p)
+
+
+def _sibling(fmt: str) -> str:
+    """This request's URL, relative to its own path, with another format: the CSV and its
+    CSVW description name each other."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "format"]
+    return f"{request.path.rsplit('/', 1)[-1]}?{urlencode([*args, ('format', fmt)])}"
 
 
 @api.get("/health")

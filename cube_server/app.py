@@ -17,7 +17,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from aggregates.errors import QueryError
-from cube_server import errors
+from cube_server import compression, errors
 from cube_server.api import api
 from cube_server.lmi4all import register as register_lmi4all
 from cube_server.slicer_api import slicer_api
@@ -64,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_lmi4all(app)
     app.before_request(_start)
     app.after_request(_finish)
+    compression.enable(app)  # runs before _finish: after_request handlers run last-first
     app.register_error_handler(QueryError, errors.from_query_error)
     app.register_error_handler(HTTPException, errors.from_http_exception)
     app.register_error_handler(WarehouseUnavailable, errors.from_unavailable)

@@ -15,8 +15,11 @@ import numpy as np
 
 from aggregates.engine import Result
 from aggregates.reliability import LOW, NOT_APPLICABLE, SUPPRESSED
+from cube_server.errors import parameter_of
 
-GSS_WITHHELD, GSS_LOW = "[x]", "[u]"
+# GSS shorthand: [x] withheld, [u] low reliability, [z] not applicable; [f] is this
+# product's own, documented beside them: a withheld cell filled from a coarser group
+GSS_WITHHELD, GSS_LOW, GSS_NOT_APPLICABLE, GSS_FILLED = "[x]", "[u]", "[z]", "[f]"
 SYMBOL_SUFFIX = "(symbol)"  # the wide CSV's shorthand column beside each value column
 
 
@@ -152,8 +155,11 @@ def _meta(result: Result) -> dict[str, Any]:
     }
     params = {"age": q.age, "decile": q.decile, "from": q.year_from, "to": q.year_to}
     out["parameters"] = {k: v for k, v in params.items() if v is not None}
+    defaults: dict[str, Any] = {parameter_of("crosstab", f): v for f, v in q.defaults}
     if q.default_year is not None:
-        out["defaults"] = {"year": q.default_year}
+        defaults["year"] = q.default_year
+    if defaults:  # what the request left out and the model filled in
+        out["defaults"] = defaults
     return out
 
 
@@ -186,51 +192,67 @@ def crosstab_json(result: Result, margins: bool) -> dict[str, Any]:
     return out
 
 
+def _symbol(cell: dict[str, Any]) -> str:
+    """The GSS shorthand of a cell in the wide CSV's symbol column (docs/reference.md)."""
+    if "filled_from" in cell:
+        return GSS_FILLED
+    if cell["flag"] == NOT_APPLICABLE:
+        return GSS_NOT_APPLICABLE
+    if cell["value"] is None:
+        return GSS_WITHHELD
+    return GSS_LOW if cell["flag"] == LOW else ""
+
+
 def crosstab_csv(result: Result, layout: str, margins: bool) -> str:
+    """Codes and labels in columns of their own; a code column holds numbers only, and a
+    margin (the total over a dimension) has an empty code and the label "Total", so
+    pandas and spreadsheets read codes as numbers and joins on them need no cleaning."""
     q = result.query
     measure = q.measures[0].name
     two = len(q.axes) == 2
-    rows = [*zip(q.axes[0].keys, result.labels[0], strict=True), ("total", "Total")]
-    cols = (
-        [*zip(q.axes[1].keys, result.labels[1], strict=True), ("total", "Total")]
-        if two
-        else [("total", "Total")]
+    total: tuple[int | str, str] = ("", "Total")
+    rows: list[tuple[int | str, str]] = [*zip(q.axes[0].keys, result.labels[0], strict=True)]
+    cols: list[tuple[int | str, str]] = (
+        [*zip(q.axes[1].keys, result.labels[1], strict=True)] if two else []
     )
-    if not margins:
-        rows, cols = rows[:-1], (cols[:-1] if two else cols)
+    if margins:
+        rows.append(total)
+    if margins or not two:  # a one-axis table has one value column, its measure's
+        cols.append(total)
     grid = CellGrid(result, measure)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    row_name = q.axes[0].name
-    col_name = q.axes[1].name if two else None
+    row_name = f"{q.axes[0].dimension.name}_{q.axes[0].level.name}"
+
+    def cell(i: int, j: int) -> dict[str, Any]:
+        return grid[i, j] if two else grid[i]
+
     if layout == "wide":
         # GSS guidance for machine-readable tables: a number's cell holds only the number,
-        # its shorthand ([x] withheld, [u] low reliability) sits in a column of its own, so
-        # spreadsheets and pandas read every value column as numbers
-        header = [row_name]
-        for _, label in cols:
-            header += [label, f"{label} {SYMBOL_SUFFIX}"]
+        # its shorthand sits in a column of its own, so every value column reads as numbers
+        header = [f"{row_name}_code", f"{row_name}_label"]
+        for code, label in cols:
+            title = measure if not two else label if str(code) in ("", label) else f"{code} {label}"
+            header += [title, f"{title} {SYMBOL_SUFFIX}"]
         writer.writerow(header)
-        for i, (_, row_label) in enumerate(rows):
-            line = [row_label]
+        for i, (code, label) in enumerate(rows):
+            line: list[Any] = [code, label]
             for j in range(len(cols)):
-                c = grid[i, j] if two else grid[i]
-                if c["value"] is None:
-                    line += ["", GSS_WITHHELD]
-                else:
-                    line += [c["value"], GSS_LOW if c["flag"] == LOW else ""]
+                c = cell(i, j)
+                line += ["" if c["value"] is None else c["value"], _symbol(c)]
             writer.writerow(line)
         return buffer.getvalue()
-    header = [f"{row_name}_key", f"{row_name}_label"]
+    header = [f"{row_name}_code", f"{row_name}_label"]
     if two:
-        header += [f"{col_name}_key", f"{col_name}_label"]
+        col_name = f"{q.axes[1].dimension.name}_{q.axes[1].level.name}"
+        header += [f"{col_name}_code", f"{col_name}_label"]
     writer.writerow([*header, "measure", "value", "flag", "filled_from"])
-    for i, (row_key, row_label) in enumerate(rows):
-        for j, (col_key, col_label) in enumerate(cols):
-            c = grid[i, j] if two else grid[i]
+    for i, (row_code, row_label) in enumerate(rows):
+        for j, (col_code, col_label) in enumerate(cols):
+            c = cell(i, j)
             source = c.get("filled_from")
             filled = f"{source['dimension']}:{source['level']}:{source['key']}" if source else ""
-            head = [row_key, row_label] + ([col_key, col_label] if two else [])
+            head = [row_code, row_label] + ([col_code, col_label] if two else [])
             value = "" if c["value"] is None else c["value"]
             writer.writerow([*head, measure, value, c["flag"], filled])
     return buffer.getvalue()

@@ -91,6 +91,8 @@ def _operation(
             content["text/csv"] = {"schema": {"type": "string"}}
             if "json_lines" in (param.enum or ()):  # one JSON record per line
                 content["application/x-json-lines"] = {"schema": {"type": "string"}}
+            if "csv-metadata" in (param.enum or ()):  # the CSV's CSVW description
+                content["application/csvm+json"] = {"schema": {"type": "object"}}
     responses: dict[str, Any] = {
         "400": error,
         "404": {**error, "description": "The path names no such cube or dimension"},

@@ -91,8 +91,18 @@ ORDER = Param(
     multi=",",
 )
 YEARS = (
-    Param("from", "First year of a change (Working Futures; a year of the data)", "integer"),
-    Param("to", "Last year of a change (Working Futures; later than from)", "integer"),
+    Param(
+        "from",
+        "First year of a change (Working Futures; a year of the data; default: the latest "
+        "history year, reported in `defaults`)",
+        "integer",
+    ),
+    Param(
+        "to",
+        "Last year of a change (Working Futures; later than from; default: the cube's last "
+        "year, reported in `defaults`)",
+        "integer",
+    ),
 )
 
 AGE = Param(
@@ -167,11 +177,22 @@ ENDPOINTS: dict[str, tuple[Param, ...]] = {
         *COMMON,
     ),
     "crosstab": (
-        Param("rows", "Row axis, dim[@hierarchy][:level]", example="occupation:soc1"),
         Param(
-            "columns", "Column axis, dim[@hierarchy][:level] (optional)", example="region:nation"
+            "rows",
+            "Row axis, dim[@hierarchy][:level]; without a level, one level below the "
+            "dimension's point cut (the top level without one), reported in `defaults`",
+            example="occupation:soc1",
         ),
-        Param("measure", "Measure (default: the cube's default measure)", example="mean_pay"),
+        Param(
+            "columns",
+            "Column axis, dim[@hierarchy][:level] (optional; a level is chosen as for rows)",
+            example="region:nation",
+        ),
+        Param(
+            "measure",
+            "Measure (default: the cube's default measure, reported in `defaults`)",
+            example="mean_pay",
+        ),
         CUT,
         AGE,
         DECILE,
@@ -183,10 +204,18 @@ ENDPOINTS: dict[str, tuple[Param, ...]] = {
             "boolean",
             default=False,
         ),
-        FORMAT,
+        Param(
+            "format",
+            "Response format; csv-metadata is the CSV's W3C CSVW description (the query, "
+            "columns and shorthand), linked from the CSV's Link header",
+            enum=("json", "csv", "csv-metadata"),
+            default="json",
+        ),
         Param(
             "layout",
-            "CSV layout: tidy (one line per cell) or wide (matrix with [x] and [u])",
+            "CSV layout: tidy (one line per cell) or wide (a matrix, with a shorthand column "
+            "beside each value column: [x] withheld, [u] low reliability, [z] not applicable, "
+            "[f] filled)",
             enum=("tidy", "wide"),
             default="tidy",
         ),
@@ -220,7 +249,7 @@ def parse(endpoint: str, args: MultiDict[str, str] | Mapping[str, str]) -> dict[
             continue
         if raw == "":  # a forgotten value is a mistake, not a request for the default
             choices = list(param.enum) if param.enum else None
-            raise QueryError(name, "is empty; give a value or leave the parameter out", choices)
+            raise QueryError(name, f"{name}= is empty; give a value or leave {name} out", choices)
         if param.kind == "boolean":
             lowered = raw.strip().lower()
             if lowered not in TRUE | FALSE:

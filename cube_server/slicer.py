@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from aggregates import query
 from aggregates.catalog import Catalog, attribute_ref
 from aggregates.cuts import CutSpec, parse_cuts
 from aggregates.errors import QueryError
@@ -135,19 +136,12 @@ def resolve_aggregate(cube: Cube, name: str) -> Concrete:
 
 
 def default_period(cube: Cube, catalog: Catalog) -> tuple[int, int] | None:
-    """The period a change aggregate covers when no from=/to= is given."""
-    if not cube.has_dimension("year"):
+    """The period a change aggregate covers when no from=/to= is given (the engine's rule),
+    or None when the cube has no such period."""
+    if cube.time_dimension() is None:
         return None
-    frame = catalog.table(cube.dimension("year", "cut"))
-    years = sorted(int(y) for y in frame.column("year"))
-    history = (
-        sorted(int(y) for y in frame.where("kind", "history").column("year"))
-        if "kind" in frame
-        else []
-    )
-    if "kind" not in frame or not history or history[-1] >= years[-1]:
-        return None
-    return history[-1], years[-1]
+    first, last = query.default_period(cube, catalog)
+    return (first, last) if first < last else None
 
 
 def aggregate_dict(c: Concrete, period: tuple[int, int] | None) -> dict[str, Any]:
@@ -203,7 +197,7 @@ def model_dict(cube: Cube, catalog: Catalog) -> dict[str, Any]:
             "measures": measures_with_parameters,
             "parametrised_aggregates": _parametrised(cube),
         },
-        "category": None,
+        "category": cube.category,
         "locale": None,
         "key": None,
         "dimensions": [dimension_dict(d, catalog) for d in cube.dimensions],
@@ -247,8 +241,8 @@ def hierarchy_of_cut(dim: Dimension, spec: CutSpec | None) -> Hierarchy:
 def resolve_drilldown(
     cube: Cube, texts: list[str], cut: str | None
 ) -> list[tuple[Dimension, Hierarchy, Level]]:
-    """Each `dim[@hierarchy][:level]`; without a level, one level below the dimension's point
-    cut (the top level for no cut, a set or a range), as Cubes' `levels_from_drilldown`."""
+    """Each `dim[@hierarchy][:level]`; without a level, the engine's `default_level` (one
+    level below the dimension's point cut), as Cubes' `levels_from_drilldown`."""
     specs = {s.dimension: s for s in parse_cuts(cut)}
     out: list[tuple[Dimension, Hierarchy, Level]] = []
     for text in texts:
@@ -258,28 +252,8 @@ def resolve_drilldown(
         hierarchy = dim.hierarchy(hierarchy_name.strip() or None, "drilldown")
         if level_name.strip():
             level = hierarchy.level(level_name.strip(), "drilldown")
-        elif len(dim.levels) == 1:
-            level = hierarchy.levels[0]
         else:
-            spec = specs.get(dim.name)
-            depth = 0
-            if spec is not None and spec.kind == "point":
-                if (spec.hierarchy or dim.default_hierarchy) != hierarchy.name:
-                    raise QueryError(
-                        "drilldown",
-                        f"the cut of {dim.name} uses hierarchy {spec.hierarchy!r} but the "
-                        f"drilldown uses {hierarchy.name!r}; name the level to drill to",
-                        hierarchy.level_names,
-                    )
-                depth = len(spec.paths[0]) - (1 if spec.invert else 0)
-            if depth >= len(hierarchy.levels):
-                raise QueryError(
-                    "drilldown",
-                    f"the cut of {dim.name} is already at its deepest level "
-                    f"({hierarchy.levels[-1].name}); there is no level below to drill to",
-                    hierarchy.level_names,
-                )
-            level = hierarchy.levels[depth]
+            level = query.default_level(dim, hierarchy, specs.get(dim.name), "drilldown")
         if any(d.name == dim.name for d, _, _ in out):
             raise QueryError("drilldown", f"dimension {dim.name!r} is drilled down twice")
         out.append((dim, hierarchy, level))

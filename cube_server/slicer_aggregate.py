@@ -18,6 +18,7 @@ from aggregates.errors import QueryError
 from aggregates.model import Cube, Dimension, Hierarchy, Level
 from aggregates.query import Request
 from cube_server import params, slicer, slicer_cells
+from cube_server.errors import parameter_of
 from cube_server.formats import CellGrid
 
 SEVERITY = {"reliable": 0, "low_reliability": 1, "not_applicable": 2, "suppressed": 3}
@@ -39,13 +40,13 @@ def _number(value: float) -> float | int | None:
 def _groups(
     cube: Cube, engine: Engine, p: dict[str, Any], chosen: list[slicer.Concrete]
 ) -> dict[tuple[Any, ...], list[slicer.Concrete]]:
-    """Aggregates keyed by the (age, decile, from, to) their query needs."""
-    period = slicer.default_period(cube, engine.catalog)
+    """Aggregates keyed by the (age, decile, from, to, change) their query needs."""
     used: set[str] = set()
     groups: dict[tuple[Any, ...], list[slicer.Concrete]] = {}
     for c in chosen:
         a, fixed = c.base, dict(c.overrides)
         age = decile = y0 = y1 = None
+        change = "from" in a.parameters  # a change over years is never one query with others
         if "age" in a.parameters or a.derived == "pay_distribution":
             age = fixed.get("age", p["age"])
             used.add("age")
@@ -54,10 +55,8 @@ def _groups(
             used.add("decile")
         if "from" in a.parameters:
             used.update(("from", "to"))
-            y0, y1 = p["from"], p["to"]
-            if y0 is None and y1 is None and period:
-                y0, y1 = period
-        groups.setdefault((age, decile, y0, y1), []).append(c)
+            y0, y1 = p["from"], p["to"]  # the engine fills in the default period
+        groups.setdefault((age, decile, y0, y1, change), []).append(c)
     for name in ("age", "decile", "from", "to"):
         if p[name] not in (None, "") and name not in used:
             raise QueryError(name, f"none of the requested aggregates takes {name}=")
@@ -91,7 +90,7 @@ def run(engine: Engine, cube_name: str, p: dict[str, Any]) -> dict[str, Any]:
     wanted = names(p["aggregates"]) or _default_aggregates(cube, engine, items, p["cut"])
     chosen = list({c.name: c for c in (slicer.resolve_aggregate(cube, n) for n in wanted)}.values())
     runs: list[tuple[list[slicer.Concrete], Result]] = []
-    for (age, decile, y0, y1), group in _groups(cube, engine, p, chosen).items():
+    for (age, decile, y0, y1, _), group in _groups(cube, engine, p, chosen).items():
         query = engine.query(
             Request(
                 cube.name,
@@ -135,8 +134,7 @@ def run(engine: Engine, cube_name: str, p: dict[str, Any]) -> dict[str, Any]:
         q = result.query
         if q.default_year is not None:
             defaults["year"] = q.default_year
-        if q.year_from is not None and p["from"] is None:
-            defaults.update({"from": q.year_from, "to": q.year_to})
+        defaults.update({parameter_of("aggregate", f): v for f, v in q.defaults})
     body: dict[str, Any] = {
         "summary": summary,
         "remainder": {},
@@ -184,16 +182,22 @@ def _measures(
 
 
 def csv_fields(
-    engine: Engine, cube_name: str, body: dict[str, Any], header: str
+    engine: Engine, cube_name: str, body: dict[str, Any], header: str, filled: bool = False
 ) -> tuple[list[str], list[str] | None]:
-    """The columns of an aggregate CSV and its header: labels by default, as Slicer writes."""
+    """The columns of an aggregate CSV and its header: labels by default, as Slicer writes.
+    With fallback, a `filled_from` column marks filled records, as in every other format."""
     cube = engine.model.cube(cube_name)
-    fields = [*body["attributes"], *body["aggregates"], "flag"]
+    fields = [
+        *body["attributes"],
+        *body["aggregates"],
+        "flag",
+        *(["filled_from"] if filled else []),
+    ]
     if header == "none":
         return fields, None
     if header == "names":
         return fields, fields
-    labels: dict[str, str] = {"flag": "Reliability"}
+    labels: dict[str, str] = {"flag": "Reliability", "filled_from": "Filled from"}
     for dim in cube.dimensions:
         for level in dim.levels:
             for a in level.attributes:

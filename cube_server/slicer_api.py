@@ -78,7 +78,7 @@ def cubes(served: Served, p: dict[str, Any]) -> tuple[bytes, str]:
                 "name": c.name,
                 "label": c.label,
                 "description": c.description,
-                "category": None,
+                "category": c.category,
                 "info": {},
             }
             for c in served.engine.model.cubes
@@ -158,9 +158,19 @@ def members(cube: str, dimension: str, served: Served, p: dict[str, Any]) -> tup
 def aggregate(cube: str, served: Served, p: dict[str, Any]) -> tuple[Any, str]:
     body = slicer_aggregate.run(served.engine, cube, p)
     if p["format"] == "csv":
-        fields, header = slicer_aggregate.csv_fields(served.engine, cube, body, p["header"])
+        fields, header = slicer_aggregate.csv_fields(
+            served.engine, cube, body, p["header"], p["fallback"]
+        )
         return _csv(body["cells"], fields, header), "text/csv"
     return as_json(body, p)
+
+
+def _text(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dict):  # filled_from: the group a withheld cell was filled from
+        return f"{value['dimension']}:{value['level']}:{value['key']}"
+    return value
 
 
 def _csv(records: list[dict[str, Any]], fields: list[str], header: list[str] | None) -> str:
@@ -169,7 +179,7 @@ def _csv(records: list[dict[str, Any]], fields: list[str], header: list[str] | N
     if header is not None:
         writer.writerow(header)
     for r in records:
-        writer.writerow(["" if r.get(f) is None else r[f] for f in fields])
+        writer.writerow([_text(r.get(f)) for f in fields])
     return buffer.getvalue()
 
 

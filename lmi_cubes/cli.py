@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -118,6 +119,40 @@ def _disk_full(exc: BaseException) -> bool:
     return False
 
 
+def _check_directory(target: Warehouse, given: str | None) -> None:
+    """A file target typed on the command line must be in an existing directory: creating
+    `/typo-dir/` for a mistyped path would hide the typo behind a successful load. The
+    default location (no --warehouse) is created, as on a first run."""
+    if given is None or target.remote:
+        return
+    folder = target.local_path.parent
+    if not folder.is_dir():
+        raise click.BadParameter(
+            f"the directory {folder} does not exist; create it first or check the path",
+            param_hint="--warehouse",
+        )
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether the address is already bound by another process, found before anything is
+    printed or built: gunicorn would otherwise show the banner, retry for 5 s and exit with
+    "Can't connect". SO_REUSEADDR as gunicorn binds, so a closed socket in TIME_WAIT does not
+    count as busy."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        return False  # an unknown host name is gunicorn's to report
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    return True
+    return False
+
+
 def _target(warehouse: str | None) -> Warehouse:
     try:
         return open_target(warehouse)
@@ -192,6 +227,7 @@ def load_command(
 ) -> None:
     """Validate every file in DATA_DIR and swap a new warehouse in atomically."""
     target = _target(warehouse)
+    _check_directory(target, warehouse)
     say = _progress()
     result = _load_or_exit(data_dir, target, say, memory_limit, allow_empty)
     counts = ", ".join(f"{t}={n:,}" for t, n in result.rows.items() if t.startswith("fact_"))
@@ -242,6 +278,8 @@ ACCESS_LOG = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms id=%({x-request-id}o)s'
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
 def serve_command(warehouse: str | None, host: str, port: int, workers: int, threads: int) -> None:
     """Serve the API with gunicorn; build the small demo warehouse first if there is none."""
+    if port_in_use(host, port):
+        raise click.ClickException(f"port {port} is in use; try --port {port + 1}")
     target = _target(warehouse)
     say = _progress()
     try:

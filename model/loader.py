@@ -194,6 +194,7 @@ def _cube(
         default_measure=default_measure,
         lookups=lookups,
         rollups=tuple(rollups),
+        category=raw.get("category"),
     )
 
 

@@ -201,6 +201,45 @@ def pay(tiny_dir: Path) -> pd.DataFrame:
     return oracle.read(tiny_dir, sources.ASHE_PAY.file)
 
 
+# -- the slow modules: marked here, in one place, for `pytest -m "not slow"` ---------------
+SLOW_MODULES = frozenset(
+    {
+        "test_backends.py",  # a real PostgreSQL
+        "test_spark.py",  # a Spark Thrift server
+        "test_protection.py",  # linear programs over every withheld cell
+        "test_adversary.py",  # the HTTP adversary
+        "test_browser.py",  # headless Chromium
+        "test_lmi4all_browser.py",
+        "test_docs_page.py",
+        "test_load_full_disk.py",  # a tmpfs in a private mount namespace
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_runtest_logstart(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    """A line as each slow test starts, so a run that sits in one for minutes says where
+    (pytest's dots appear only when a test ends)."""
+    reporter = _config[0].pluginmanager.get_plugin("terminalreporter") if _config else None
+    if Path(location[0]).name in SLOW_MODULES and reporter and reporter.verbosity <= 0:
+        elapsed = time.monotonic() - _started[0]
+        reporter.write_line(f"\n[{elapsed:5.0f} s into the run] slow test started: {nodeid}")
+
+
+_config: list[pytest.Config] = []
+_started = [time.monotonic()]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _config.append(config)
+    _started[0] = time.monotonic()
+
+
 # -- the Spark tests' own time budget ----------------------------------------------------
 SPARK_BUDGET_ENV = "LMI_CUBES_SPARK_BUDGET_S"  # seconds; default 600 (2 cores, shared)
 _spark_seconds: list[float] = [0.0]

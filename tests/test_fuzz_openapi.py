@@ -66,4 +66,6 @@ def test_the_fuzzed_document_is_the_one_the_served_app_answers(app: Flask) -> No
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_every_operation_answers_as_documented(case: schemathesis.Case, app: Flask) -> None:
-    case.call_and_validate(checks=CHECKS, app=app)
+    # schemathesis' WSGI transport asks for gzip and br but hands the body over undecoded;
+    # compression has its own test over real HTTP (tests/test_api_files.py)
+    case.call_and_validate(checks=CHECKS, app=app, headers={"Accept-Encoding": "identity"})

@@ -163,7 +163,9 @@ def test_coarse_hours_report_the_level_code(client):
 
 @pytest.mark.parametrize("name", ["region", "gender", "status", "qualification"])
 def test_ashe_breakdown_items_are_the_published_cells(client, name):
-    column = {"region": "region:region", "qualification": "qualification"}.get(name, name)
+    column = {"region": "region:region", "qualification": "qualification:qualification"}.get(
+        name, name
+    )
     seen = 0
     for soc in (2231, 4135, 9233):
         body = js(client, f"/api/v1/ashe/estimatePay?soc={soc}&breakdown={name}")
@@ -270,7 +272,11 @@ RECORDED_REGION_NAMES = {
 
 @pytest.mark.parametrize("name", ["region", "industry", "gender", "status", "qualification"])
 def test_wf_breakdown_notes_and_withheld_items(client, name):
-    column = {"region": "region:region", "industry": "industry:ind22"}.get(name, name)
+    column = {
+        "region": "region:region",
+        "industry": "industry:ind22",
+        "qualification": "qualification:qualification",
+    }.get(name, name)
     notes = 0
     for soc in (2231, 5314):
         body = js(client, f"/api/v1/wf/predict/breakdown/{name}?soc={soc}&region=1&_=17")

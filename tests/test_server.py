@@ -111,32 +111,48 @@ def test_suppressed_cells_reveal_nothing_and_offer_a_level_up(client):
 def test_csv_layouts_parse_back_to_the_json_numbers(client):
     base = "/cube/ashe_pay/crosstab?rows=occupation:soc2&columns=region:nation&measure=employment&cut=gender:1|status:2"
     body = client.get(base).get_json()
-    tidy = list(
-        csv.DictReader(io.StringIO(client.get(base + "&format=csv").get_data(as_text=True)))
-    )
+    tidy_text = client.get(base + "&format=csv").get_data(as_text=True)
+    tidy = list(csv.DictReader(io.StringIO(tidy_text)))
     assert len(tidy) == (len(body["rows"]["members"]) + 1) * 5
     first = tidy[0]
-    assert first["occupation:soc2_key"] == str(body["rows"]["members"][0]["key"])
+    assert first["occupation_soc2_code"] == str(body["rows"]["members"][0]["key"])
     assert first["flag"] == body["cells"][0][0]["flag"]
     assert first["value"] == (
         "" if body["cells"][0][0]["value"] is None else str(body["cells"][0][0]["value"])
     )
+    # codes stay numbers: a margin has no code and the label "Total"
+    frame = pd.read_csv(io.StringIO(tidy_text))
+    for column in ("occupation_soc2_code", "region_nation_code"):
+        assert pd.api.types.is_numeric_dtype(frame[column])
+    totals = frame[frame.occupation_soc2_label == "Total"]
+    assert len(totals) == 5 and totals.occupation_soc2_code.isna().all()
+    assert (
+        frame.occupation_soc2_code.dropna()
+        .astype(int)
+        .isin([m["key"] for m in body["rows"]["members"]])
+        .all()
+    )
     wide_response = client.get(base + "&format=csv&layout=wide")
     assert wide_response.mimetype == "text/csv"
-    assert wide_response.headers["Content-Disposition"] == (
-        'attachment; filename="ashe_pay-employment-occupation-soc2-by-region-nation.csv"'
-    )
+    name = wide_response.headers["Content-Disposition"]
+    assert name.startswith('attachment; filename="ashe_pay_employment_occupation-soc2-by-region')
+    assert "_gender-gender-1-Male_status-status-2-" in name
+    assert name.endswith(f'_v{body["vintage"]}.csv"')
     text = wide_response.get_data(as_text=True)
     wide = list(csv.reader(io.StringIO(text)))
-    nations = ["England", "Wales", "Scotland", "Northern Ireland", "Total"]
-    assert wide[0] == ["occupation:soc2"] + [h for n in nations for h in (n, f"{n} (symbol)")]
+    nations = ["1 England", "2 Wales", "3 Scotland", "4 Northern Ireland", "Total"]
+    assert wide[0] == ["occupation_soc2_code", "occupation_soc2_label"] + [
+        h for n in nations for h in (n, f"{n} (symbol)")
+    ]
     # GSS machine-readable layout: numbers stay numeric, symbols in their own columns
     frame = pd.read_csv(io.StringIO(text))
     assert all(pd.api.types.is_numeric_dtype(frame[n]) for n in nations)
+    assert pd.api.types.is_numeric_dtype(frame["occupation_soc2_code"])
     symbols = 0
     for i, row in enumerate(wide[1:-1]):
+        assert (int(row[0]), row[1]) == tuple(body["rows"]["members"][i].values())
         for j in range(len(nations) - 1):
-            value, symbol = row[1 + 2 * j], row[2 + 2 * j]
+            value, symbol = row[2 + 2 * j], row[3 + 2 * j]
             c = body["cells"][i][j]
             if c["flag"] == "suppressed":
                 assert (value, symbol) == ("", "[x]")
@@ -147,6 +163,7 @@ def test_csv_layouts_parse_back_to_the_json_numbers(client):
             else:
                 assert (float(value), symbol) == (c["value"], "")
     assert symbols > 0
+    assert wide[-1][:2] == ["", "Total"]
 
 
 def test_aggregate_slicer_style(client, pay):

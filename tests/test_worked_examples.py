@@ -54,7 +54,7 @@ def test_flags_and_rounding_at_the_threshold_edges(engine):
     q = ask(
         engine,
         "ashe_pay",
-        axes=["region"],
+        axes=["region:region"],
         measures=["employment", "mean_pay"],
         cut="occupation:1,11,111,1115",
     )
