@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from adversary import audit
-from conftest import serving
 from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
+from support import serving
 
 MIN_PUBLISHED = 0.90
 

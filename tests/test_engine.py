@@ -10,10 +10,10 @@ import pytest
 import oracle
 from aggregates.engine import Engine
 from aggregates.errors import NotFound, QueryError, TooLarge
-from conftest import ask
 from etl import sources
 from etl.warehouse import open_read_only
 from model.loader import load_model
+from support import ask
 
 
 @pytest.fixture(scope="module")

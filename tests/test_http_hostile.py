@@ -12,9 +12,9 @@ import orjson
 import pytest
 import requests
 
-from conftest import serving
 from cube_server.app import create_app
 from cube_server.state import ResultCache
+from support import serving
 
 SOC4 = "/cube/ashe_pay/crosstab?rows=gender&measure=employment"
 

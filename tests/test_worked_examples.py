@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from aggregates.engine import Engine
-from conftest import ask, copy_data, rewrite
 from etl import sources
 from etl.load import load
 from etl.warehouse import open_read_only
 from model.loader import load_model
+from support import ask, copy_data, rewrite
 
 HEADER = ",".join(sources.ASHE_PAY.header)
 # year,gender,status,industry,occupation,geography,qualification,Employment,PayBill
