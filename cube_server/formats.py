@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from typing import Any
 
 import numpy as np
@@ -18,12 +17,6 @@ from aggregates.reliability import LOW, NOT_APPLICABLE, SUPPRESSED
 
 GSS_WITHHELD, GSS_LOW = "[x]", "[u]"
 SYMBOL_SUFFIX = "(symbol)"  # the wide CSV's shorthand column beside each value column
-
-
-def _number(value: float) -> float | int | None:
-    if value is None or math.isnan(value):
-        return None
-    return int(value) if float(value).is_integer() else float(value)
 
 
 class CellGrid:

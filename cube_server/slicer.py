@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from aggregates.catalog import Catalog, attribute_ref
-from aggregates.cuts import CutSpec, parse_cuts
+from aggregates.cuts import parse_cuts
 from aggregates.errors import QueryError
 from aggregates.model import Aggregate, Cube, Dimension, Hierarchy, Level
 
 API_VERSION = 2
 SERVER_VERSION = "0.1.0"
-JSON_RECORD_LIMIT = 10000  # the largest pagesize accepted
 DECILES = tuple(range(10, 100, 10))
 AGES = range(20, 66)
 
@@ -238,10 +237,6 @@ def _parametrised(cube: Cube) -> list[str]:
 
 
 # -- hierarchies, drilldowns and records -----------------------------------------------------
-
-
-def hierarchy_of_cut(dim: Dimension, spec: CutSpec | None) -> Hierarchy:
-    return dim.hierarchy(spec.hierarchy if spec else None, "cut")
 
 
 def resolve_drilldown(

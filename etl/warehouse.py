@@ -37,21 +37,14 @@ class WarehouseTargetError(ValueError):
 
 
 def resolve_target(target: str | os.PathLike[str] | None) -> Path:
-    """A DuckDB file path from a path or a `duckdb:///path` SQLAlchemy URL."""
+    """A DuckDB file path from a path or a `duckdb:///path` SQLAlchemy URL (`open_target`
+    has already sent every other URL to its own backend)."""
     if target is None:
         return default_warehouse()
     text = os.fspath(target)
     if "://" not in text:
         return Path(text).expanduser().resolve()
-    try:
-        url = sa.engine.make_url(text)
-    except sa.exc.ArgumentError as exc:
-        raise WarehouseTargetError(f"not a path or SQLAlchemy URL: {text!r}") from exc
-    if url.get_backend_name() != "duckdb":
-        raise WarehouseTargetError(
-            f"only DuckDB warehouses are supported (duckdb:///path/file.duckdb), "
-            f"got a {url.get_backend_name()!r} URL"
-        )
+    url = sa.engine.make_url(text)
     if not url.database or url.database == ":memory:":
         raise WarehouseTargetError(
             "an in-memory DuckDB cannot be shared between loader and server; "

@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import sqlalchemy as sa
 from pyhive import hive
 from pyhive.exc import Error as HiveError
@@ -298,13 +297,6 @@ class SparkReader(Reader):
     def __init__(self, engine: sa.Engine, version: str, timeout_s: float, name: str):
         super().__init__(engine, version, timeout_s)
         self.name = name
-
-    def frame(self, statement: sa.Executable) -> pd.DataFrame:
-        compiled = statement.compile(  # type: ignore[attr-defined]
-            dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}
-        )
-        sql = str(compiled)
-        return pd.DataFrame(self.columns(sql)).infer_objects()
 
     def columns(self, sql: str, cursor: Any | None = None) -> Frame:
         try:
