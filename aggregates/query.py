@@ -16,7 +16,7 @@ from aggregates.model import Aggregate, Cube, Dimension, Hierarchy, Level
 from aggregates.paging import Sort, check_page, order_fields, resolve_order
 
 DECILES = (10, 20, 30, 40, 50, 60, 70, 80, 90)
-AGES = range(20, 66)
+AGES = range(20, 66)  # pay at an age, and the ages the age-ratio file must cover
 _AXIS = re.compile(r"^([A-Za-z_]\w*)(?:@([A-Za-z_]\w*))?(?::([A-Za-z_]\w*))?$")
 
 
@@ -102,17 +102,23 @@ class Request:
         object.__setattr__(self, "order", tuple(tuple(o) for o in self.order))
 
 
-def parse_axis(cube: Cube, text: str, field: str) -> tuple[Dimension, Hierarchy, Level]:
+def split_axis(cube: Cube, text: str, field: str) -> tuple[Dimension, Hierarchy, str | None]:
+    """`dimension[@hierarchy][:level]` (axes, drilldowns): the dimension and hierarchy, and
+    the level's name if one is given (what a missing level means is the caller's rule)."""
     match = _AXIS.match(text.strip())
     if not match:
         raise QueryError(
             field,
-            f"{text!r} is not dimension[:level] (e.g. occupation:soc2)",
+            f"{text!r} is not dimension[@hierarchy][:level] (e.g. occupation:soc2)",
             [d.name for d in cube.dimensions],
         )
     dim = cube.dimension(match.group(1), field)
-    hierarchy = dim.hierarchy(match.group(2), field)
-    level = dim.level(match.group(3), field, hierarchy.name) if match.group(3) else None
+    return dim, dim.hierarchy(match.group(2), field), match.group(3)
+
+
+def parse_axis(cube: Cube, text: str, field: str) -> tuple[Dimension, Hierarchy, Level]:
+    dim, hierarchy, level_name = split_axis(cube, text, field)
+    level = dim.level(level_name, field, hierarchy.name) if level_name else None
     return dim, hierarchy, level or hierarchy.levels[-1]
 
 
@@ -130,6 +136,23 @@ def _describe(valid: range | tuple[int, ...] | list[int]) -> list[str]:
     if isinstance(valid, range):
         return [f"{valid.start}..{valid.stop - 1}"]
     return [str(v) for v in valid]
+
+
+def default_period(cube: Cube, catalog: Catalog) -> tuple[int, int] | None:
+    """The period a change measure covers when no first and last year are given: from the
+    latest history year to the last projection year (None if there is no projection)."""
+    if not cube.has_dimension("year"):
+        return None
+    frame = catalog.table(cube.dimension("year", "cut"))
+    years = sorted(int(y) for y in frame.column("year"))
+    history = (
+        sorted(int(y) for y in frame.where("kind", "history").column("year"))
+        if "kind" in frame
+        else []
+    )
+    if "kind" not in frame or not history or history[-1] >= years[-1]:
+        return None
+    return history[-1], years[-1]
 
 
 def build_query(cube: Cube, catalog: Catalog, request: Request) -> Query:

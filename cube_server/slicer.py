@@ -16,11 +16,10 @@ from aggregates.catalog import Catalog, attribute_ref
 from aggregates.cuts import parse_cuts
 from aggregates.errors import QueryError
 from aggregates.model import Aggregate, Cube, Dimension, Hierarchy, Level
+from aggregates.query import AGES, default_period, split_axis
 
 API_VERSION = 2
-SERVER_VERSION = "0.1.0"
 DECILES = tuple(range(10, 100, 10))
-AGES = range(20, 66)
 
 
 def ref(dim: Dimension, attribute: str) -> str:
@@ -133,22 +132,6 @@ def resolve_aggregate(cube: Cube, name: str) -> Concrete:
     raise QueryError("aggregates", f"cube {cube.name!r} has no aggregate {name!r}", choices)
 
 
-def default_period(cube: Cube, catalog: Catalog) -> tuple[int, int] | None:
-    """The period a change aggregate covers when no from=/to= is given."""
-    if not cube.has_dimension("year"):
-        return None
-    frame = catalog.table(cube.dimension("year", "cut"))
-    years = sorted(int(y) for y in frame.column("year"))
-    history = (
-        sorted(int(y) for y in frame.where("kind", "history").column("year"))
-        if "kind" in frame
-        else []
-    )
-    if "kind" not in frame or not history or history[-1] >= years[-1]:
-        return None
-    return history[-1], years[-1]
-
-
 def aggregate_dict(c: Concrete, period: tuple[int, int] | None) -> dict[str, Any]:
     a = c.base
     info: dict[str, Any] = {"rounding": a.round_to, "base": a.name, **dict(c.overrides)}
@@ -247,12 +230,9 @@ def resolve_drilldown(
     specs = {s.dimension: s for s in parse_cuts(cut)}
     out: list[tuple[Dimension, Hierarchy, Level]] = []
     for text in texts:
-        head, _, level_name = text.strip().partition(":")
-        name, _, hierarchy_name = head.partition("@")
-        dim = cube.dimension(name.strip(), "drilldown")
-        hierarchy = dim.hierarchy(hierarchy_name.strip() or None, "drilldown")
-        if level_name.strip():
-            level = hierarchy.level(level_name.strip(), "drilldown")
+        dim, hierarchy, level_name = split_axis(cube, text, "drilldown")
+        if level_name:
+            level = hierarchy.level(level_name, "drilldown")
         elif len(dim.levels) == 1:
             level = hierarchy.levels[0]
         else:

@@ -16,7 +16,8 @@ from aggregates.cuts import parse_cuts
 from aggregates.engine import Engine, Result
 from aggregates.errors import QueryError
 from aggregates.model import Cube, Dimension, Hierarchy, Level
-from aggregates.query import Request
+from aggregates.paging import json_number
+from aggregates.query import Request, default_period
 from cube_server import params, slicer, slicer_cells
 from cube_server.formats import CellGrid
 
@@ -30,17 +31,11 @@ def names(text: str | None) -> list[str]:
     return [n.strip() for n in _LIST.split(text or "") if n.strip()]
 
 
-def _number(value: float) -> float | int | None:
-    if value is None or value != value:
-        return None
-    return int(value) if float(value).is_integer() else float(value)
-
-
 def _groups(
     cube: Cube, engine: Engine, p: dict[str, Any], chosen: list[slicer.Concrete]
 ) -> dict[tuple[Any, ...], list[slicer.Concrete]]:
     """Aggregates keyed by the (age, decile, from, to) their query needs."""
-    period = slicer.default_period(cube, engine.catalog)
+    period = default_period(cube, engine.catalog)
     used: set[str] = set()
     groups: dict[tuple[Any, ...], list[slicer.Concrete]] = {}
     for c in chosen:
@@ -172,7 +167,7 @@ def _measures(
     for (group, result), grid in zip(runs, grids, strict=True):
         cell = grid[index]
         for c in group:
-            values[c.name] = _number(result.values[c.base.name][index])
+            values[c.name] = json_number(result.values[c.base.name][index])
             flags[c.name] = cell["flag"]
         if not worst or SEVERITY[cell["flag"]] > SEVERITY[worst["flag"]]:
             worst = cell

@@ -20,6 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from aggregates.query import AGES
 from etl import sources
 from etl.classifications import CLASSIFICATIONS, read_classification, reference_path
 from etl.problems import Problem
@@ -378,7 +379,7 @@ def generate(
 
 def _age_ratios(rng: np.random.Generator) -> pd.DataFrame:
     """Inverted-U age profiles peaking in the 40s, steeper for the better qualified."""
-    ages = np.array(sources.AGES)
+    ages = np.array(AGES)
     rows = []
     for occ in range(1, 11):
         for gender in (0, 1, 2):  # the file's coding: 0 female, 1 male, 2 total

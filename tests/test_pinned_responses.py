@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from aggregates.query import AGES
 from etl import sources
 from support import serving
 
@@ -58,7 +59,7 @@ def write_sources(out: Path) -> Path:
         for gender in range(3)
         for status in range(3)
         for qual in range(1, 5)
-        for age in range(20, 66)
+        for age in AGES
     ]
     shapes = [f"0,0,{status},{gender},1.25,0.1" for status in range(3) for gender in range(3)]
     files = {
