@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from aggregates.model import Lookup
 
-# z-scores of the standard normal at deciles 10..90 (SPEC 6.1)
+# z-scores of the standard normal at deciles 10..90 (docs/reference.md, median and deciles)
 Z = {10: -1.28, 20: -0.84, 30: -0.52, 40: -0.25, 50: 0.0, 60: 0.25, 70: 0.52, 80: 0.84, 90: 1.28}
 
 

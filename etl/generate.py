@@ -1,4 +1,4 @@
-"""Synthetic source files with the structure of the real LMI data (SPEC section 9).
+"""Synthetic source files with the structure of the real LMI data.
 
 The real files are not public. The generator spreads about 32 million jobs over the
 detailed cells by multiplicative shares (region x industry x occupation-within-industry x
@@ -258,7 +258,8 @@ def generate(
     progress: Progress | None = None,
     wf_multiplier: float = 1.0,
 ) -> None:
-    """Write every source file of SPEC section 3 and the classification files to out_dir.
+    """Write every source file docs/reference.md describes, and the classification files, to
+    out_dir.
 
     `wf_multiplier` keeps that many times more Working Futures cells per year than the scale
     does (same years, same population: the detailed cells get smaller, as with a larger

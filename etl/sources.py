@@ -24,7 +24,7 @@ class Column:
     name: str
     kind: Kind
     target: str
-    # "<classification>.<level>": values must be codes of that level (SPEC section 8).
+    # "<classification>.<level>": values must be codes of that level.
     codes: str | None = None
     # Explicit allowed codes when the file has its own coding (age ratios, distribution).
     allowed: tuple[int, ...] | None = None

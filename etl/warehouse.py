@@ -128,9 +128,9 @@ def open_read_only(path: Path, memory_limit: str | None = None, pool_size: int =
 
     Its pooled connections are cursors of one shared instance (see `SharedWarehouse`,
     reachable with `shared(engine)` for the engine's hot path). The memory limit bounds the
-    instance's buffer pool; the default is $LMI_CUBES_DUCKDB_MEMORY, else 128MB: on `full` data
-    base-table queries measured no slower than with 1GB (the OS page cache keeps the file),
-    and a worker's peak RSS fell from about 400 MB (256MB) to 290 MB.
+    instance's buffer pool; the default is $LMI_CUBES_DUCKDB_MEMORY, else 128MB: the OS page cache
+    keeps the file, so a larger pool buys little speed for much memory per worker (the
+    measurements are in benchmarks/results/).
     """
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}; run `lmi-cubes load` first")

@@ -80,7 +80,7 @@ def postgres_url(
 @pytest.fixture(scope="session")
 def spark_server() -> Iterator[str]:
     """$LMI_CUBES_TEST_SPARK (`.ci/run` launches one; it may still be starting), else a
-    server started here (20-40 s)."""
+    server started here."""
     if os.environ.get(SPARK_ENV):
         wait_spark(os.environ[SPARK_ENV])
         yield os.environ[SPARK_ENV]

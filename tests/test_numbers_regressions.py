@@ -210,7 +210,7 @@ def test_pay_at_age_is_derived_from_the_published_mean(client, tiny_dir):
     """46 ages of one cell must not narrow its mean beyond its own rounding."""
     mean = get(client, "/cube/ashe_pay/crosstab?rows=occupation:soc1&measure=mean_pay")
     ratios = pd.read_csv(tiny_dir / sources.ASHE_AGE_RATIOS.file)
-    # file coding (SPEC): gender 2 / status 2 / qual3 4 = total; occupation1 = major group
+    # the file's own coding: gender 2 / status 2 / qual3 4 = total; occupation1 = major group
     for age in (25, 40, 60):
         at_age = get(
             client,

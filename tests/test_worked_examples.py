@@ -1,4 +1,5 @@
-"""Hand-made source rows through the real ETL: threshold edges and SPEC 6 worked examples."""
+"""Hand-made source rows through the real ETL: threshold edges and the worked examples
+of docs/reference.md."""
 
 from __future__ import annotations
 

@@ -148,8 +148,8 @@ class _Alarm:
 class _Watchdog:
     """One thread per process that interrupts statements past their time limit.
 
-    A `threading.Timer` per statement started and stopped a thread each time (about 0.1 ms,
-    and thread churn under load); here arming is a heap push and cancelling sets a flag."""
+    A `threading.Timer` per statement would start and stop a thread each time (thread churn
+    under load); here arming is a heap push and cancelling sets a flag."""
 
     def __init__(self) -> None:
         self._heap: list[tuple[float, int, _Alarm]] = []

@@ -157,7 +157,7 @@ class SparkWarehouse(Warehouse):
 
     def _pointer(self, dbapi: Any) -> str | None:
         cur = dbapi.cursor()
-        try:  # one statement (each costs Spark ~0.1 s): a missing pointer is an error
+        try:  # one statement (each is a Spark job): a missing pointer is an error
             cur.execute(f"SELECT schema_name FROM {_tick(self.namespace)}.published")
             rows = cur.fetchall()
         except HiveError as exc:
@@ -177,7 +177,7 @@ class SparkWarehouse(Warehouse):
         if schema not in self.versions():
             self.pointer.forget()
             raise VersionGone(f"version {schema} of {self.name} was replaced; retry")
-        # no pre-ping: a ping is a Spark statement (~0.1 s); a dead connection is seen on use
+        # no pre-ping: a ping is a whole Spark statement; a dead connection is seen on use
         engine = sa.create_engine(
             self.url.set(database=schema), pool_size=pool_size, max_overflow=4
         )
