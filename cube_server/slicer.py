@@ -16,10 +16,9 @@ from aggregates.catalog import Catalog, attribute_ref
 from aggregates.cuts import parse_cuts
 from aggregates.errors import QueryError
 from aggregates.model import Aggregate, Cube, Dimension, Hierarchy, Level
-from aggregates.query import AGES, default_period, split_axis
+from aggregates.query import AGES, DECILES, default_period, split_axis
 
 API_VERSION = 2
-DECILES = tuple(range(10, 100, 10))
 
 
 def ref(dim: Dimension, attribute: str) -> str:
