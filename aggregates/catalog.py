@@ -4,7 +4,7 @@ Dimension tables are small (at most a few hundred rows), so they are held in mem
 lists, labels, ancestor maps and cut resolution need no SQL per request. Cuts at a coarse
 level become sets of fact keys here, so the compiled statement only filters fact columns.
 They are held as plain Python rows (`DimTable`), not pandas frames: the server process then
-never imports pandas, which with the pyarrow it loads cost each worker about 75 MB.
+never imports pandas, which with the pyarrow it loads is a large part of a worker's memory.
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ Path = tuple[str, ...]
 
 _DIM = re.compile(r"^(!?)([A-Za-z_][A-Za-z0-9_]*)(?:@([A-Za-z_][A-Za-z0-9_]*))?$")
 _KEY = re.compile(r"^[A-Za-z0-9_.]+$")
-# Resolving a member costs about 0.5 ms; a set larger than every member of the largest
-# dimension at all its levels (493 SOC codes) is a mistake or an attack, not a query.
+# Every member of a set is resolved on its own; a set larger than every member of the
+# largest dimension at all its levels (493 SOC codes) is a mistake or an attack, not a query.
 MAX_SET_MEMBERS = 1000
 
 

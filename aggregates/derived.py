@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from aggregates.model import Lookup
 
-# z-scores of the standard normal at deciles 10..90 (SPEC 6.1)
+# z-scores of the standard normal at deciles 10..90 (docs/reference.md, median and deciles)
 Z = {10: -1.28, 20: -0.84, 30: -0.52, 40: -0.25, 50: 0.0, 60: 0.25, 70: 0.52, 80: 0.84, 90: 1.28}
 
 
@@ -34,27 +34,37 @@ def pay_at_age(mean: np.ndarray, ratio: np.ndarray) -> np.ndarray:
     return mean * ratio
 
 
-def _encode(*parts: np.ndarray) -> np.ndarray:
-    """Pack small non-negative integer codes into one int64 key (10,000 values per part)."""
-    key = np.zeros(np.shape(parts[0]), dtype=np.int64).ravel()
-    for part in parts:
-        key = key * 10_000 + np.asarray(part, dtype=np.int64).ravel()
-    return key
-
-
 class LookupTable:
     """One lookup table in memory (read once per warehouse vintage), found by key parts.
 
     The key parts are, in the model's order, each key's level number (when it has a
-    `level_column`) and member key, then the query's parameter (the age) if any.
+    `level_column`) and member key, then the query's parameter (the age) if any. A row's
+    parts are packed into one int64 in mixed radix, each part's radix the span of its
+    values in this table, so any code the warehouse can store (SMALLINT) packs without
+    colliding, and a part outside the table's span matches no row.
     """
 
     def __init__(self, lookup: Lookup, keys: np.ndarray, values: np.ndarray):
         self.lookup = lookup
-        self.codes = _encode(*keys.T) if len(keys) else np.zeros(0, dtype=np.int64)
+        self.keys = np.asarray(keys, dtype=np.int64)
+        self._low = self.keys.min(axis=0) if len(self.keys) else np.zeros(self.keys.shape[1:])
+        self._radix = self.keys.max(axis=0) - self._low + 1 if len(self.keys) else self._low + 1
+        if np.prod(self._radix.astype(float)) >= 2.0**62:
+            raise ValueError(f"lookup table {lookup.table}: its keys are too wide to pack")
+        self.codes = self._pack(list(self.keys.T))
         self._order = np.argsort(self.codes, kind="stable")  # to find codes by bisection
         self._sorted = self.codes[self._order]
         self.values = values
+
+    def _pack(self, parts: list[np.ndarray]) -> np.ndarray:
+        """One int64 per row of parts; -1 (no row's code) where a part is outside the span."""
+        code = np.zeros(np.shape(parts[0]), dtype=np.int64).ravel()
+        inside = np.ones(code.shape, dtype=bool)
+        for part, low, radix in zip(parts, self._low, self._radix, strict=True):
+            offset = np.asarray(part, dtype=np.int64).ravel() - int(low)
+            inside &= (offset >= 0) & (offset < radix)
+            code = code * int(radix) + np.clip(offset, 0, int(radix) - 1)
+        return np.where(inside, code, -1)
 
     @classmethod
     def read(cls, engine: sa.Engine, lookup: Lookup) -> LookupTable:
@@ -75,8 +85,10 @@ class LookupTable:
     def find(self, parts: list[np.ndarray]) -> np.ndarray:
         """Each cell's value row (NaN where the table has no such key): shape + (values,)."""
         shape = np.shape(parts[0])
-        where = self._indexer(_encode(*parts))
-        found = np.where((where >= 0)[:, None], self.values[where], np.nan)
+        where = self._indexer(self._pack(parts))
+        found = np.full((len(where), self.values.shape[1]), np.nan)
+        hit = where >= 0  # (an empty table, loaded with --allow-empty, has no row to index)
+        found[hit] = self.values[where[hit]]
         return found.reshape(*shape, self.values.shape[1])
 
     def _indexer(self, codes: np.ndarray) -> np.ndarray:
@@ -91,5 +103,5 @@ class LookupTable:
         """Single-key tables (replacement rates): key -> the sum of its value columns, made
         once per vintage rather than per period query."""
         assert len(self.lookup.keys) == 1 and self.lookup.parameter is None
-        keys = self.codes % 10_000
+        keys = self.keys[:, 0]
         return dict(zip(keys.tolist(), self.values.sum(axis=1).tolist(), strict=True))

@@ -136,7 +136,7 @@ class Cells:
         """The values of one column: a value grid's, or an attribute of an axis' members."""
         if name in self._values:
             grid = self._values[name]
-            return lambda p: _number(grid[p])
+            return lambda p: json_number(grid[p])
         for i, (axis, records) in enumerate(zip(self._axes, self._records, strict=True)):
             if axis.keys and name in records[axis.keys[0]]:
                 by_index = [records[k][name] for k in axis.keys]
@@ -159,7 +159,7 @@ class Cells:
         return Page(tuple(rows[start : start + size]), len(rows), number, size)
 
 
-def _number(value: Any) -> float | int | None:
+def json_number(value: Any) -> float | int | None:
     """A published value as JSON shows it: None where withheld, whole numbers as int."""
     if value is None or value != value:
         return None

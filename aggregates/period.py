@@ -1,10 +1,9 @@
-"""Period measures' per-year regrouping in numpy, with the same floating-point sums as before.
+"""Period measures' per-year regrouping in numpy, with the same floating-point sums as pandas.
 
 A change measure over a period needs one column per year of the period (each year's
 employment decides reliability) and replacement demand (each SOC sub-major group's rate
 times its employment over the period), summed per cell from rows grouped by the axes, the
-replacement-rate key and the year. This was a pandas sort and `groupby().sum()`, 6-7 ms of
-a 15-20 ms request and the reason the server imported pandas on its hot path.
+replacement-rate key and the year, in numpy so that the server need not import pandas.
 
 pandas sums a float group with Kahan's compensated summation, row by row in the order the
 rows come (they are sorted into one canonical order first, because DuckDB's GROUP BY gives

@@ -16,7 +16,7 @@ from aggregates.model import Aggregate, Cube, Dimension, Hierarchy, Level
 from aggregates.paging import Sort, check_page, order_fields, resolve_order
 
 DECILES = (10, 20, 30, 40, 50, 60, 70, 80, 90)
-AGES = range(20, 66)
+AGES = range(20, 66)  # pay at an age, and the ages the age-ratio file must cover
 _AXIS = re.compile(r"^([A-Za-z_]\w*)(?:@([A-Za-z_]\w*))?(?::([A-Za-z_]\w*))?$")
 
 
@@ -105,18 +105,23 @@ class Request:
         object.__setattr__(self, "order", tuple(tuple(o) for o in self.order))
 
 
-def parse_axis(cube: Cube, text: str, field: str) -> tuple[Dimension, Hierarchy, Level | None]:
+def split_axis(cube: Cube, text: str, field: str) -> tuple[Dimension, Hierarchy, str | None]:
+    """`dimension[@hierarchy][:level]` (axes, drilldowns): the dimension and hierarchy, and
+    the level's name if one is given (what a missing level means is `default_level`'s rule)."""
     match = _AXIS.match(text.strip())
     if not match:
         raise QueryError(
             field,
-            f"{text!r} is not dimension[:level] (e.g. occupation:soc2)",
+            f"{text!r} is not dimension[@hierarchy][:level] (e.g. occupation:soc2)",
             [d.name for d in cube.dimensions],
         )
     dim = cube.dimension(match.group(1), field)
-    hierarchy = dim.hierarchy(match.group(2), field)
-    level = dim.level(match.group(3), field, hierarchy.name) if match.group(3) else None
-    return dim, hierarchy, level
+    return dim, dim.hierarchy(match.group(2), field), match.group(3)
+
+
+def parse_axis(cube: Cube, text: str, field: str) -> tuple[Dimension, Hierarchy, Level | None]:
+    dim, hierarchy, level_name = split_axis(cube, text, field)
+    return dim, hierarchy, dim.level(level_name, field, hierarchy.name) if level_name else None
 
 
 def default_level(dim: Dimension, hierarchy: Hierarchy, spec: CutSpec | None, field: str) -> Level:
@@ -330,7 +335,7 @@ def _period(
         )
     if any(c.dimension == time.name for c in cuts):
         raise QueryError("cut", f"do not cut {time.name} for a change measure; give its years")
-    first, last = default_period(cube, catalog)
+    first, last = default_period(cube, catalog) or (years[-1], years[-1])
     y0 = first if request.year_from is None else _int_param(request.year_from, "year_from", years)
     y1 = last if request.year_to is None else _int_param(request.year_to, "year_to", years)
     if y0 >= y1:
@@ -346,12 +351,15 @@ def _period(
     return y0, y1
 
 
-def default_period(cube: Cube, catalog: Catalog) -> tuple[int, int]:
+def default_period(cube: Cube, catalog: Catalog) -> tuple[int, int] | None:
     """The years a change measure covers when the request gives none: from the time
-    dimension's default member (the latest history year) to the cube's last year."""
+    dimension's default member (the latest history year) to the cube's last year; None when
+    the cube has no time dimension or no year after that member."""
     time = cube.time_dimension()
-    assert time is not None
-    return _default_member(catalog, cube), max(catalog.universe(cube, time))
+    if time is None:
+        return None
+    first, last = _default_member(catalog, cube), max(catalog.universe(cube, time))
+    return (first, last) if first < last else None
 
 
 def _one_year(

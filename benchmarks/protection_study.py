@@ -1,4 +1,4 @@
-"""Issue 9 study: could a cell-based suppression pattern protect small cells across requests?
+"""Study: could a cell-based suppression pattern protect small cells across requests?
 
     .venv/bin/python benchmarks/protection_study.py WAREHOUSE ROWS COLUMNS [--sample N]
 

@@ -471,7 +471,7 @@ def main() -> None:
         f"Data: `full` scale, seed 1 ({', '.join(f'{k} {v:,} rows' for k, v in base_engine_rows(base_engine).items())}).",
         *(f"Setup: {n}." for n in notes),
         f"Each figure is the median of {args.repeat} interleaved rounds unless stated (every query once per round); raw DuckDB runs alternate with the base-table requests, on a read-only connection in the client process.",
-        f"Load average (1, 5, 15 min) before the rollup runs {load_before[0]:.1f}, {load_before[1]:.1f}, {load_before[2]:.1f}; at the end {load_after[0]:.1f}, {load_after[1]:.1f}, {load_after[2]:.1f} (other engineers' test runs share the 2 cores).",
+        f"Load average (1, 5, 15 min) before the rollup runs {load_before[0]:.1f}, {load_before[1]:.1f}, {load_before[2]:.1f}; at the end {load_after[0]:.1f}, {load_after[1]:.1f}, {load_after[2]:.1f} (other jobs share the 2 cores).",
         "Times are HTTP round trips measured by the client (they include the client and the HTTP stack, so they are an upper bound on server time).",
         "Uncached means the response cache is off (`LMI_CUBES_CACHE_MB=0`): every request is computed. Rollup answers are summed from per-process projections of the rollups (aggregates/resident.py), which the first request of each shape builds (its time is the last column); the rounds run after that.",
         "",
@@ -502,7 +502,7 @@ def main() -> None:
     peak = memory["rollups, no cache, after 8 clients of distinct uncached queries"]
     lines += [
         "",
-        "## Against the targets (issue 14)",
+        "## Against the targets",
         "",
         "| target | measured | met |",
         "|---|---|---|",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from typing import Any
 
 import numpy as np
@@ -21,12 +20,6 @@ from cube_server.errors import parameter_of
 # product's own, documented beside them: a withheld cell filled from a coarser group
 GSS_WITHHELD, GSS_LOW, GSS_NOT_APPLICABLE, GSS_FILLED = "[x]", "[u]", "[z]", "[f]"
 SYMBOL_SUFFIX = "(symbol)"  # the wide CSV's shorthand column beside each value column
-
-
-def _number(value: float) -> float | int | None:
-    if value is None or math.isnan(value):
-        return None
-    return int(value) if float(value).is_integer() else float(value)
 
 
 class CellGrid:

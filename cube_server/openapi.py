@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from aggregates.model import Model
+from cube_server import VERSION
 from cube_server.params import CUT_GRAMMAR, ENDPOINTS, Param
 
 # One line per operation; anything routed but missing here falls back to its docstring.
@@ -154,7 +155,7 @@ def openapi_document(model: Model, routes: Iterable[tuple[str, str, set[str]]]) 
         "openapi": "3.0.3",
         "info": {
             "title": "lmi-cubes",
-            "version": "0.1.0",
+            "version": VERSION,
             "description": "OLAP cubes of UK labour-market information. Every cell carries a "
             "reliability flag; cells under the weight threshold are withheld. " + RULES + " "
             "Cut grammar: " + CUT_GRAMMAR,

@@ -14,15 +14,12 @@ from typing import Any
 
 from aggregates import query
 from aggregates.catalog import Catalog, attribute_ref
-from aggregates.cuts import CutSpec, parse_cuts
+from aggregates.cuts import parse_cuts
 from aggregates.errors import QueryError
 from aggregates.model import Aggregate, Cube, Dimension, Hierarchy, Level
+from aggregates.query import AGES, DECILES, default_period, split_axis
 
 API_VERSION = 2
-SERVER_VERSION = "0.1.0"
-JSON_RECORD_LIMIT = 10000  # the largest pagesize accepted
-DECILES = tuple(range(10, 100, 10))
-AGES = range(20, 66)
 
 
 def ref(dim: Dimension, attribute: str) -> str:
@@ -135,15 +132,6 @@ def resolve_aggregate(cube: Cube, name: str) -> Concrete:
     raise QueryError("aggregates", f"cube {cube.name!r} has no aggregate {name!r}", choices)
 
 
-def default_period(cube: Cube, catalog: Catalog) -> tuple[int, int] | None:
-    """The period a change aggregate covers when no from=/to= is given (the engine's rule),
-    or None when the cube has no such period."""
-    if cube.time_dimension() is None:
-        return None
-    first, last = query.default_period(cube, catalog)
-    return (first, last) if first < last else None
-
-
 def aggregate_dict(c: Concrete, period: tuple[int, int] | None) -> dict[str, Any]:
     a = c.base
     info: dict[str, Any] = {"rounding": a.round_to, "base": a.name, **dict(c.overrides)}
@@ -234,10 +222,6 @@ def _parametrised(cube: Cube) -> list[str]:
 # -- hierarchies, drilldowns and records -----------------------------------------------------
 
 
-def hierarchy_of_cut(dim: Dimension, spec: CutSpec | None) -> Hierarchy:
-    return dim.hierarchy(spec.hierarchy if spec else None, "cut")
-
-
 def resolve_drilldown(
     cube: Cube, texts: list[str], cut: str | None
 ) -> list[tuple[Dimension, Hierarchy, Level]]:
@@ -246,12 +230,9 @@ def resolve_drilldown(
     specs = {s.dimension: s for s in parse_cuts(cut)}
     out: list[tuple[Dimension, Hierarchy, Level]] = []
     for text in texts:
-        head, _, level_name = text.strip().partition(":")
-        name, _, hierarchy_name = head.partition("@")
-        dim = cube.dimension(name.strip(), "drilldown")
-        hierarchy = dim.hierarchy(hierarchy_name.strip() or None, "drilldown")
-        if level_name.strip():
-            level = hierarchy.level(level_name.strip(), "drilldown")
+        dim, hierarchy, level_name = split_axis(cube, text, "drilldown")
+        if level_name:
+            level = hierarchy.level(level_name, "drilldown")
         else:
             level = query.default_level(dim, hierarchy, specs.get(dim.name), "drilldown")
         if any(d.name == dim.name for d, _, _ in out):

@@ -16,6 +16,7 @@ from aggregates.cuts import parse_cuts
 from aggregates.engine import Engine, Result
 from aggregates.errors import QueryError
 from aggregates.model import Cube, Dimension, Hierarchy, Level
+from aggregates.paging import json_number
 from aggregates.query import Request
 from cube_server import params, slicer, slicer_cells
 from cube_server.errors import parameter_of
@@ -29,12 +30,6 @@ Items = list[tuple[Dimension, Hierarchy, Level]]
 def names(text: str | None) -> list[str]:
     """`a|b` or `a,b` (the Python Slicer client joins with commas); names never hold either."""
     return [n.strip() for n in _LIST.split(text or "") if n.strip()]
-
-
-def _number(value: float) -> float | int | None:
-    if value is None or value != value:
-        return None
-    return int(value) if float(value).is_integer() else float(value)
 
 
 def _groups(
@@ -170,7 +165,7 @@ def _measures(
     for (group, result), grid in zip(runs, grids, strict=True):
         cell = grid[index]
         for c in group:
-            values[c.name] = _number(result.values[c.base.name][index])
+            values[c.name] = json_number(result.values[c.base.name][index])
             flags[c.name] = cell["flag"]
         if not worst or SEVERITY[cell["flag"]] > SEVERITY[worst["flag"]]:
             worst = cell

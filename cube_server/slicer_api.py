@@ -20,7 +20,7 @@ from aggregates.cuts import parse_cuts
 from aggregates.engine import Engine
 from aggregates.errors import QueryError
 from aggregates.query import Request
-from cube_server import errors, params, slicer, slicer_aggregate, slicer_cells
+from cube_server import VERSION, errors, params, slicer, slicer_aggregate, slicer_cells
 from cube_server.responses import as_json, cached, state
 from cube_server.state import Served
 
@@ -46,7 +46,7 @@ def _info(served: Served) -> dict[str, Any]:
         "description": "UK labour-market information: employment, pay, hours and projections; "
         "every cell carries a reliability flag and small cells are withheld",
         "json_record_limit": max(c.max_cells for c in model.cubes),
-        "cubes_version": slicer.SERVER_VERSION,
+        "cubes_version": VERSION,
         "api_version": slicer.API_VERSION,
         "timezone": "UTC",
         "first_weekday": 0,
@@ -65,7 +65,7 @@ def info(served: Served, p: dict[str, Any]) -> tuple[bytes, str]:
 @slicer_api.get("/version")
 @cached("version")
 def version(served: Served, p: dict[str, Any]) -> tuple[bytes, str]:
-    v = slicer.SERVER_VERSION
+    v = VERSION
     return as_json({"version": v, "server_version": v, "api_version": slicer.API_VERSION}, p)
 
 

@@ -40,8 +40,8 @@ class Served:
 
 def _weight(key: Any, value: Any) -> int:
     """Bytes an entry holds: its byte and text parts plus a fixed allowance for the rest.
-    Rendered bodies dominate; counting entries instead let 240 large cross-tabs take a
-    worker from 284 MB to 956 MB."""
+    Rendered bodies dominate, and their sizes differ by orders of magnitude, so a count of
+    entries would not bound a worker's memory."""
     key = key if isinstance(key, tuple) else (key,)
     parts = [*(value if isinstance(value, tuple) else (value,)), *key[1:]]
     return 512 + sum(len(p) for p in parts if isinstance(p, (bytes, str)))

@@ -3,7 +3,7 @@
 The gunicorn master imports the worker class (cube_server/worker.py), which needs these
 names for the errors gunicorn writes itself. Kept apart from cube_server/errors.py so that
 the master does not import Flask, the engine, pandas and DuckDB only to read a dict: it
-never serves a request, and those imports made it hold 170 MB instead of about 30 MB.
+never serves a request, and those imports would multiply its memory.
 """
 
 TYPES = {

@@ -1,4 +1,4 @@
-"""Synthetic source files with the structure of the real LMI data (SPEC section 9).
+"""Synthetic source files with the structure of the real LMI data.
 
 The real files are not public. The generator spreads about 32 million jobs over the
 detailed cells by multiplicative shares (region x industry x occupation-within-industry x
@@ -20,6 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from aggregates.query import AGES
 from etl import sources
 from etl.classifications import CLASSIFICATIONS, read_classification, reference_path
 from etl.problems import Problem
@@ -257,7 +258,8 @@ def generate(
     progress: Progress | None = None,
     wf_multiplier: float = 1.0,
 ) -> None:
-    """Write every source file of SPEC section 3 and the classification files to out_dir.
+    """Write every source file docs/reference.md describes, and the classification files, to
+    out_dir.
 
     `wf_multiplier` keeps that many times more Working Futures cells per year than the scale
     does (same years, same population: the detailed cells get smaller, as with a larger
@@ -378,7 +380,7 @@ def generate(
 
 def _age_ratios(rng: np.random.Generator) -> pd.DataFrame:
     """Inverted-U age profiles peaking in the 40s, steeper for the better qualified."""
-    ages = np.array(sources.AGES)
+    ages = np.array(AGES)
     rows = []
     for occ in range(1, 11):
         for gender in (0, 1, 2):  # the file's coding: 0 female, 1 male, 2 total

@@ -9,8 +9,8 @@ import duckdb
 
 PROBLEMS_DDL = """CREATE OR REPLACE TEMP TABLE problems (
     file VARCHAR, line BIGINT, "column" VARCHAR, message VARCHAR, value VARCHAR)"""
-# A million bad lines must not become a million stored rows (the loader ran out of memory
-# and wrote a 751 MB rejects file): each check keeps its first PER_CHECK problems, the whole
+# A million bad lines must not become a million stored rows (memory, and a rejects file
+# nobody can read): each check keeps its first PER_CHECK problems, the whole
 # load its first MAX_STORED, and every other problem is only counted.
 PER_CHECK = 1_000
 MAX_STORED = 10_000

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from aggregates.query import AGES
+
 # "amount": a summable quantity (jobs, GBP, hours), stored exactly as DECIMAL(18,6) so that
 # sums are exact and identical in whatever order or table they are taken.
 Kind = Literal["int", "float", "amount"]
@@ -22,7 +24,7 @@ class Column:
     name: str
     kind: Kind
     target: str
-    # "<classification>.<level>": values must be codes of that level (SPEC section 8).
+    # "<classification>.<level>": values must be codes of that level.
     codes: str | None = None
     # Explicit allowed codes when the file has its own coding (age ratios, distribution).
     allowed: tuple[int, ...] | None = None
@@ -119,7 +121,6 @@ AGE_GENDER_MAP = {0: 2, 1: 1, 2: 0}
 AGE_STATUS_MAP = {0: 2, 1: 1, 2: 0}
 AGE_OCCUPATION_MAP = {**{i: i for i in range(1, 10)}, 10: 0}
 AGE_QUAL_MAP = {1: 1, 2: 2, 3: 3, 4: 0}
-AGES = tuple(range(20, 66))
 
 ASHE_AGE_RATIOS = SourceFile(
     file="ashe_age_ratios.csv",
@@ -135,7 +136,7 @@ ASHE_AGE_RATIOS = SourceFile(
         Column("gender", "int", "gender", allowed=tuple(AGE_GENDER_MAP), mapping=AGE_GENDER_MAP),
         Column("status", "int", "status", allowed=tuple(AGE_STATUS_MAP), mapping=AGE_STATUS_MAP),
         Column("qual3", "int", "broad3", allowed=tuple(AGE_QUAL_MAP), mapping=AGE_QUAL_MAP),
-        Column("age", "int", "age", allowed=AGES),
+        Column("age", "int", "age", allowed=tuple(AGES)),
         Column("ratio", "float", "ratio", positive=True),
     ),
     key=("occupation1", "gender", "status", "qual3", "age"),

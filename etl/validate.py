@@ -1,9 +1,10 @@
 """Full validation of the source files inside DuckDB, with line and column for every problem.
 
 Each file is read as raw lines (one VARCHAR per line, so the row id is the line number even
-for malformed lines), then split and cast into a typed staging table. Every rule of SPEC
-section 8 is one query over that table producing rows of the `problems` table; nothing is
-raised until every file has been checked, so a user sees all problems at once.
+for malformed lines), then split and cast into a typed staging table. Every rule that
+docs/reference.md lists under "What the loader checks" is one query over that table,
+producing rows of the `problems` table; nothing is raised until every file has been
+checked, so a user sees all problems at once.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from aggregates.query import AGES
 from etl import textfile
 from etl.problems import Problem, ProblemStore, sql_literal
-from etl.sources import AGES, MAX_AMOUNT, WF_YEARS_FILE, Column, SourceFile
+from etl.sources import MAX_AMOUNT, WF_YEARS_FILE, Column, SourceFile
 
 _SQL_TYPES = {"int": "BIGINT", "float": "DOUBLE", "amount": "DOUBLE"}
 SMALLINT_MIN, SMALLINT_MAX = -32768, 32767  # the warehouse's integer columns (etl/load.py)

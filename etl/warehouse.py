@@ -37,21 +37,14 @@ class WarehouseTargetError(ValueError):
 
 
 def resolve_target(target: str | os.PathLike[str] | None) -> Path:
-    """A DuckDB file path from a path or a `duckdb:///path` SQLAlchemy URL."""
+    """A DuckDB file path from a path or a `duckdb:///path` SQLAlchemy URL (`open_target`
+    has already sent every other URL to its own backend)."""
     if target is None:
         return default_warehouse()
     text = os.fspath(target)
     if "://" not in text:
         return Path(text).expanduser().resolve()
-    try:
-        url = sa.engine.make_url(text)
-    except sa.exc.ArgumentError as exc:
-        raise WarehouseTargetError(f"not a path or SQLAlchemy URL: {text!r}") from exc
-    if url.get_backend_name() != "duckdb":
-        raise WarehouseTargetError(
-            f"only DuckDB warehouses are supported (duckdb:///path/file.duckdb), "
-            f"got a {url.get_backend_name()!r} URL"
-        )
+    url = sa.engine.make_url(text)
     if not url.database or url.database == ":memory:":
         raise WarehouseTargetError(
             "an in-memory DuckDB cannot be shared between loader and server; "
@@ -135,9 +128,9 @@ def open_read_only(path: Path, memory_limit: str | None = None, pool_size: int =
 
     Its pooled connections are cursors of one shared instance (see `SharedWarehouse`,
     reachable with `shared(engine)` for the engine's hot path). The memory limit bounds the
-    instance's buffer pool; the default is $LMI_CUBES_DUCKDB_MEMORY, else 128MB: on `full` data
-    base-table queries measured no slower than with 1GB (the OS page cache keeps the file),
-    and a worker's peak RSS fell from about 400 MB (256MB) to 290 MB.
+    instance's buffer pool; the default is $LMI_CUBES_DUCKDB_MEMORY, else 128MB: the OS page cache
+    keeps the file, so a larger pool buys little speed for much memory per worker (the
+    measurements are in benchmarks/results/).
     """
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}; run `lmi-cubes load` first")

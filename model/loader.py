@@ -233,8 +233,9 @@ def _reliability(
         problems.append(f"{path}.info: missing 'reliability' policy")
         return None
     weight = rel.get("weight")
-    if weight not in [a.name for a in aggregates if a.function == "sum"]:
-        problems.append(f"{path}.info.reliability: weight {weight!r} is not a sum aggregate")
+    # every query reads the weight as a measure, so a private one would fail them all
+    if weight not in [a.name for a in aggregates if a.function == "sum" and a.public]:
+        problems.append(f"{path}.info.reliability: weight {weight!r} is not a public sum aggregate")
     low, high = rel.get("suppress_below"), rel.get("reliable_from")
     if not isinstance(low, int | float) or not isinstance(high, int | float) or low > high:
         problems.append(

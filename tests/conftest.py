@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +12,6 @@ import duckdb
 import pandas as pd
 import psycopg
 import pytest
-import requests
 import sqlalchemy as sa
 from pgserver import ENV as POSTGRES_ENV
 from pgserver import start as start_postgres
@@ -28,7 +22,6 @@ from sparkserver import stop as stop_spark
 from sparkserver import wait as wait_spark
 
 import oracle
-from aggregates.query import Query, Request
 from cube_server.app import create_app
 from etl import sources
 from etl.generate import generate
@@ -55,67 +48,6 @@ def wh_con(warehouse: Path):
     con = duckdb.connect(str(warehouse), read_only=True)
     yield con
     con.close()
-
-
-def copy_data(src: Path, dst: Path) -> Path:
-    """A data directory whose files are symlinks to src, so a test can replace one file."""
-    dst.mkdir(parents=True, exist_ok=True)
-    for f in src.iterdir():
-        if not f.name.startswith("."):
-            (dst / f.name).symlink_to(f)
-    return dst
-
-
-def rewrite(path: Path, edit) -> None:
-    """Replace a (symlinked) file with an edited copy of its lines."""
-    lines = path.read_text().splitlines()
-    edit(lines)
-    path.unlink()
-    path.write_text("\n".join(lines) + "\n")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def serving(
-    warehouse: Path | str,
-    env: dict[str, str] | None = None,
-    timeout: float = 60,
-    workers: int = 2,
-    threads: int = 2,
-) -> Iterator[str]:
-    """`lmi-cubes serve` as a real process on a free port; yields its base URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lmi_cubes.cli", "serve", "--warehouse", str(warehouse),
-         "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        env={**os.environ, **(env or {})},
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:  # the first request of a worker opens the warehouse: give it time
-                if requests.get(f"{base}/health", timeout=20).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-
-
-def ask(engine, cube: str, **fields) -> Query:
-    """engine.query for a request spelled as keywords (tests only)."""
-    return engine.query(Request(cube, **fields))
 
 
 @pytest.fixture(scope="session")
@@ -149,7 +81,7 @@ def postgres_url(
 @pytest.fixture(scope="session")
 def spark_server() -> Iterator[str]:
     """$LMI_CUBES_TEST_SPARK (`.ci/run` launches one; it may still be starting), else a
-    server started here (20-40 s)."""
+    server started here."""
     if os.environ.get(SPARK_ENV):
         wait_spark(os.environ[SPARK_ENV])
         yield os.environ[SPARK_ENV]
@@ -159,29 +91,6 @@ def spark_server() -> Iterator[str]:
         yield url
     finally:
         stop_spark(base)
-
-
-def spark_namespace(server: str) -> str:
-    """The server's URL with a fresh namespace (where lmi-cubes keeps its versions)."""
-    return (
-        sa.make_url(server)
-        .set(database="lmi_t" + os.urandom(4).hex())
-        .render_as_string(hide_password=False)
-    )
-
-
-def drop_spark_namespace(url: str) -> None:
-    from etl.backends.spark import SparkWarehouse, _tick
-
-    wh = SparkWarehouse(sa.make_url(url))
-    con = wh.connect()
-    try:
-        cur = con.cursor()
-        for name in [*wh.versions(), wh.namespace]:
-            cur.execute(f"DROP DATABASE IF EXISTS {_tick(name)} CASCADE")
-        cur.close()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

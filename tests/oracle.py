@@ -1,7 +1,7 @@
 """Independent computations over the source CSV files, for checking the engine.
 
-Nothing here imports the engine: flags, margins and rounding are re-derived from SPEC
-sections 5 and 6 with pandas.
+Nothing here imports the engine: flags, margins and rounding are re-derived from the
+rules docs/reference.md states, with pandas.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""An independent adversary against the running server (issue 9, item 4).
+"""An independent adversary against the running server.
 
 It speaks only HTTP (tests/adversary), recovers what it can of withheld cells by every route
 it knows, and scores the estimates against the source files.
 
 What this test holds the server to is what docs/protection.md guarantees: no cell under the
 threshold is recovered from one response alone (route g), and suppression leaves the server
-useful (at least 90% of cells with weight >= 10,000 in simple tables published). The issue's
+useful (at least 90% of cells with weight >= 10,000 in simple tables published). The
 cross-request target (at most 5% of sampled withheld cells recovered) is not met today; the
 measured share is printed with the report and recorded in docs/protection.md.
 """
@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from adversary import audit
-from conftest import serving
 from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
+from support import serving
 
 MIN_PUBLISHED = 0.90
 

@@ -19,8 +19,8 @@ import pytest
 import requests
 
 import oracle
-from conftest import serving
 from etl import sources
+from support import serving
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
 BIG = "/cube/ashe_pay/crosstab?rows=occupation:soc4&columns=region:region&measure=mean_pay"

@@ -19,12 +19,13 @@ import requests
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from conftest import ask, free_port, serving
 from cube_server.app import create_app
+from etl import sources
 from etl.backends import open_target
 from etl.backends.postgres import PostgresWarehouse
 from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
+from support import ask, free_port, serving
 
 QUERIES = [
     "/cube/ashe_pay/crosstab?rows=occupation:soc1&columns=region:nation&measure=mean_pay",
@@ -123,17 +124,34 @@ def test_load_publishes_a_schema_and_drops_the_replaced_one(
         rows = con.execute(
             sa.text(f'SELECT count(*) FROM "{second[0]}".fact_ashe_pay')
         ).scalar_one()
-        amounts = con.execute(
+        types = con.execute(
             sa.text(
-                "SELECT data_type FROM information_schema.columns WHERE table_schema = :s "
-                "AND table_name = 'fact_ashe_pay' AND column_name = 'pay_sum'"
+                "SELECT table_name, column_name, data_type, numeric_precision, numeric_scale "
+                "FROM information_schema.columns WHERE table_schema = :s "
+                "AND column_name IN ('employment', 'paybill', 'total_hours')"
             ),
             {"s": second[0]},
         ).all()
     engine.dispose()
     assert pointer == [(second[0],)]
     assert rows > 0
-    assert amounts in ([], [("numeric",)])  # DECIMAL stays exact where the column exists
+    # amounts stay exact DECIMALs: the source files' amount columns in the fact tables, and
+    # their sums in every rollup
+    amounts = {
+        (s.table, c.target) for s in sources.SOURCES for c in s.columns if c.kind == "amount"
+    }
+    assert amounts == {
+        ("fact_ashe_pay", "employment"),
+        ("fact_ashe_pay", "paybill"),
+        ("fact_ashe_hours", "employment"),
+        ("fact_ashe_hours", "total_hours"),
+        ("fact_wf_employment", "employment"),
+    }
+    facts = {(t, c): rest for t, c, *rest in types if t.startswith("fact_")}
+    assert facts == {key: ["numeric", 18, 6] for key in amounts}
+    rollups = {(t, c): rest for t, c, *rest in types if not t.startswith("fact_")}
+    assert all(t.startswith("rollup_") for t, _ in rollups)
+    assert len(rollups) > 10 and all(rest == ["numeric", 38, 6] for rest in rollups.values())
 
 
 def test_a_request_keeps_its_version_across_a_publish(published: str, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import serving
+from support import serving
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
@@ -303,7 +303,7 @@ def selected(browser, element_id: str) -> str:
 
 
 def test_switching_to_working_futures_picks_a_valid_year_range(browser, base):
-    """Regression (issue 13): ASHE's single year 2023 was kept as both ends of the range,
+    """Regression: ASHE's single year 2023 was kept as both ends of the range,
     so Working Futures' Total requirement failed with "to (2023) must be later than from"."""
     years = requests.get(f"{base}/cube/working_futures/members/year", timeout=30).json()["data"]
     history = [y["year.year"] for y in years if y["year.kind"] == "history"]
@@ -344,7 +344,7 @@ def test_switching_to_working_futures_picks_a_valid_year_range(browser, base):
 
 
 def test_widget_keeps_the_requested_order(browser, base):
-    """Regression (issue 13): /widget?soc=2231,2136 showed 2136 first (code order)."""
+    """Regression: /widget?soc=2231,2136 showed 2136 first (code order)."""
     for soc, expected in (
         ("2231,2136", ["2231", "2136"]),
         ("5434,2231,5434,2136", ["5434", "2231", "2136"]),
@@ -364,7 +364,7 @@ def chart_note(browser) -> str:
 
 
 def test_charts_say_what_they_leave_out(browser, base):
-    """Regression (issue 13): bar charts dropped rows past 15 and columns past 8, line charts
+    """Regression: bar charts dropped rows past 15 and columns past 8, line charts
     rows past 8, without a word on the chart."""
     browser.get(
         f"{base}/?cube=ashe_pay&measure=mean_pay&rows=occupation:soc2&columns=region:region&view=chart"
@@ -396,7 +396,7 @@ def test_charts_say_what_they_leave_out(browser, base):
 
 
 def test_chart_axis_ticks_are_round_numbers(browser, base):
-    """Regression (issue 13): ticks were max/4 steps (e.g. 0, 246.75 → "247", 494, ...)."""
+    """Regression: ticks were max/4 steps (e.g. 0, 246.75 → "247", 494, ...)."""
     for url in (
         "/?cube=ashe_pay&measure=mean_pay&rows=occupation:soc1&view=chart",
         "/?cube=ashe_pay&measure=employment&rows=occupation:soc1&columns=region:nation&view=chart",
@@ -424,7 +424,7 @@ def test_chart_axis_ticks_are_round_numbers(browser, base):
 
 
 def test_chart_labels_fit_and_show_their_full_text(browser, base):
-    """Regression (issue 13): slanted row labels ran off the chart's left edge and were cut
+    """Regression: slanted row labels ran off the chart's left edge and were cut
     at 22 characters with no way to read the rest."""
     browser.get(
         f"{base}/?cube=ashe_pay&measure=mean_pay&rows=occupation:soc3&cut=occupation:2&view=chart"

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import free_port
+from support import free_port
 
 
 def _cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:

@@ -19,9 +19,9 @@ from aggregates.engine import Engine
 from aggregates.errors import QueryError
 from aggregates.paging import MAX_PAGE_SIZE
 from aggregates.result import Result
-from conftest import ask
 from etl.warehouse import open_read_only
 from model.loader import load_model
+from support import ask
 
 AXES = ["occupation:soc2", "gender"]
 CUT = "status:2|qualification:3"  # part-time, low qualifications: about half withheld

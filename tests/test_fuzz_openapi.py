@@ -26,7 +26,7 @@ from schemathesis.openapi import from_wsgi
 from cube_server.app import create_app
 
 # Per operation (34 operations, GET and POST): with schemathesis's coverage phase (boundary
-# and invalid values of every parameter) about 2,500 requests in all, ~20 s. A deeper run
+# and invalid values of every parameter) about 2,500 requests in all. A deeper run
 # before a release: LMI_CUBES_FUZZ_EXAMPLES=500 LMI_CUBES_FUZZ_SEED=random pytest this file.
 MAX_EXAMPLES = int(os.environ.get("LMI_CUBES_FUZZ_EXAMPLES", "25"))
 DERANDOMIZE = os.environ.get("LMI_CUBES_FUZZ_SEED", "fixed") == "fixed"

@@ -1,4 +1,5 @@
-"""The synthetic data: deterministic per seed, with the shape SPEC section 9 describes."""
+"""The synthetic data: deterministic per seed, shaped like the real files (most detailed cells
+small, totals large)."""
 
 from __future__ import annotations
 

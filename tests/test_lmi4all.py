@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pandas as pd
 import pytest
 
 import oracle
@@ -156,9 +157,16 @@ def test_coarse_goes_up_only_when_the_unit_group_is_withheld(client, pay):
     assert 4 in levels and levels & {2, 3}  # both publishable and withheld unit groups seen
 
 
-def test_coarse_hours_report_the_level_code(client):
-    body = js(client, "/api/v1/ashe/estimateHours?soc=1171&coarse=true")  # no ASHE armed forces
-    assert body["soc"] in (117, 11) and body["series"]
+def test_coarse_hours_report_the_level_code(client, tiny_dir):
+    """No ASHE hours row is for unit group 1171 (armed forces): the answer is its minor
+    group 117's mean hours, and says so with the level's code."""
+    hours = oracle.read(tiny_dir, "ashe_hours_main.csv")
+    assert float(hours[hours.soc4 == 1171].Employment.sum()) == 0
+    minor = hours[hours.soc3 == 117]
+    assert oracle.flag(float(minor.Employment.sum())) != "suppressed"
+    mean = float(minor.TotalHours.sum()) / float(minor.Employment.sum())
+    body = js(client, "/api/v1/ashe/estimateHours?soc=1171&coarse=true")
+    assert body == {"soc": 117, "series": [{"year": 2023, "hours": round(mean)}]}
 
 
 @pytest.mark.parametrize("name", ["region", "gender", "status", "qualification"])
@@ -302,7 +310,7 @@ def test_wf_breakdown_notes_and_withheld_items(client, name):
     assert js(client, "/api/v1/wf/predict/breakdown/postcode?soc=2231", 404)["error"]
 
 
-def test_replacement_demand_equals_the_cube(client):
+def test_replacement_demand_equals_the_cube(client, wf, tiny_dir):
     body = js(client, "/api/v1/wf/replacement_demand?soc=2231")
     assert set(body) == {"soc", "start_year", "end_year", "rate"}
     assert (body["start_year"], body["end_year"]) == (2024, 2027)
@@ -314,8 +322,19 @@ def test_replacement_demand_equals_the_cube(client):
     assert body["rate"] == cube["summary"]["replacement_demand"] and type(body["rate"]) is int
     period = js(client, "/api/v1/wf/replacement_demand?soc=2231&minYear=2025&maxYear=2027")
     assert (period["start_year"], period["end_year"]) == (2025, 2027)
-    small = js(client, "/api/v1/wf/replacement_demand?soc=1171")
-    assert "note" in small or "rate" in small
+    # the documented formula: the 2-digit group's three annual rates summed, times the unit
+    # group's employment in each year from the first up to the last (2024, 2025, 2026)
+    rates = pd.read_csv(tiny_dir / "wf_replacement_rates.csv").set_index("soc2").loc[11]
+    jobs = wf[(wf.soc4 == 1171) & wf.year.between(2024, 2026)]
+    assert oracle.flag(float(wf[(wf.soc4 == 1171) & (wf.year == 2024)].weight.sum())) == "reliable"
+    rate = float(rates.sum()) * float(jobs.weight.sum())
+    armed = js(client, "/api/v1/wf/replacement_demand?soc=1171")
+    assert armed == {
+        "soc": 1171,
+        "start_year": 2024,
+        "end_year": 2027,
+        "rate": oracle.round_to(rate, 10),
+    }
 
 
 def test_wf_filter_metadata(client):

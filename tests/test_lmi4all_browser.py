@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from test_browser import browser  # noqa: F401  (the shared headless Chromium fixture)
 
-from conftest import serving
+from support import serving
 
 PAGE = Path(__file__).parent / "lmi4all_client" / "careers.html"
 

@@ -10,11 +10,11 @@ import orjson
 import pandas as pd
 import pytest
 
-from conftest import copy_data
 from cube_server.app import create_app
 from etl.classifications import reference_path
 from etl.problems import ValidationFailed
 from lmi_cubes.cli import load_warehouse
+from support import copy_data
 
 # (job title from the coding index, its unit group); none is a SOC group title
 TITLES = [

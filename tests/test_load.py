@@ -15,11 +15,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import copy_data, rewrite
 from etl import sources
 from etl.journal import read_journal, sidecar
 from etl.load import LoadError, load
 from etl.problems import ValidationFailed
+from support import copy_data, rewrite
 
 FACTS = ("fact_ashe_pay", "fact_ashe_hours", "fact_wf_employment")
 

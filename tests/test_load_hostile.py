@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 
 from aggregates import rollups
-from conftest import copy_data, rewrite
 from etl import sources
 from etl.journal import read_journal, sidecar
 from etl.load import load, rebuild
@@ -24,6 +23,7 @@ from etl.occupation_texts import SOC_DESCRIPTIONS_FILE, read_occupation_texts
 from etl.problems import MAX_STORED, Problem, ValidationFailed
 from lmi_cubes.cli import load_warehouse
 from model.loader import load_model
+from support import copy_data, rewrite
 
 PAY = sources.ASHE_PAY.file
 
@@ -133,8 +133,8 @@ def test_bad_bytes_utf16_and_runaway_lines_are_problems_with_line_and_column(
 
 @pytest.mark.parametrize("bad", [30_000, 90_000])
 def test_very_many_bad_lines_are_counted_but_storage_is_bounded(live, tiny_dir, tmp_path, bad):
-    """1M bad lines once took 2.9 GB and wrote a 751 MB rejects file: the stored problems
-    (and so the rejects file) are capped whatever the count, and the total is still exact."""
+    """The stored problems (and so the rejects file) are capped whatever the count of bad
+    lines, and the total is still exact."""
     data = copy_data(tiny_dir, tmp_path / "many")
     header = (tiny_dir / PAY).read_text().splitlines()[0]
     # distinct keys (years within the warehouse's SMALLINT, then another industry)

@@ -55,6 +55,22 @@ def test_every_problem_is_reported_with_file_and_key(tmp_path):
     assert "cubes[0].info.lookups.pay_distribution.keys[0]: 'job' is not a dimension" in text
 
 
+def test_a_weight_that_is_not_public_is_refused_with_its_path(tmp_path):
+    """Every query reads the weight as a measure: a private one would fail them all."""
+    for f in default_model_dir().glob("*.json"):
+        shutil.copy(f, tmp_path / f.name)
+    futures = json.loads((tmp_path / "working_futures.json").read_text())
+    (employment,) = [a for a in futures["cubes"][0]["aggregates"] if a["name"] == "employment"]
+    employment["info"]["public"] = False
+    (tmp_path / "working_futures.json").write_text(json.dumps(futures))
+    with pytest.raises(ModelError) as caught:
+        load_model(tmp_path)
+    assert caught.value.problems == [
+        "working_futures.json: cubes[0].info.reliability: "
+        "weight 'employment' is not a public sum aggregate"
+    ]
+
+
 def test_a_mapping_to_a_missing_column_is_reported(tmp_path, warehouse):
     for f in default_model_dir().glob("*.json"):
         shutil.copy(f, tmp_path / f.name)

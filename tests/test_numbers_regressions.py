@@ -98,19 +98,46 @@ def test_a_one_year_measure_beside_a_period_measure_is_answered_not_a_500(client
         "/cube/working_futures/crosstab?rows=gender&measure=employment&from=2022&to=2027",
         400,
     )
-    assert crosstab["error"]["parameter"] in ("from", "measure")
+    assert crosstab["error"]["parameter"] == "from"
+    assert crosstab["error"]["choices"] == [
+        "employment_change",
+        "expansion_demand",
+        "replacement_demand",
+        "total_requirement",
+    ]
 
 
-def test_a_cell_and_its_own_total_show_the_same_median(client):
-    """The row total under !status:1 covers the same facts as the status 2 cell."""
+def test_a_cell_and_its_own_total_show_the_same_median(client, pay, tiny_dir):
+    """The row total under !status:1 covers the same facts as the status 2 cell, so both
+    show the median the documented formula gives: R(age) x mean / r, to GBP 10."""
     body = get(
         client,
         "/cube/ashe_pay/crosstab?measure=median_pay&rows=gender:gender&columns=status:status"
-        "&cut=!status:1&age=52",
+        "&cut=!status:1&age=44",
     )
     assert [m["key"] for m in body["columns"]["members"]] == [2]
-    for row, total in zip(body["cells"], body["row_totals"], strict=True):
-        assert row[0]["value"] == total["value"] and row[0]["flag"] == total["flag"]
+    ratios = pd.read_csv(tiny_dir / sources.ASHE_AGE_RATIOS.file)
+    shapes = pd.read_csv(tiny_dir / sources.ASHE_PAY_DISTRIBUTION.file)
+    genders = [m["key"] for m in body["rows"]["members"]]
+    assert genders == [1, 2]
+    for gender, row, total in zip(genders, body["cells"], body["row_totals"], strict=True):
+        part = pay[(pay.gender == gender) & (pay.status == 2)]
+        mean = float(part.PayBill.sum()) / float(part.Employment.sum())
+        # the age-ratio file's own coding: occupation1 10 all, gender 1 male / 0 female,
+        # status 0 part-time, qual3 4 all
+        at_age = ratios[
+            (ratios.occupation1 == 10)
+            & (ratios.gender == {1: 1, 2: 0}[gender])
+            & (ratios.status == 0)
+            & (ratios.qual3 == 4)
+            & (ratios.age == 44)
+        ].ratio.item()
+        r = shapes[
+            (shapes.soc_level == 0) & (shapes.status == 2) & (shapes.gender == gender)
+        ].mean_median_ratio.item()
+        expected = {"value": oracle.round_to(at_age * mean / r, 10), "flag": "reliable"}
+        assert oracle.flag(float(part.Employment.sum())) == "reliable"
+        assert row[0] == total == expected, gender
 
 
 def test_a_cut_finer_than_the_axis_fixes_the_cell_to_the_cut(client):
@@ -183,7 +210,7 @@ def test_pay_at_age_is_derived_from_the_published_mean(client, tiny_dir):
     """46 ages of one cell must not narrow its mean beyond its own rounding."""
     mean = get(client, "/cube/ashe_pay/crosstab?rows=occupation:soc1&measure=mean_pay")
     ratios = pd.read_csv(tiny_dir / sources.ASHE_AGE_RATIOS.file)
-    # file coding (SPEC): gender 2 / status 2 / qual3 4 = total; occupation1 = major group
+    # the file's own coding: gender 2 / status 2 / qual3 4 = total; occupation1 = major group
     for age in (25, 40, 60):
         at_age = get(
             client,

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from aggregates.engine import Engine
 from aggregates.errors import QueryError
 from aggregates.rollups import can_answer, choose
-from conftest import ask
 from etl.warehouse import open_read_only
 from model.loader import load_model
+from support import ask
 
 
 @pytest.fixture(scope="module")

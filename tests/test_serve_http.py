@@ -8,9 +8,9 @@ import time
 import pytest
 import requests
 
-from conftest import copy_data, rewrite, serving
 from etl import sources
 from etl.load import load
+from support import copy_data, rewrite, serving
 
 
 @pytest.fixture()

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
 import oracle
-from conftest import copy_data, rewrite
 from cube_server.app import create_app
 from cube_server.params import ENDPOINTS
 from etl import sources
 from etl.load import load
+from support import copy_data, rewrite
 
 
 def assert_error(response, status, parameter=None):

@@ -1,6 +1,6 @@
 """The server process answers without importing pandas (or the pyarrow pandas loads).
 
-pandas and pyarrow cost each gunicorn worker about 75 MB of its memory; the engine, the
+pandas and pyarrow are a large part of a gunicorn worker's memory; the engine, the
 renderers and the catalog work on numpy arrays and plain rows instead. A fresh interpreter
 serves a spread of endpoints and then checks which modules it loaded.
 """

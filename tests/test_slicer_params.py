@@ -285,3 +285,26 @@ def test_mixed_parameter_sets_merge_to_the_most_severe_flag(client):
     both = client.get(url + "&pagesize=3&page_size=3").get_json()["error"]
     assert both["parameter"] == "page_size"
     assert client.get("/cube/working_futures/search?query=x").status_code == 404
+
+
+@pytest.mark.parametrize("drilldown", ["gender:", "occupation%20:%20soc1", "region@:region"])
+def test_a_malformed_drilldown_is_refused_like_a_malformed_axis(client, drilldown):
+    """Drilldowns and cross-tab axes are one syntax, dimension[@hierarchy][:level]."""
+    for path in (
+        f"/cube/ashe_pay/aggregate?drilldown={drilldown}",
+        f"/cube/ashe_pay/crosstab?rows={drilldown}",
+    ):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        error = response.get_json()["error"]
+        assert error["parameter"] == ("drilldown" if "drilldown" in path else "rows")
+        assert "is not dimension[@hierarchy][:level]" in error["message"]
+        assert error["choices"] == [
+            "year",
+            "gender",
+            "status",
+            "industry",
+            "occupation",
+            "region",
+            "qualification",
+        ]

@@ -25,12 +25,12 @@ from pyhive import hive
 from TCLIService.ttypes import TOperationState
 from test_backends import QUERIES, Seen, _strip, empty_and_unreachable_are_503s, same_answers
 
-from conftest import ask, drop_spark_namespace, free_port, serving, spark_namespace
 from cube_server.app import create_app
 from etl.backends import QueryTimeout, WarehouseTargetError, open_target
 from etl.backends.spark import SparkReader, SparkWarehouse, message
 from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
+from support import ask, drop_spark_namespace, free_port, serving, spark_namespace
 
 pytestmark = pytest.mark.spark
 

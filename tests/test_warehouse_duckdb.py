@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from conftest import ask
 from cube_server.app import create_app
 from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
+from support import ask
 
 CROSSTAB = "/cube/ashe_pay/crosstab?rows=occupation:soc1&columns=region:nation&measure=mean_pay"
 

@@ -1,4 +1,5 @@
-"""Hand-made source rows through the real ETL: threshold edges and SPEC 6 worked examples."""
+"""Hand-made source rows through the real ETL: threshold edges and the worked examples
+of docs/reference.md."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ import pandas as pd
 import pytest
 
 from aggregates.engine import Engine
-from conftest import ask, copy_data, rewrite
 from etl import sources
 from etl.load import load
 from etl.warehouse import open_read_only
 from model.loader import load_model
+from support import ask, copy_data, rewrite
 
 HEADER = ",".join(sources.ASHE_PAY.header)
 # year,gender,status,industry,occupation,geography,qualification,Employment,PayBill

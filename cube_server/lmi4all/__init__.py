@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, request
 
 from aggregates.errors import QueryError
+from aggregates.query import AGES, default_period
 from cube_server.errors import status_of
 from cube_server.lmi4all import cubes
 from cube_server.lmi4all.common import (
@@ -37,7 +38,6 @@ from etl.backends import QueryTimeout
 
 log = logging.getLogger("cube_server")
 lmi4all = Blueprint("lmi4all", __name__, url_prefix="/api/v1")
-AGES = range(20, 66)
 IGNORED = {"callback", "_"}
 
 
@@ -190,8 +190,8 @@ def ashe_filter(name: str) -> Response:
 # -- Working Futures ---------------------------------------------------------------------
 
 
-def _years() -> tuple[list[int], list[int], int]:
-    """All years, projection years and the latest history year of the loaded vintage."""
+def _years() -> tuple[list[int], list[int]]:
+    """All years and the projection years of the loaded vintage."""
     engine = served().engine
     dim = engine.model.cube("working_futures").dimension("year", "year")
     table = engine.catalog.table(dim)
@@ -199,8 +199,7 @@ def _years() -> tuple[list[int], list[int], int]:
     kind = table.column("kind") if "kind" in table else ["history"] * len(table)
     kinds = dict(zip((int(y) for y in table.column("year")), kind, strict=True))
     projection = [y for y in years if kinds.get(y) == "projection"] or years
-    history = [y for y in years if kinds.get(y) != "projection"] or years
-    return years, projection, max(history)
+    return years, projection
 
 
 def _wf(breakdown: str | None) -> dict[str, Any]:
@@ -208,7 +207,7 @@ def _wf(breakdown: str | None) -> dict[str, Any]:
     c = engine.model.cube("working_futures")
     soc = required_int("soc")
     cuts, _ = parse_filters(engine, c, request.args.get("filters"))
-    years, projection, _ = _years()
+    years, projection = _years()
     low = optional_int("minYear")
     high = optional_int("maxYear")
     low = projection[0] if low is None else low
@@ -250,9 +249,11 @@ def wf_replacement() -> Response:
     def build() -> dict[str, Any]:
         engine = served().engine
         soc = required_int("soc")
-        years, _, latest_history = _years()
-        start = optional_int("minYear") or latest_history
-        end = optional_int("maxYear") or years[-1]
+        years, _ = _years()
+        cube = engine.model.cube("working_futures")
+        first, last = default_period(cube, engine.catalog) or (years[-1], years[-1])
+        start = optional_int("minYear") or first
+        end = optional_int("maxYear") or last
         if start not in years or end not in years or start >= end:
             raise Lmi4AllError(400, f"The years must be {years[0]}..{years[-1]}, start < end.")
         ask = cubes.Ask("working_futures", "replacement_demand", soc, period=(start, end))

@@ -25,7 +25,7 @@ CHECK_ENV = "LMI_CUBES_VERSION_CHECK_S"  # how stale a server's view of the poin
 class ThrottledPointer:
     """A remote warehouse's pointer to its published version, read at most once per
     `LMI_CUBES_VERSION_CHECK_S` seconds: every request asks for it, and it changes once per
-    load, while reading it costs a round trip (about 0.1 s on Spark)."""
+    load, while reading it costs a round trip (a whole statement on Spark)."""
 
     def __init__(self, read: Callable[[], str | None]) -> None:
         self.read = read

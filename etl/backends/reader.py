@@ -18,16 +18,13 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
 
 from etl.backends.errors import QueryTimeout
 from etl.warehouse import close_shared
-
-if TYPE_CHECKING:  # pandas only where `frame` is called (loading, tests), not in the server
-    import pandas as pd
 
 DEFAULT_TIMEOUT_S = 30.0
 Frame = dict[str, Any]  # column name -> numpy array, as DuckDB's fetchnumpy gives them
@@ -89,24 +86,6 @@ class Reader:
         # outlive a reader nobody closed
         self._finalizer = weakref.finalize(self, _close, engine, close)
 
-    def frame(self, statement: sa.Executable) -> pd.DataFrame:
-        """The statement's result as numeric columns, cancelled after `timeout_s`."""
-        with self.engine.connect() as con:
-            timer = self._arm(con)
-            try:
-                result = con.execute(statement)
-                try:
-                    return self._fetch(result)
-                finally:
-                    result.close()
-            except Exception as exc:
-                if _is_timeout(exc):
-                    raise QueryTimeout(self.timeout_s) from exc
-                raise
-            finally:
-                if timer is not None:
-                    timer.cancel()
-
     def columns(self, sql: str, cursor: Any | None = None) -> Frame:
         """SQL text the engine compiled (literals only, no user text) as numpy columns,
         cancelled after `timeout_s`. With `cursor` (this thread's cursor of the process'
@@ -148,14 +127,6 @@ class Reader:
         dbapi: Any = con.connection.dbapi_connection
         return self._start(dbapi.interrupt)
 
-    def _fetch(self, result: sa.CursorResult[Any]) -> pd.DataFrame:
-        import pandas as pd
-
-        if self.dialect == "duckdb":  # columnar: no per-row Python objects
-            return pd.DataFrame(result.cursor.fetchnumpy())
-        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-        return frame.infer_objects()
-
     def close(self) -> None:
         """Release the version: connections, then what pinned it. Idempotent."""
         self._finalizer()
@@ -177,8 +148,8 @@ class _Alarm:
 class _Watchdog:
     """One thread per process that interrupts statements past their time limit.
 
-    A `threading.Timer` per statement started and stopped a thread each time (about 0.1 ms,
-    and thread churn under load); here arming is a heap push and cancelling sets a flag."""
+    A `threading.Timer` per statement would start and stop a thread each time (thread churn
+    under load); here arming is a heap push and cancelling sets a flag."""
 
     def __init__(self) -> None:
         self._heap: list[tuple[float, int, _Alarm]] = []

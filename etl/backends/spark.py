@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import sqlalchemy as sa
 from pyhive import hive
 from pyhive.exc import Error as HiveError
@@ -158,7 +157,7 @@ class SparkWarehouse(Warehouse):
 
     def _pointer(self, dbapi: Any) -> str | None:
         cur = dbapi.cursor()
-        try:  # one statement (each costs Spark ~0.1 s): a missing pointer is an error
+        try:  # one statement (each is a Spark job): a missing pointer is an error
             cur.execute(f"SELECT schema_name FROM {_tick(self.namespace)}.published")
             rows = cur.fetchall()
         except HiveError as exc:
@@ -178,7 +177,7 @@ class SparkWarehouse(Warehouse):
         if schema not in self.versions():
             self.pointer.forget()
             raise VersionGone(f"version {schema} of {self.name} was replaced; retry")
-        # no pre-ping: a ping is a Spark statement (~0.1 s); a dead connection is seen on use
+        # no pre-ping: a ping is a whole Spark statement; a dead connection is seen on use
         engine = sa.create_engine(
             self.url.set(database=schema), pool_size=pool_size, max_overflow=4
         )
@@ -298,13 +297,6 @@ class SparkReader(Reader):
     def __init__(self, engine: sa.Engine, version: str, timeout_s: float, name: str):
         super().__init__(engine, version, timeout_s)
         self.name = name
-
-    def frame(self, statement: sa.Executable) -> pd.DataFrame:
-        compiled = statement.compile(  # type: ignore[attr-defined]
-            dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}
-        )
-        sql = str(compiled)
-        return pd.DataFrame(self.columns(sql)).infer_objects()
 
     def columns(self, sql: str, cursor: Any | None = None) -> Frame:
         try:

@@ -479,7 +479,7 @@ AGES = tuple(range(20, 66, 3))
 
 
 def age_group(client: Client, cell: Cell) -> tuple[int, int, int, int]:
-    """The age-ratio group of SPEC 6.2 (total codes where the cell is not fixed)."""
+    """The age-ratio group of pay at an age (total codes where the cell is not fixed)."""
     h = client.hierarchies(cell.cube)
     occ = cell.restriction("occupation")
     soc1 = {k // 1000 for k in occ} if occ else set()
