@@ -26,6 +26,7 @@ from aggregates.model import (
     Lookup,
     LookupKey,
     Model,
+    PROTECTIONS,
     Reliability,
     Rollup,
 )
@@ -241,7 +242,16 @@ def _reliability(
             "suppress_below <= reliable_from"
         )
         return None
-    return Reliability(str(weight), float(low), float(high), rel.get("messages", {}))
+    protection = rel.get("protection", "none")
+    if protection not in PROTECTIONS:
+        problems.append(
+            f"{path}.info.reliability.protection: {protection!r} is not one of "
+            + ", ".join(repr(p) for p in PROTECTIONS)
+        )
+        return None
+    return Reliability(
+        str(weight), float(low), float(high), rel.get("messages", {}), str(protection)
+    )
 
 
 def _rollups(
