@@ -18,6 +18,7 @@ from aggregates.errors import ModelError
 from aggregates.model import (
     DERIVED_KINDS,
     LOOKUP_ROLES,
+    PROTECTIONS,
     Aggregate,
     Cube,
     Dimension,
@@ -26,7 +27,6 @@ from aggregates.model import (
     Lookup,
     LookupKey,
     Model,
-    PROTECTIONS,
     Reliability,
     Rollup,
 )
