@@ -244,3 +244,31 @@ def parent_cell(
     cells = data.oracle.cells(cube, coarse, cuts, narrowed, measure, parameters, False)
     at = tuple(0 if n == i else p for n, p in enumerate(index))
     return cells[at]["value"], cells[at]["flag"]
+
+
+LARGE_TABLES = [
+    ("ashe_pay", ["occupation:soc3", "region:region"], [("gender", "gender", [2], False)]),
+    ("ashe_pay", ["industry:ind22", "qualification"], [("status", "status", [2], False)]),
+    ("ashe_hours", ["occupation:soc2", "industry:ind22"], []),
+    ("working_futures", ["occupation:soc2", "region:region"], [("gender", "gender", [1], False)]),
+]
+
+
+@pytest.mark.parametrize("policy", ["none", "table"])
+def test_no_cell_of_1000_jobs_or_more_is_withheld_by_default(data: Data, policy: str) -> None:
+    """Employment of 1,000 or more (by the oracle) is never withheld under `none`; under
+    `table` some such cells are (partners), which is the policy's cost."""
+    large = withheld = 0
+    for cube, axes, cuts in LARGE_TABLES:
+        table: Table = (cube, axes, cuts, "employment", {})
+        body = data.get(policy, url_of(data, table, False))
+        want, _, _ = expected(data, table, body, False)
+        for index, cell in grid_of(body).items():
+            if want[index]["flag"] != "suppressed":  # 1,000 jobs or more
+                large += 1
+                withheld += cell["flag"] == "suppressed"
+    assert large > 500
+    if policy == "none":
+        assert withheld == 0
+    else:
+        assert withheld > 0
