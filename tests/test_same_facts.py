@@ -228,3 +228,17 @@ def test_under_the_table_policy_routes_disagree(cubes, clients) -> None:
         answers = {route: ask(clients["table"], cell, route) for route in ROUTES}
         differ += len(set(answers.values())) > 1
     assert differ > 0
+
+
+@pytest.mark.parametrize("policy", ["none", "table"])
+def test_every_response_names_its_policy(clients, policy) -> None:
+    client = clients[policy]
+    csv = client.get("/cube/ashe_pay/crosstab?rows=gender&measure=mean_pay&format=csv")
+    assert csv.status_code == 200 and csv.headers["X-Protection-Policy"] == policy
+    aggregate = client.get("/cube/ashe_pay/aggregate?drilldown=gender&aggregates=mean_pay")
+    assert aggregate.headers["X-Protection-Policy"] == policy
+    assert aggregate.get_json()["protection"] == policy
+    model = client.get("/cube/working_futures/model").get_json()
+    assert model["reliability"]["protection"] == policy
+    crosstab = get(client, "/cube/ashe_hours/crosstab?rows=status&measure=mean_hours")
+    assert crosstab["policy"]["protection"] == policy
