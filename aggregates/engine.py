@@ -18,7 +18,7 @@ from aggregates import period, reliability, rollups
 from aggregates.catalog import Catalog
 from aggregates.derived import LookupTable
 from aggregates.measures import REPLACEMENT, Measures, year_component
-from aggregates.model import Model, check_warehouse
+from aggregates.model import TABLE_PROTECTION, Model, check_warehouse
 from aggregates.paging import Cells
 from aggregates.query import Query, Request, build_query
 from aggregates.resident import Resident
@@ -91,6 +91,8 @@ class Engine:
         sums = self._grid(query, self._fetch(query, source))
         weights, mask, moved, values = self._evaluate(query, sums)
         flags = reliability.flags(weights, mask, query.cube.reliability)
+        # withheld although reliable enough on its own: a partner of the table policy
+        protects = mask & ~reliability.primary(weights, query.cube.reliability)
         for axis_index, additive in enumerate(self._additive(query)):
             if not additive:  # totals over a non-additive axis (years) are not published
                 index: list[Any] = [slice(None)] * len(query.axes)
@@ -115,7 +117,7 @@ class Engine:
                 fill_labels,
             )
         hidden = (flags == reliability.SUPPRESSED) | (flags == reliability.NOT_APPLICABLE)
-        for aggregate in query.measures:
+        for aggregate in query.measures:  # rounding last, only what is delivered
             array = reliability.round_to(values[aggregate.name], aggregate.round_to)
             array[hidden] = np.nan
             values[aggregate.name] = array
@@ -134,6 +136,7 @@ class Engine:
             source.table,
             self.vintage,
             self.cells(query).with_values(values),
+            protects & (fill_source < 0),
         )
 
     # -- SQL -------------------------------------------------------------------------
@@ -237,8 +240,11 @@ class Engine:
 
     def _parents(self, query: Query) -> list[np.ndarray | None]:
         """Each axis member's parent one level up (the total last), so that suppression can
-        pick partners among siblings and leave every coarser cell as it is."""
+        pick partners among siblings and leave every coarser cell as it is; only the table
+        policy picks partners."""
         out: list[np.ndarray | None] = []
+        if query.cube.reliability.protection != TABLE_PROTECTION:
+            return out
         for axis in query.axes:
             up = axis.hierarchy.ancestors(axis.level)
             parent_of = self.catalog.ancestor_map(axis.dimension, axis.level, up[0]) if up else None
@@ -297,16 +303,20 @@ class Engine:
         fill_labels: list[dict[int, str]],
     ) -> None:
         """For each withheld cell, the coarser levels (one axis at a time, nearest first)
-        whose own table shows its parent cell; with fallback, fill it from the nearest."""
+        whose own table shows its parent cell; with fallback, fill it from the nearest.
+        Only withheld cells are filled: a cell's own figure, reliable or not, is never
+        replaced. Ties between axes go to the cube's dimension order, not the axes', so
+        swapping a table's axes fills every cell from the same parent."""
         candidates = []
+        order = [d.name for d in query.cube.dimensions]
         for i, axis in enumerate(query.axes):
             hierarchy = axis.hierarchy
             for steps, level in enumerate(hierarchy.ancestors(axis.level), start=1):
-                candidates.append((steps, i, level))
+                candidates.append((steps, order.index(axis.dimension.name), i, level))
         candidates.sort(key=lambda c: (c[0], c[1]))
         unresolved = mask.copy()
         grid_index = np.indices(mask.shape)
-        for _, i, level in candidates:
+        for _, _, i, level in candidates:
             axis = query.axes[i]
             parent_of = self.catalog.ancestor_map(axis.dimension, axis.level, level)
             if parent_of is None:

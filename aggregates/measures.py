@@ -2,14 +2,15 @@
 
 Stored sums are published as they are; ratios are sums divided; the derived estimates use
 the formulas of `derived.py` with, for each cell, the lookup rows of what the cell is fixed
-to (one rule for every cell, however its facts were spelled) and the mean as published.
+to (one rule for every cell, however its facts were spelled) and the cell's exact mean.
+Nothing here rounds: rounding comes last, in the engine, and only to what is delivered.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from aggregates import derived, reliability
+from aggregates import derived
 from aggregates.catalog import Catalog
 from aggregates.derived import LookupTable
 from aggregates.model import PERIOD_KINDS, Aggregate, Cube, Lookup
@@ -51,9 +52,7 @@ class Measures:
                     "replacement": sums[REPLACEMENT].copy(),
                     "requirement": expansion + sums[REPLACEMENT],
                 }[kind]
-            # derived from the mean as published (rounded): many derived values of one cell
-            # must not narrow its mean beyond what its own rounding shows
-            base = self._mean_of(cube, sums)
+            base = self._mean_of(cube, sums)  # exact: docs/reference.md section 3
             tables = self.lookups[cube.name]
             shape = base.shape
             if query.age is not None:
@@ -74,7 +73,7 @@ class Measures:
     def _mean_of(cube: Cube, sums: dict[str, np.ndarray]) -> np.ndarray:
         ratio = next(a for a in cube.aggregates if a.ratio)
         numerator, denominator = ratio.ratio  # type: ignore[misc]
-        return reliability.round_to(sums[numerator] / sums[denominator], ratio.round_to)
+        return sums[numerator] / sums[denominator]
 
     def _key_parts(self, query: Query, lookup: Lookup, shape: tuple[int, ...]) -> list[np.ndarray]:
         """Per cell, the lookup's key columns: what the cell is fixed to in each dimension."""

@@ -123,12 +123,22 @@ class Aggregate:
     public: bool = True
 
 
+# the declared protection policies (docs/protection.md): one status per cell, or per table
+NO_PROTECTION, TABLE_PROTECTION = "none", "table"
+PROTECTIONS = (NO_PROTECTION, TABLE_PROTECTION)
+
+
 @dataclass(frozen=True)
 class Reliability:
+    """Which sum decides a cell's status, its thresholds, and the protection policy:
+    `none` gives every cell one status from its own weight; `table` adds, per response,
+    the hypercube partners that keep each withheld cell from being solved for."""
+
     weight: str
     suppress_below: float
     reliable_from: float
     messages: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    protection: str = NO_PROTECTION
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,20 @@
-"""Reliability flags, suppression that cannot be undone from one response, and rounding.
+"""Reliability flags, the declared protection policy, and rounding.
 
 A result is an n-dimensional grid whose last position on every additive axis is that axis'
-total. Primary suppression withholds every cell whose weight is under the threshold. Because
-totals are published, every line of the grid is an equation, and a withheld cell could be
-narrowed down (not only recovered exactly) by solving them together. Secondary suppression
-therefore uses the hypercube method (as in tau-ARGUS, `aggregates/hypercube.py`): for each
-primary cell of weight w it withholds the corners of a box (a rectangle in 2-D, a pair in
-1-D) through that cell whose other corners each weigh at least w / 2. Shifting w / 2 around
-the box keeps every published cell and margin unchanged and every weight non-negative, so
-anyone who sees the response can only place the cell's weight somewhere in an interval
-covering [w / 2, 3w / 2]. The pattern depends only on weights, so every measure of a cube
-shows the same cells withheld.
+total. Every cell whose weight is under the threshold is withheld (primary suppression):
+its figure is an unreliable modelled estimate. That is all the default policy (`none`)
+does, so a cell's status depends only on the facts it covers, in every table and endpoint.
+
+The `table` policy adds secondary suppression for deployments whose data are confidential.
+Because totals are published, every line of the grid is an equation, and a withheld cell
+could be narrowed down by solving them together; the hypercube method (as in tau-ARGUS,
+`aggregates/hypercube.py`) withholds, for each primary cell of weight w, the corners of a
+box (a rectangle in 2-D, a pair in 1-D) through that cell whose other corners each weigh at
+least w / 2. Shifting w / 2 around the box keeps every published cell and margin unchanged
+and every weight non-negative, so anyone who sees the response can only place the cell's
+weight somewhere in an interval covering [w / 2, 3w / 2]. The pattern depends only on
+weights, so every measure of a cube shows the same cells withheld. It holds for one
+response only (docs/protection.md).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from aggregates import hypercube
-from aggregates.model import Reliability
+from aggregates.model import TABLE_PROTECTION, Reliability
 
 SUPPRESSED, LOW, RELIABLE, NOT_APPLICABLE = (
     "suppressed",
@@ -41,7 +45,8 @@ def suppress(
     parents: Sequence[np.ndarray | None] = (),
     moved: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Mask of withheld cells: primary, plus a protecting hypercube for each primary cell.
+    """Mask of withheld cells: primary, plus (under the `table` policy) a protecting
+    hypercube for each primary cell.
 
     `parents[i]`, where given, holds each position's parent on axis i (the total last, with
     a parent of its own): partners under the cell's own parent are preferred. A box with a
@@ -51,6 +56,8 @@ def suppress(
     box would no longer hide the cell.
     """
     mask = primary(weights, policy)
+    if policy.protection != TABLE_PROTECTION:
+        return mask
     hypercube.protect_all(weights, mask, additive_axes, parents, moved)
     return mask
 

@@ -38,6 +38,8 @@ class Result:
     table: str
     vintage: str
     cells: Cells = field(repr=False, compare=False)  # the inner cells, to order and page
+    # withheld only to protect another cell (the table policy), not for its own weight
+    protects: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def page(self) -> Page:
         """The cells the query asked for: its order (after the natural one) and page."""

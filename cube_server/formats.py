@@ -19,6 +19,7 @@ from cube_server.errors import parameter_of
 # GSS shorthand: [x] withheld, [u] low reliability, [z] not applicable; [f] is this
 # product's own, documented beside them: a withheld cell filled from a coarser group
 GSS_WITHHELD, GSS_LOW, GSS_NOT_APPLICABLE, GSS_FILLED = "[x]", "[u]", "[z]", "[f]"
+PROTECTS = "protects"  # the model's message for a cell withheld to protect another
 SYMBOL_SUFFIX = "(symbol)"  # the wide CSV's shorthand column beside each value column
 
 
@@ -36,8 +37,14 @@ class CellGrid:
         for n in np.flatnonzero(flags == LOW).tolist():
             cells[n]["note"] = note
         reason = messages.get(SUPPRESSED, "no reliable data available")
+        protects = messages.get(PROTECTS, "withheld to protect another cell")
+        partner = (
+            result.protects.ravel()
+            if result.protects is not None
+            else np.zeros(len(cells), dtype=bool)
+        )
         for n in np.flatnonzero(flags == SUPPRESSED).tolist():
-            cells[n]["reason"] = reason
+            cells[n]["reason"] = protects if partner[n] else reason
         for n in np.flatnonzero(flags == NOT_APPLICABLE).tolist():
             cells[n]["reason"] = "not summed over years"
         suppressed = flags == SUPPRESSED  # once: comparing object arrays is slow
@@ -141,6 +148,7 @@ def _meta(result: Result) -> dict[str, Any]:
             "suppress_below": policy.suppress_below,
             "reliable_from": policy.reliable_from,
             "messages": policy.messages,
+            "protection": policy.protection,
             "rounding": {m.name: m.round_to for m in q.measures},
         },
         "table": result.table,

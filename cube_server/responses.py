@@ -57,12 +57,20 @@ def cached(endpoint: str) -> Callable[[View], Callable[..., Response]]:
             response.set_etag(etag)
             response.headers["Cache-Control"] = "public, max-age=60, must-revalidate"
             response.headers["X-Data-Vintage"] = served.vintage
+            protection = _protection(served, kwargs.get("cube"))
+            if protection:  # the policy that decided what this cube's figures withhold
+                response.headers["X-Protection-Policy"] = protection
             response.make_conditional(request)  # a 304 when the ETag matches
             return response
 
         return wrapper
 
     return decorate
+
+
+def _protection(served: Served, cube: Any) -> str | None:
+    cubes = {c.name: c for c in served.engine.model.cubes}
+    return cubes[cube].reliability.protection if cube in cubes else None
 
 
 def as_json(data: Any, p: dict[str, Any] | None = None) -> tuple[bytes, str]:

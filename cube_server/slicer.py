@@ -167,6 +167,7 @@ def model_dict(cube: Cube, catalog: Catalog) -> dict[str, Any]:
         "suppress_below": policy.suppress_below,
         "reliable_from": policy.reliable_from,
         "messages": policy.messages,
+        "protection": policy.protection,
     }
     measures_with_parameters = [
         {"name": a.name, "label": a.label, "parameters": list(a.parameters), "rounding": a.round_to}

@@ -147,6 +147,7 @@ def run(engine: Engine, cube_name: str, p: dict[str, Any]) -> dict[str, Any]:
         "pagesize": page.size,
         "table": first.table,
         "vintage": first.vintage,
+        "protection": first.query.cube.reliability.protection,
     }
     if defaults:
         body["defaults"] = defaults

@@ -18,6 +18,7 @@ from aggregates.errors import ModelError
 from aggregates.model import (
     DERIVED_KINDS,
     LOOKUP_ROLES,
+    PROTECTIONS,
     Aggregate,
     Cube,
     Dimension,
@@ -243,7 +244,16 @@ def _reliability(
             "suppress_below <= reliable_from"
         )
         return None
-    return Reliability(str(weight), float(low), float(high), rel.get("messages", {}))
+    protection = rel.get("protection", "none")
+    if protection not in PROTECTIONS:
+        problems.append(
+            f"{path}.info.reliability.protection: {protection!r} is not one of "
+            + ", ".join(repr(p) for p in PROTECTIONS)
+        )
+        return None
+    return Reliability(
+        str(weight), float(low), float(high), rel.get("messages", {}), str(protection)
+    )
 
 
 def _rollups(

@@ -95,6 +95,10 @@ class Audit:
     primary_published: int = 0  # cells under the threshold that were published (a bug)
     published_large: int = 0
     withheld_large: int = 0  # cells of weight >= threshold withheld (the cost to users)
+    # withheld cells whose reason is not their own: a partner must not say "no reliable
+    # data", a cell under the threshold must not say it protects another
+    wrong_reasons: int = 0
+    policies: frozenset[str] = frozenset()  # the protection policies the responses named
 
     def __post_init__(self) -> None:
         self.exposed = []
@@ -146,6 +150,19 @@ def published(body: dict[str, Any], two_axes: bool) -> tuple[np.ndarray, np.ndar
     flags = np.vectorize(lambda c: c["flag"])(cells)
     values = np.vectorize(lambda c: np.nan if c["value"] is None else float(c["value"]))(cells)
     return values, flags == "suppressed"
+
+
+def reasons(body: dict[str, Any], two_axes: bool) -> np.ndarray:
+    """Each cell's `reason` ("" where none), in the layout of `published`."""
+    if two_axes:
+        rows = [[*r, t] for r, t in zip(body["cells"], body["row_totals"], strict=True)]
+        rows.append([*body["column_totals"], body["grand_total"]])
+    else:
+        rows = [*(r[0] if isinstance(r, list) else r for r in body["cells"]), body["grand_total"]]
+    return np.vectorize(lambda c: c.get("reason", ""))(np.array(rows, dtype=object))
+
+
+PARTNER_REASON, OWN_REASON = "withheld to protect another cell", "no reliable data available"
 
 
 Parents = list[tuple[list[tuple[int, ...]], float]]  # (cells summing to a parent, its value)
@@ -273,6 +290,10 @@ def audit(
         large = true >= SUPPRESS_BELOW
         result.published_large += int((large & ~withheld).sum())
         result.withheld_large += int((large & withheld).sum())
+        why = reasons(body, len(axes) > 1)
+        result.wrong_reasons += int((large & withheld & (why != PARTNER_REASON)).sum())
+        result.wrong_reasons += int((~large & withheld & (why != OWN_REASON)).sum())
+        result.policies |= {body["policy"]["protection"]}
         targets = [tuple(int(i) for i in t) for t in np.argwhere(small & withheld)]
         result.withheld_small += len(targets)
         status, filled = get(url + "&fallback=true")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -17,6 +18,7 @@ import requests
 import sqlalchemy as sa
 
 from aggregates.query import Query, Request
+from model.loader import default_model_dir
 
 
 def copy_data(src: Path, dst: Path) -> Path:
@@ -34,6 +36,17 @@ def rewrite(path: Path, edit) -> None:
     edit(lines)
     path.unlink()
     path.write_text("\n".join(lines) + "\n")
+
+
+def model_with_protection(directory: Path, protection: str) -> Path:
+    """A copy of the shipped model whose every cube declares the given protection policy."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for f in default_model_dir().glob("*.json"):
+        doc = json.loads(f.read_text())
+        for cube in doc.get("cubes", []):
+            cube["info"]["reliability"]["protection"] = protection
+        (directory / f.name).write_text(json.dumps(doc, indent=2))
+    return directory
 
 
 def free_port() -> int:

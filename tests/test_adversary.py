@@ -3,7 +3,8 @@
 It speaks only HTTP (tests/adversary), recovers what it can of withheld cells by every route
 it knows, and scores the estimates against the source files.
 
-What this test holds the server to is what docs/protection.md guarantees: no cell under the
+It runs under a model whose cubes declare `"protection": "table"`. What this test holds the
+server to is what docs/protection.md guarantees: no cell under the
 threshold is recovered from one response alone (route g), and suppression leaves the server
 useful (at least 90% of cells with weight >= 10,000 in simple tables published). The
 cross-request target (at most 5% of sampled withheld cells recovered) is not met today; the
@@ -19,7 +20,7 @@ import pytest
 from adversary import audit
 from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
-from support import serving
+from support import model_with_protection, serving
 
 MIN_PUBLISHED = 0.90
 
@@ -30,7 +31,8 @@ def test_withheld_cells_cannot_be_recovered_from_one_response(seed: int, tmp_pat
     generate(data, "tiny", seed=seed)
     target = tmp_path / "tiny.duckdb"
     load_warehouse(data, target)
-    with serving(target) as base:
+    model = model_with_protection(tmp_path / "model", "table")
+    with serving(target, env={"LMI_CUBES_MODEL_DIR": str(model)}) as base:
         report = audit(base, data, seed=seed, sample=100, tables=36)
     print(report)
     assert report.sampled >= 50, report

@@ -81,3 +81,21 @@ def test_a_mapping_to_a_missing_column_is_reported(tmp_path, warehouse):
     with pytest.raises(ModelError) as caught:
         check_warehouse(load_model(tmp_path), open_read_only(warehouse))
     assert any("fact_ashe_hours.overtime" in p for p in caught.value.problems)
+
+
+def test_the_protection_policy_is_declared_and_checked(tmp_path):
+    assert {c.reliability.protection for c in load_model().cubes} == {"none"}
+    for f in default_model_dir().glob("*.json"):
+        shutil.copy(f, tmp_path / f.name)
+    hours = json.loads((tmp_path / "ashe_hours.json").read_text())
+    hours["cubes"][0]["info"]["reliability"]["protection"] = "table"
+    (tmp_path / "ashe_hours.json").write_text(json.dumps(hours))
+    assert load_model(tmp_path).cube("ashe_hours").reliability.protection == "table"
+    hours["cubes"][0]["info"]["reliability"]["protection"] = "tables"
+    (tmp_path / "ashe_hours.json").write_text(json.dumps(hours))
+    with pytest.raises(ModelError) as caught:
+        load_model(tmp_path)
+    assert caught.value.problems == [
+        "ashe_hours.json: cubes[0].info.reliability.protection: 'tables' is not one of "
+        "'none', 'table'"
+    ]

@@ -109,6 +109,7 @@ POLICY = {
         "suppressed": "no reliable data available",
         "low_reliability": "based on a relatively small sample",
     },
+    "protection": "none",
 }
 GENDER = {
     "dimension": "gender",
@@ -255,6 +256,7 @@ def test_a_small_cell_alone_is_withheld_with_every_measure(base):
         "pagesize": 1,
         "table": "rollup_ashe_pay_occupation_region",
         "vintage": "VINTAGE",
+        "protection": "none",
     }
 
 

@@ -1,6 +1,7 @@
-"""One response never narrows a withheld cell to within +-50% of its weight (LP audit).
+"""Under the table policy, one response never narrows a withheld cell to within +-50% of
+its weight (LP audit).
 
-Runs on two generated data sets (two seeds) through the real ETL and the HTTP app. One
+Runs under a model whose cubes declare `"protection": "table"`, on two generated data sets (two seeds) through the real ETL and the HTTP app. One
 response includes its `fallback=true` fills. The mutation tests prove the audit can fail:
 without secondary suppression cells are exposed, with boxes that ignore the hierarchy the
 fills give cells away, and withholding everything is caught by the cost-to-users check.
@@ -19,6 +20,7 @@ from aggregates.engine import Engine
 from cube_server.app import create_app
 from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
+from support import model_with_protection
 
 TABLES = 40
 # reading the tables one level up on each axis as well (a second request) is not covered by
@@ -32,7 +34,8 @@ def data(request, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path,
     out = tmp_path_factory.mktemp(f"protect-{seed}")
     generate(out / "data", "tiny", seed=seed)
     load_warehouse(out / "data", out / "protect.duckdb")
-    return out / "data", out / "protect.duckdb", seed
+    model_with_protection(out / "model", "table")
+    return out / "data", out / "protect.duckdb", seed, out / "model"
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +45,8 @@ def truth(data) -> Truth:
 
 def run(data, truth: Truth, with_parents: bool = False, count: int = 12) -> Audit:
     """The audit over `count` tables (the mutation tests need only one exposed cell)."""
-    client = create_app({"WAREHOUSE": str(data[1]), "CACHE_MB": 0}).test_client()
+    config = {"WAREHOUSE": str(data[1]), "CACHE_MB": 0, "MODEL_DIR": str(data[3])}
+    client = create_app(config).test_client()
 
     def get(url: str):
         response = client.get(url)
@@ -55,6 +59,8 @@ def test_every_withheld_small_cell_keeps_its_protection_interval(data, truth):
     result = run(data, truth, with_parents=True, count=TABLES)
     assert result.withheld_small > 40  # the sample really exercises suppression
     assert result.primary_published == 0
+    assert result.policies == {"table"}
+    assert result.withheld_large > 0 and result.wrong_reasons == 0
     assert result.exposed == [], result.exposed[:5]
     assert result.fills > 100  # the fallback responses really fill cells
     assert result.exposed_with_parents is not None

@@ -1,4 +1,8 @@
-"""Flags, primary and secondary suppression, and rounding, on hand-made grids."""
+"""Flags, primary and secondary suppression, and rounding, on hand-made grids.
+
+Secondary suppression is the `table` protection policy; the default (`none`) withholds
+exactly the cells under the threshold.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ import pytest
 from aggregates.model import Reliability
 from aggregates.reliability import flags, round_to, suppress
 
-POLICY = Reliability("employment", 1000, 10000)
+POLICY = Reliability("employment", 1000, 10000, protection="table")
+DEFAULT = Reliability("employment", 1000, 10000)
 
 
 def with_totals(cells: list[list[float]]) -> np.ndarray:
@@ -42,6 +47,13 @@ def test_a_lone_withheld_cell_takes_a_partner_in_its_row_and_column():
         [[True, True, False, False], [True, True, False, False], [False, False, False, False]]
     )
     assert (mask == expected).all()
+
+
+def test_the_default_policy_withholds_exactly_the_cells_under_the_threshold():
+    w = with_totals([[500, 5000, 6000], [7000, 8000, 9000]])
+    assert DEFAULT.protection == "none"
+    mask = suppress(w, DEFAULT, (True, True))
+    assert mask.sum() == 1 and mask[0, 0]
 
 
 def test_no_secondary_suppression_without_published_totals():

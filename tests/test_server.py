@@ -47,6 +47,7 @@ def test_cubes_model_and_members(client):
             "suppressed": "no reliable data available",
             "low_reliability": "based on a relatively small sample",
         },
+        "protection": "none",
     }
     assert "total_requirement" in [a["name"] for a in model["aggregates"]]
     members = client.get("/cube/ashe_pay/members/occupation?level=soc2&cut=occupation:2").get_json()
