@@ -93,8 +93,9 @@ function fromSlicer(r) {
   const h = dim.hierarchies.find((x) => x.name === r.hierarchy);
   const levels = h.levels.slice(0, r.depth).map((n) => dim.levels.find((l) => l.name === n));
   const last = levels[levels.length - 1];
-  return r.data.map((d) => ({ key: d[last.key], label: String(d[last.label_attribute]),
-    path: levels.map((l) => d[l.key]), attributes: Object.fromEntries(last.attributes.map((a) => [a.name, d[a.ref]])) }));
+  const ref = (l, name) => l.attributes.find((a) => a.name === name).ref;  // the model names, records use refs
+  return r.data.map((d) => ({ key: d[ref(last, last.key)], label: String(d[ref(last, last.label_attribute)]),
+    path: levels.map((l) => d[ref(l, l.key)]), attributes: Object.fromEntries(last.attributes.map((a) => [a.name, d[a.ref]])) }));
 }
 
 function option(value, text, selected) { return el("option", { value, selected: selected || undefined }, text); }
