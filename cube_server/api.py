@@ -17,6 +17,7 @@ from flask import Blueprint, Response, current_app, request
 from aggregates.errors import QueryError
 from aggregates.query import Request
 from cube_server import formats, params
+from cube_server.coverage import coverage
 from cube_server.openapi import SUMMARIES, openapi_document
 from cube_server.responses import as_json, cached, state
 from cube_server.state import Served
@@ -26,7 +27,9 @@ api = Blueprint("api", __name__, static_folder="static", static_url_path="/stati
 
 @api.get("/cube/<cube>/crosstab")
 @cached("crosstab")
-def crosstab(cube: str, served: Served, p: dict[str, Any]) -> tuple[str | bytes, str]:
+def crosstab(
+    cube: str, served: Served, p: dict[str, Any]
+) -> tuple[str | bytes, str, dict[str, str]]:
     c = served.engine.model.cube(cube)
     if not p["rows"]:
         dims = [d.name for d in c.dimensions]
@@ -47,9 +50,10 @@ def crosstab(cube: str, served: Served, p: dict[str, Any]) -> tuple[str | bytes,
         )
     )
     result = served.engine.run(query)
+    covered, headers = coverage(result, served.engine.catalog)  # data years, restricted members
     if p["format"] == "csv":
-        return formats.crosstab_csv(result, p["layout"], p["margins"]), "text/csv"
-    return as_json(formats.crosstab_json(result, p["margins"]), p)
+        return formats.crosstab_csv(result, p["layout"], p["margins"]), "text/csv", headers
+    return *as_json({**formats.crosstab_json(result, p["margins"]), **covered}, p), headers
 
 
 @api.get("/health")

@@ -18,7 +18,8 @@ from flask import Response, current_app, request
 from cube_server import params
 from cube_server.state import Served, WarehouseState
 
-View = Callable[..., tuple[str | bytes, str]]
+# body and mimetype, and optionally headers that belong to the body (cached with it)
+View = Callable[..., tuple[str | bytes, str] | tuple[str | bytes, str, dict[str, str]]]
 
 
 def state() -> WarehouseState:
@@ -44,12 +45,14 @@ def cached(endpoint: str) -> Callable[[View], Callable[..., Response]]:
             key = cache_key(served, request.path, parsed)
             hit = st.cache.get(key)
             if hit is None:
-                body, mimetype = view(served=served, p=dict(parsed), **kwargs)
+                body, mimetype, *extra = view(served=served, p=dict(parsed), **kwargs)
                 etag = hashlib.sha256(repr((served.vintage, key[1:])).encode()).hexdigest()[:20]
-                hit = (body.encode() if isinstance(body, str) else body, mimetype, etag)
+                own = extra[0] if extra else {}
+                hit = (body.encode() if isinstance(body, str) else body, mimetype, etag, own)
                 st.cache.put(key, hit)
-            body, mimetype, etag = hit
+            body, mimetype, etag, own = hit
             response = Response(body, mimetype=mimetype)
+            response.headers.update(own)
             response.set_etag(etag)
             response.headers["Cache-Control"] = "public, max-age=60, must-revalidate"
             response.headers["X-Data-Vintage"] = served.vintage
