@@ -26,33 +26,36 @@ def coverage(result: Result, catalog: Catalog) -> tuple[dict[str, Any], dict[str
     """The JSON fields and the headers for one computed cross-tab."""
     q = result.query
     years = data_years(q, catalog)
-    restricted = []
+    restricted: list[dict[str, Any]] = []
+    header_parts: list[str] = []
     for r in restrictions(q, catalog):
         axis = q.axes[r.axis]
         label = result.labels[r.axis][axis.keys.index(r.member)]
+        name = AXES[r.axis] if r.axis < len(AXES) else f"axis {r.axis}"
+        keys = [p.key for p in r.parts]
         restricted.append(
             {
-                "axis": AXES[r.axis] if r.axis < len(AXES) else f"axis {r.axis}",
+                "axis": name,
                 "dimension": axis.dimension.name,
                 "level": axis.level.name,
                 "key": r.member,
                 "label": label,
                 "by": {
                     "level": r.level,
-                    "keys": [p.key for p in r.parts],
+                    "keys": keys,
                     "labels": [p.label for p in r.parts],
                     "invert": r.invert,
                 },
                 "note": _note(r, label),
             }
         )
+        cut = f"{axis.dimension.name}:{r.level} {','.join(map(str, keys))}"
+        header_parts.append(
+            f"{name} {axis.name} {r.member} "
+            + (f"(excluding {cut})" if r.invert else f"({cut} only)")
+        )
     fields = {"data_years": list(years), "restricted": restricted}
     headers = {"X-Data-Years": ", ".join(str(y) for y in years)} if years else {}
-    if restricted:
-        headers["X-Restricted-Members"] = "; ".join(
-            f"{x['axis']} {x['dimension']}:{x['level']} {x['key']} "
-            f"({'excluding ' if x['by']['invert'] else ''}{x['dimension']}:{x['by']['level']} "
-            f"{','.join(str(k) for k in x['by']['keys'])}{'' if x['by']['invert'] else ' only'})"
-            for x in restricted
-        )
+    if header_parts:
+        headers["X-Restricted-Members"] = "; ".join(header_parts)
     return fields, headers

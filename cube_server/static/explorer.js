@@ -107,7 +107,7 @@ function fromSlicer(r) {
 
 function option(value, text, selected) { return el("option", { value, selected: selected || undefined }, text); }
 
-async function loadModel() {
+async function loadModel(fromUrl = false) {
   model = await api(`cube/${state.cube}/model`);
   const axisOptions = [];
   for (const d of model.dimensions) for (const l of d.levels) axisOptions.push([`${d.name}:${l.name}`, `${d.label} — ${l.label}`]);
@@ -145,6 +145,9 @@ async function loadModel() {
     const defaultFrom = String((history.length ? history[history.length - 1] : years[0]).key);
     const defaultTo = String(years[years.length - 1].key);
     if (!yearKeys.includes(state.from) || !yearKeys.includes(state.to) || yearKeys.indexOf(state.from) >= yearKeys.indexOf(state.to)) {
+      if (fromUrl && measureParams().includes("from") && (state.from || state.to)) {
+        notes.push(`from=${state.from} to=${state.to} is not a period of ${model.label} (years ${yearKeys[0]}–${yearKeys[yearKeys.length - 1]}, from before to); showing ${defaultFrom} to ${defaultTo} instead.`);
+      }
       state.from = defaultFrom;
       state.to = defaultTo;
     }
@@ -676,7 +679,7 @@ async function start() {
     state.cube = cubes.some((c) => c.name === "ashe_pay") ? "ashe_pay" : cubes[0].name;
     if (asked) notes.push(`cube=${asked} is not a data set here; showing ${cubes.find((c) => c.name === state.cube).label} instead.`);
   }
-  await loadModel();
+  await loadModel(true);
   await refresh();
   document.body.dataset.ready = "true";
 }
