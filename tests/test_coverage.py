@@ -60,6 +60,7 @@ def test_rows_coarser_than_the_cut_are_labelled_restricted(base, pay):
         timeout=60,
     )
     assert csv.headers["X-Restricted-Members"] == header
+    assert csv.headers["X-Data-Years"] == response.headers["X-Data-Years"]
 
 
 def test_whole_members_and_inverted_cuts(base, pay):

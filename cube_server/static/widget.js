@@ -9,6 +9,7 @@ const params = new URLSearchParams(location.search);
 if (params.get("embed") === "1") $("page-header").hidden = true;
 let occupations = [];
 let years = { from: null, to: null };
+let asheYears = "";  // the pay survey's year(s), shown with its figures
 let picked = [];
 let searching = null;  // the running search's AbortController: the newest search wins
 
@@ -42,7 +43,7 @@ function row(label, summary, measure, show) {
 }
 
 function absent(label) {
-  return [node("dt", {}, label), node("dd", { class: "absent" }, node("span", { class: "flag suppressed", title: "The pay survey (ASHE) has no figures for this group" }, "not in the pay survey"))];
+  return [node("dt", {}, label), node("dd", { class: "absent" }, node("span", { class: "flag suppressed", title: "The pay survey (ASHE) has no figures for this group" }, "not surveyed"))];
 }
 
 async function card(occ) {
@@ -60,9 +61,9 @@ async function card(occ) {
     node("h3", {}, `${occ.label} (${occ.key})`),
     occ.inAshe ? "" : node("p", { class: "source" }, "The pay survey (ASHE) does not cover this group; the employment outlook is from Working Futures."),
     node("dl", {},
-      ...(occ.inAshe ? [row("Mean weekly pay", pay, "mean_pay", money), row("Median weekly pay", pay, "median_pay", money),
-        row("Weekly hours", hours, "mean_hours", (v) => `${v} h`)]
-        : [absent("Mean weekly pay"), absent("Median weekly pay"), absent("Weekly hours")]),
+      ...(occ.inAshe ? [row(`Mean weekly pay ${asheYears}`, pay, "mean_pay", money), row(`Median weekly pay ${asheYears}`, pay, "median_pay", money),
+        row(`Weekly hours ${asheYears}`, hours, "mean_hours", (v) => `${v} h`)]
+        : [absent(`Mean weekly pay ${asheYears}`), absent(`Median weekly pay ${asheYears}`), absent(`Weekly hours ${asheYears}`)]),
       row(`Employment ${years.from}`, jobs, "employment", num),
       row(`Change ${years.from}–${years.to}`, outlook, "employment_change", change),
       row(`Job openings ${years.from}–${years.to}`, outlook, "total_requirement", num)));
@@ -130,11 +131,14 @@ function reportHeight() {
 async function start() {
   reportHeight();
   // every unit group Working Futures has (the armed forces too), marked where ASHE has it
-  const [soc, ashe, yearList] = await Promise.all([
+  const [soc, ashe, yearList, asheYearList] = await Promise.all([
     api("cube/working_futures/members/occupation?level=soc4"),
     api("cube/ashe_pay/members/occupation?level=soc4"),
     api("cube/working_futures/members/year"),
+    api("cube/ashe_pay/members/year"),
   ]);
+  const ay = asheYearList.data.map((d) => d["year.year"]);
+  asheYears = ay.length === 1 ? String(ay[0]) : ay.length ? `${ay[0]}–${ay[ay.length - 1]}` : "";
   // Slicer member records are keyed by attribute reference and carry every level's key
   const levels = ["soc1", "soc2", "soc3", "soc4"];
   const inAshe = new Set(ashe.data.map((d) => d["occupation.soc4"]));
