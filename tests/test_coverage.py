@@ -54,6 +54,8 @@ def test_rows_coarser_than_the_cut_are_labelled_restricted(base, pay):
     assert restricted["note"] == f"21 {label} (211 only)"
     header = response.headers["X-Restricted-Members"]
     assert header == "rows occupation:soc2 21 (occupation:soc3 211 only)"
+    exposed = response.headers["Access-Control-Expose-Headers"]  # readable by other origins
+    assert "X-Restricted-Members" in exposed and "X-Data-Years" in exposed
     csv = requests.get(
         f"{base}/cube/ashe_pay/crosstab",
         params={"rows": "occupation:soc2", "cut": "occupation:2,21,211", "format": "csv"},
