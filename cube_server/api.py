@@ -21,6 +21,7 @@ from flask import Blueprint, Response, current_app, request
 from aggregates.errors import QueryError
 from aggregates.query import Request
 from cube_server import csvw, formats, params
+from cube_server.coverage import coverage
 from cube_server.openapi import SUMMARIES, openapi_document
 from cube_server.responses import as_json, cached, state
 from cube_server.state import Served
@@ -53,9 +54,11 @@ def crosstab(
         )
     )
     result = served.engine.run(query)
+    covered, headers = coverage(result, served.engine.catalog)  # data years, restricted members
     if p["format"] == "csv":
         name = csvw.download_name(result, served.engine.catalog)
         headers = {
+            **headers,
             "Content-Disposition": f'attachment; filename="{name}"',
             "Link": f'<{_sibling("csv-metadata")}>; rel="describedby"; type="application/csvm+json"',
         }
@@ -64,8 +67,8 @@ def crosstab(
         text = formats.crosstab_csv(result, p["layout"], p["margins"])
         header = next(csv.reader(io.StringIO(text)))
         described = csvw.metadata(result, served.engine.catalog, _sibling("csv"), header)
-        return orjson.dumps(described), "application/csvm+json"
-    return as_json(formats.crosstab_json(result, p["margins"]), p)
+        return orjson.dumps(described), "application/csvm+json", headers
+    return *as_json({**formats.crosstab_json(result, p["margins"]), **covered}, p), headers
 
 
 def _sibling(fmt: str) -> str:

@@ -166,7 +166,8 @@ def _finish(response: Response) -> Response:
         )
         response.headers["Access-Control-Max-Age"] = "1728000"
     response.headers["Access-Control-Expose-Headers"] = (
-        "ETag, X-Data-Vintage, X-Request-ID, Content-Disposition"
+        "ETag, X-Data-Vintage, X-Request-ID, Content-Disposition, X-Data-Years, "
+        "X-Restricted-Members, X-Protection-Policy, Link"
     )
     response.headers["X-Request-ID"] = g.get("request_id", "")
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000

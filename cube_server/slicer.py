@@ -1,10 +1,13 @@
 """The Cubes Slicer protocol's vocabulary: model dictionaries, cut dictionaries, member records.
 
 Cubes clients (the Slicer JavaScript browsers, the Python `SlicerBrowser`) read these shapes
-field by field, so they follow Cubes' own `to_dict` methods: attributes are objects with a
-`ref` ("dimension.attribute") that is also the key of every record, levels name their key,
-label and order attributes by `ref`, and our extensions (reliability policy, parameters,
-rounding) live under `info`, where Slicer puts custom metadata.
+field by field, so they follow what Cubes' own server sends: attributes are objects with a
+short `name` and a `ref` ("dimension.attribute") that is also the key of every record, and a
+level names its key, label and order attributes by `name` (Cubes' model endpoint expands the
+dimensions without `full_attribute_names`; CubesViewer finds a level's label attribute by
+comparing `label_attribute` with each attribute's `name`, then reads records by its `ref`).
+Our extensions (reliability policy, parameters, rounding) live under `info`, where Slicer
+puts custom metadata.
 """
 
 from __future__ import annotations
@@ -38,9 +41,9 @@ def level_dict(dim: Dimension, level: Level, cardinality: int) -> dict[str, Any]
     return {
         "name": level.name,
         "label": level.label,
-        "key": ref(dim, level.key),
-        "label_attribute": ref(dim, level.label_attribute),
-        "order_attribute": ref(dim, level.key),
+        "key": level.key,
+        "label_attribute": level.label_attribute,
+        "order_attribute": level.key,
         "order": "asc",
         "cardinality": _cardinality(cardinality),
         "info": {"members": cardinality},

@@ -246,11 +246,18 @@ def test_years_on_columns_draw_one_line_per_row(browser, base):
         Select(browser.find_element(By.ID, "columns")).first_selected_option.get_attribute("value")
         == "year:year"
     )
-    lines = browser.find_elements(By.CSS_SELECTOR, "#chart-view svg path")
-    assert len(lines) == 8  # the first eight major groups
+    # each of the first eight major groups: a solid history line, a dashed projection line
+    # joined at the last history year, and a rule where the projections start
+    history = browser.find_elements(By.CSS_SELECTOR, "#chart-view svg path.history")
+    projected = browser.find_elements(By.CSS_SELECTOR, "#chart-view svg path.projected")
+    assert len(history) == len(projected) == 8
     years = requests.get(f"{base}/cube/working_futures/members/year", timeout=30).json()["data"]
-    points = lines[0].get_attribute("d").count("L") + 1
-    assert points == len(years)
+    n_history = sum(1 for y in years if y["year.kind"] == "history")
+    assert 0 < n_history < len(years)
+    assert history[0].get_attribute("d").count("L") + 1 == n_history
+    assert projected[0].get_attribute("d").count("L") + 1 == len(years) - n_history + 1
+    assert projected[0].get_attribute("stroke-dasharray") != "none"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#chart-view svg line.projection-start")) == 1
 
 
 def test_slicer_only_cube_view_drills_through_by_clicking_a_member(browser, base):
@@ -385,7 +392,7 @@ def test_charts_say_what_they_leave_out(browser, base):
         f"{base}/?cube=working_futures&measure=employment&rows=occupation:soc2&columns=year&view=chart"
     )
     wait_render(browser, 0)
-    assert len(browser.find_elements(By.CSS_SELECTOR, "#chart-view svg path")) == 8
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#chart-view svg path.history")) == 8
     assert f"first 8 of {n_rows} rows" in chart_note(browser)
 
     browser.get(
@@ -405,9 +412,7 @@ def test_chart_axis_ticks_are_round_numbers(browser, base):
     ):
         browser.get(base + url)
         wait_render(browser, 0)
-        ticks = browser.find_elements(  # the y axis: right-aligned, not slanted
-            By.CSS_SELECTOR, "#chart-view svg text[text-anchor='end']:not([transform])"
-        )
+        ticks = browser.find_elements(By.CSS_SELECTOR, "#chart-view svg text.tick")  # the y axis
         values = [float(t.text.replace(",", "")) for t in ticks]
         assert len(values) >= 3, url
         steps = {round(b - a, 9) for a, b in itertools.pairwise(values)}
@@ -444,7 +449,9 @@ def test_chart_labels_fit_and_show_their_full_text(browser, base):
                 "const r = document.querySelector('#chart-view svg').getBoundingClientRect();"
                 "return [r.left, r.top, r.right, r.bottom];"
             )
-            labels = browser.find_elements(By.CSS_SELECTOR, "#chart-view svg text[transform]")
+            labels = browser.find_elements(
+                By.CSS_SELECTOR, "#chart-view svg text[transform][data-label]"
+            )
             assert len(labels) == len(wanted)
             for lab, full in zip(labels, wanted, strict=True):
                 shown = browser.execute_script("return arguments[0].firstChild.textContent", lab)

@@ -144,6 +144,8 @@ def test_mean_pay_by_gender_and_status(base):
         "policy": {**POLICY, "rounding": {"mean_pay": 10.0}},
         "table": "rollup_ashe_pay_no_occupation",
         "vintage": "VINTAGE",
+        "data_years": [2023],  # the survey year of every ASHE row
+        "restricted": [],
         "parameters": {},
         "measure": {"name": "mean_pay", "label": "Mean weekly pay (GBP)"},
         "rows": GENDER,
@@ -186,6 +188,8 @@ def test_employment_by_unit_group_and_region(base):
         "policy": {**POLICY, "rounding": {"employment": 10.0}},
         "table": "rollup_ashe_pay_occupation_region",
         "vintage": "VINTAGE",
+        "data_years": [2023],
+        "restricted": [],
         "parameters": {},
         "measure": {"name": "employment", "label": "Employment"},
         "rows": UNIT_GROUPS,
@@ -216,6 +220,8 @@ def test_replacement_demand_over_a_period(base):
         "policy": {**POLICY, "rounding": {"replacement_demand": 10.0}},
         "table": "rollup_working_futures_occupation_industry",
         "vintage": "VINTAGE",
+        "data_years": [2024, 2026],  # the period's first and last year
+        "restricted": [],
         "parameters": {"from": 2024, "to": 2026},
         "measure": {"name": "replacement_demand", "label": "Replacement demand"},
         "rows": UNIT_GROUPS,

@@ -59,11 +59,16 @@ def test_connect_sequence_version_info_cubes_model(client):
             assert set(h["levels"]) <= names
         for level in dim["levels"]:
             assert set(level) >= LEVEL_KEYS
-            refs = [a["ref"] for a in level["attributes"]]
-            assert level["key"] in refs and level["label_attribute"] in refs
+            # as Cubes' server: a level names its attributes by `name`, records use `ref`
+            attribute_names = [a["name"] for a in level["attributes"]]
+            assert level["key"] == attribute_names[0]
+            assert {level["label_attribute"], level["order_attribute"]} <= set(attribute_names)
             for a in level["attributes"]:
                 assert {"name", "ref", "label", "order"} <= set(a)
                 assert a["ref"] == f"{dim['name']}.{a['name']}"
+    region = next(d for d in model["dimensions"] if d["name"] == "region")
+    nation = next(lv for lv in region["levels"] if lv["name"] == "nation")
+    assert (nation["key"], nation["label_attribute"]) == ("nation", "nation_title")
     for a in model["aggregates"] + model["measures"]:
         assert {"name", "ref", "label", "info"} <= set(a)
     for a in model["aggregates"]:

@@ -27,6 +27,8 @@ let path = [];  // keys from the top of the hierarchy down to the member drilled
 function dim() { return model.dimensions.find((d) => d.name === $("dimension").value); }
 function hierarchy() { const d = dim(); return d.hierarchies.find((h) => h.name === d.default_hierarchy_name); }
 function level(name) { return dim().levels.find((l) => l.name === name); }
+// a level names its key and label attributes by name; records are keyed by the attribute's ref
+function ref(lv, attribute) { return lv.attributes.find((a) => a.name === attribute).ref; }
 
 async function loadCube() {
   model = await get(`cube/${$("cube").value}/model`);
@@ -55,8 +57,8 @@ async function draw() {
   $("path").replaceChildren(...crumbs);
   const agg = result.aggregates[0];
   const rows = result.cells.map((cell) => {
-    const keys = above.map((l) => cell[l.key]);
-    const name = cell[shown.label_attribute];
+    const keys = above.map((l) => cell[ref(l, l.key)]);
+    const name = cell[ref(shown, shown.label_attribute)];
     const label = deepest ? el("span", {}, name)
       : el("button", { type: "button", "data-path": keys.join(","), onclick: () => { path = keys; draw(); } }, name);
     const value = cell[agg] === null ? "[x]" : Number(cell[agg]).toLocaleString("en-GB") + (cell.flag === "low_reliability" ? " [u]" : "");
