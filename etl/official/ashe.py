@@ -38,7 +38,7 @@ ESTIMATE_STATISTICS = (
     "mean_change",
     *(f"p{p}" for p in PERCENTILES),
 )
-GAP_STATISTICS = ("gap_median", "gap_mean")
+GAP_STATISTICS = ("median", "mean")
 TITLE = re.compile(
     r"Table\s+(?P<table>\d+\.\d+[a-z]?)\s+(?P<cv>Coefficients of variation for\s+)?"
     r"(?P<variable>.+?)\s+-\s+For\s+(?P<group>.+?)\s+employee jobs[a-z]?\W*:\s*"
@@ -96,7 +96,7 @@ def read_title(book: Book, sheet: str, rows: list[list[Cell]]) -> Title | None:
     found = TITLE.search(text(cell(rows, 0, 0)))
     if not found:
         return None
-    label = found["variable"].strip()
+    label = found["variable"].strip().rstrip("^ ")
     return Title(
         table=found["table"],
         is_cv=bool(found["cv"]),
@@ -139,9 +139,8 @@ def _header(book: Book, sheet: str, rows: list[list[Cell]]) -> tuple[int, dict[s
             columns[f"p{int(value)}"] = c
         elif "jobs" in heading:
             columns["jobs"] = c
-        elif "gender pay gap" in heading or heading.startswith("pay gap"):
-            kind = heading.split()[-1]
-            columns[f"gap_{kind}"] = c
+        elif "pay gap" in heading:
+            columns[f"gap_{heading.split()[-1]}"] = c
         elif heading.endswith("median"):
             last = "median"
             columns["median"] = c
@@ -154,7 +153,13 @@ def _header(book: Book, sheet: str, rows: list[list[Cell]]) -> tuple[int, dict[s
 
 
 def _expected(columns: dict[str, int]) -> tuple[str, ...]:
-    return GAP_STATISTICS if any(k.startswith("gap_") for k in columns) else ESTIMATE_STATISTICS
+    """The gender pay gap tables (N.12) publish two gaps per row, the others the full set."""
+    if any(k.startswith("gap_") for k in columns):
+        for statistic in GAP_STATISTICS:  # stored as the gap's median and mean
+            if f"gap_{statistic}" in columns:
+                columns[statistic] = columns.pop(f"gap_{statistic}")
+        return GAP_STATISTICS
+    return ESTIMATE_STATISTICS
 
 
 def _dimension(codes: list[str], table: str) -> str:
@@ -181,13 +186,12 @@ def _members(
         code = text(cell(rows, r, 1))
         indented = isinstance(cell(rows, r, 0), str) and str(cell(rows, r, 0)).startswith(" ")
         if not code:
-            code, level, parent = ((TOTAL, TOTAL, None) if not members else (
-                f"{OTHER}:{slug(label)}", OTHER, None))  # fmt: skip
+            code, level, parent = (
+                (TOTAL, TOTAL, None) if not members else (f"{OTHER}:{slug(label)}", OTHER, None)
+            )
         elif dimension in ("geography", "home_geography"):
             if not GSS.match(code):
-                raise ImportProblem(
-                    book.name, sheet, r + 1, "B", f"not a GSS code: {code!r}"
-                )
+                raise ImportProblem(book.name, sheet, r + 1, "B", f"not a GSS code: {code!r}")
             level = _ENTITY_LEVEL.get(code[:3], "local_authority")
             if level in ("uk", "gb", "england_wales", "nation"):
                 parent = _NATION_PARENT.get(code)

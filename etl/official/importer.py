@@ -77,19 +77,27 @@ def read_files(paths: list[Path], release: str | None = None) -> list[Table]:
                     chosen = release or _release_from_name(source.name)
                     if chosen is None:
                         raise ImportProblem(
-                            source.name, "", 0, "", "cannot tell whether this ASHE release is "
+                            source.name,
+                            "",
+                            0,
+                            "",
+                            "cannot tell whether this ASHE release is "
                             "provisional or revised; give --release provisional|revised",
-                        )  # fmt: skip
+                        )
                     table = ashe.read(book, source.sha256, chosen)
                     (cvs if ashe.is_cv(table.table) else tables).append(table)
                 elif wf.is_working_futures(book):
                     tables.extend(wf.read(book, source.sha256))
                 else:
                     raise ImportProblem(
-                        source.name, "", 0, "", "unknown layout: neither an ONS ASHE table "
+                        source.name,
+                        "",
+                        0,
+                        "",
+                        "unknown layout: neither an ONS ASHE table "
                         "(a 'Table N.N ... For ... employee jobs: area, year' title on sheet 'All') "
                         "nor a Working Futures MainTables workbook (sheets Info, Contents, Occ T1)",
-                    )  # fmt: skip
+                    )
         except ImportProblem as problem:
             problems.append(problem)
     by_key: dict[str, Table] = {}
@@ -97,9 +105,13 @@ def read_files(paths: list[Path], release: str | None = None) -> list[Table]:
         if table.key in by_key:
             problems.append(
                 ImportProblem(
-                    table.file, "", 0, "", f"the same table ({table.title}, {table.area}, "
+                    table.file,
+                    "",
+                    0,
+                    "",
+                    f"the same table ({table.title}, {table.area}, "
                     f"{table.year}, {table.release}) is also in {by_key[table.key].file}",
-                )  # fmt: skip
+                )
             )
         by_key[table.key] = table
     for cv in cvs:
@@ -108,9 +120,13 @@ def read_files(paths: list[Path], release: str | None = None) -> list[Table]:
         if estimates is None:
             problems.append(
                 ImportProblem(
-                    cv.file, "", 0, "", f"a CV workbook (Table {cv.table}) without its estimates: "
+                    cv.file,
+                    "",
+                    0,
+                    "",
+                    f"a CV workbook (Table {cv.table}) without its estimates: "
                     f"import Table {ashe.estimates_of(cv.table)} with it",
-                )  # fmt: skip
+                )
             )
         elif estimates.cv_file:
             problems.append(ImportProblem(cv.file, "", 0, "", f"Table {cv.table} given twice"))
@@ -137,16 +153,28 @@ def _frames(tables: list[Table], imported_at: str) -> dict[str, pd.DataFrame]:
     meta = pd.DataFrame(
         [
             {
-                "key": t.key, "publication": t.publication, "table_no": t.table,
-                "title": t.title, "variable": t.variable, "dimension": t.dimension,
-                "year": t.year, "release": t.release, "area": t.area, "period": t.period,
-                "file": t.file, "sha256": t.sha256, "cv_file": t.cv_file,
-                "cv_sha256": t.cv_sha256, "attribution": t.attribution, "caveat": t.caveat,
-                "statistics": json.dumps(t.statistics), "imported_at": imported_at,
+                "key": t.key,
+                "publication": t.publication,
+                "table_no": t.table,
+                "title": t.title,
+                "variable": t.variable,
+                "dimension": t.dimension,
+                "year": t.year,
+                "release": t.release,
+                "area": t.area,
+                "period": t.period,
+                "file": t.file,
+                "sha256": t.sha256,
+                "cv_file": t.cv_file,
+                "cv_sha256": t.cv_sha256,
+                "attribution": t.attribution,
+                "caveat": t.caveat,
+                "statistics": json.dumps(t.statistics),
+                "imported_at": imported_at,
             }
             for t in tables
         ]
-    )  # fmt: skip
+    )
     members = pd.DataFrame(
         [
             (t.key, m.code, m.label, m.level, m.parent, n)
@@ -157,14 +185,38 @@ def _frames(tables: list[Table], imported_at: str) -> dict[str, pd.DataFrame]:
     )
     figures = pd.DataFrame(
         [
-            (t.key, f.member, f.sex, f.pattern, f.statistic, f.year, f.value, f.mark, f.cv,
-             f.cv_mark, f.sheet, f.cell)
+            (
+                t.key,
+                f.member,
+                f.sex,
+                f.pattern,
+                f.statistic,
+                f.year,
+                f.value,
+                f.mark,
+                f.cv,
+                f.cv_mark,
+                f.sheet,
+                f.cell,
+            )
             for t in tables
             for f in t.figures
         ],
-        columns=["key", "member", "sex", "pattern", "statistic", "year", "value", "mark", "cv",
-                 "cv_mark", "sheet", "cell"],
-    )  # fmt: skip
+        columns=[
+            "key",
+            "member",
+            "sex",
+            "pattern",
+            "statistic",
+            "year",
+            "value",
+            "mark",
+            "cv",
+            "cv_mark",
+            "sheet",
+            "cell",
+        ],
+    )
     return {"published_tables": meta, "published_members": members, "published_figures": figures}
 
 
@@ -240,7 +292,8 @@ def import_files(
             say(f"reading {len(paths)} file(s)")
             tables = read_files(paths, release)
             record["files"] = sorted(
-                {(t.file, t.sha256) for t in tables} | {(t.cv_file, t.cv_sha256) for t in tables if t.cv_file}
+                {(t.file, t.sha256) for t in tables}
+                | {(t.cv_file, t.cv_sha256) for t in tables if t.cv_file}
             )
             say(f"writing {len(tables)} table(s)")
             if store.exists():
@@ -249,9 +302,7 @@ def import_files(
             total = _write(building, tables, imported_at)
             say("swapping the new published tables in")
             _commit(building, store)
-            record.update(
-                outcome="imported", tables=[t.key for t in tables], figures=total
-            )
+            record.update(outcome="imported", tables=[t.key for t in tables], figures=total)
             return ImportResult(
                 store, run_id, [t.key for t in tables], total, time.monotonic() - started
             )
@@ -269,7 +320,8 @@ def import_files(
             for leftover in (building, sidecar(building, "wal")):
                 leftover.unlink(missing_ok=True)
             record["files"] = [
-                {"file": f, "sha256": s} for f, s in record.get("files", [])  # type: ignore[union-attr]
+                {"file": f, "sha256": s}
+                for f, s in record.get("files", [])  # type: ignore[union-attr]
             ]
             record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
             record["seconds"] = round(time.monotonic() - started, 3)

@@ -8,8 +8,7 @@ ONS_ATTRIBUTION = (
     "Source: Office for National Statistics licensed under the Open Government Licence v3.0"
 )
 DFE_ATTRIBUTION = (
-    "Source: Department for Education, published on GOV.UK under the Open Government "
-    "Licence v3.0"
+    "Source: Department for Education, published on GOV.UK under the Open Government Licence v3.0"
 )
 WF_CAVEAT = (
     "Projections, not forecasts: the publisher presents them as indicative of the general "

@@ -93,7 +93,10 @@ def _blocks(book: Book, sheet: str, rows: list[list[Cell]]) -> list[Block]:
             period_text = ""
             last_year_col = max(years.values())
             for col in range(last_year_col + 1, last_year_col + 6):
-                key = (text(cell(rows, header - 1, col)).lower(), text(cell(rows, header, col)).lower())
+                key = (
+                    text(cell(rows, header - 1, col)).lower(),
+                    text(cell(rows, header, col)).lower(),
+                )
                 if key in PERIOD_STATISTICS:
                     period[PERIOD_STATISTICS[key]] = col
                     period_text = period_text or text(cell(rows, header - 2, col))
@@ -157,9 +160,16 @@ def _read_block(
                 )
             figures.append(
                 Figure(
-                    code, block.gender, "all", statistic, year, value, None, block.sheet,
+                    code,
+                    block.gender,
+                    "all",
+                    statistic,
+                    year,
+                    value,
+                    None,
+                    block.sheet,
                     f"{column_letter(col)}{r + 1}",
-                )  # fmt: skip
+                )
             )
         r += 1
     if not members:
@@ -186,7 +196,11 @@ def read(book: Book, sha256: str) -> list[Table]:
     for sheet in REQUIRED_SHEETS:
         if sheet not in book.sheet_names:
             raise ImportProblem(
-                book.name, sheet, 0, "", "the sheet is missing (renamed?) from a MainTables workbook"
+                book.name,
+                sheet,
+                0,
+                "",
+                "the sheet is missing (renamed?) from a MainTables workbook",
             )
     area = _area(book)
     occ_title = text(cell(book.rows("Occ T1"), 0, 0))

@@ -1,0 +1,491 @@
+"""Cubes of published statistics: figures served exactly as their publisher printed them.
+
+A published table is a fixed cross-classification (ASHE Table 7: workplace geography by
+sex by working pattern; Working Futures Occupation Table 1: SOC major group by gender by
+year). A median cannot be recomputed from other cells and nothing the publisher did not sum
+may be summed, so a query is answered from one table that has exactly the requested
+cross-classification, or refused naming those that exist. `choose` is that decision, a pure
+function of the tables' descriptions and the query.
+
+Dimensions of a table that the query does not name are read at the table's published total
+(all employees, United Kingdom, all persons), never added up.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from aggregates.errors import NotFound, QueryError
+
+ASHE, WF = "ashe_published", "working_futures_published"
+PUBLICATIONS = {"ashe": ASHE, "working_futures": WF}
+CUBE_LABELS = {
+    ASHE: "ONS Annual Survey of Hours and Earnings tables, as published",
+    WF: "Working Futures / Skills Imperative projections (DfE MainTables), as published",
+}
+CLASSIFYING = {
+    ASHE: ("geography", "home_geography", "occupation", "industry"),
+    WF: ("occupation", "industry", "qualification"),
+}
+# the dimensions every table of a cube classifies by besides its rows, and their totals
+FREE_TOTALS = {
+    ASHE: {"sex": "all", "working_pattern": "all"},
+    WF: {"gender": "all"},
+}
+FREE_MEMBERS = {
+    "sex": (("all", "All employees"), ("male", "Male"), ("female", "Female")),
+    "working_pattern": (("all", "All"), ("full_time", "Full-time"), ("part_time", "Part-time")),
+    "gender": (("all", "All persons"), ("male", "Males"), ("female", "Females")),
+}
+# selectors pick a table; they are cut to one member, never axes (ASHE) or are axes (WF year)
+SELECTORS = {ASHE: ("year", "release"), WF: ("area", "round")}
+RELEASE_RANK = {"revised": 0, "provisional": 1}
+WF_PERIOD_MEASURES = ("net_change", "replacement_demand", "total_requirement")
+GEOGRAPHY_TOTAL = "K02000001"
+# every level a published table may have, coarsest first; `other` holds the rows a
+# publisher prints without a code (e.g. "All Manufacturing")
+LEVEL_ORDER = (
+    "uk",
+    "gb",
+    "england_wales",
+    "nation",
+    "region",
+    "county",
+    "local_authority",
+    "section",
+    "division",
+    "group",
+    "class",
+    "soc1",
+    "soc2",
+    "soc3",
+    "soc4",
+    "sector",
+    "industry_group",
+    "industry_detail",
+    "soc_major",
+    "soc_sub_major",
+    "rqf",
+    "other",
+)
+TOTAL = "total"
+
+WITHHELD = "suppressed"
+QUALITY_UNKNOWN_NOTE = (
+    "quality not known: the coefficient-of-variation workbook of this table is not imported"
+)
+CV_CHANGE_NOTE = "quality not known: ONS publishes no CV for annual percentage changes"
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """What the chooser knows of a published table."""
+
+    key: str
+    cube: str
+    table_no: str
+    title: str
+    variable: str
+    dimension: str
+    levels: tuple[str, ...]  # the classifying dimension's levels, coarsest first
+    year: int
+    release: str
+    area: str
+    measures: frozenset[str]
+    free: frozenset[str]  # the other dimensions it classifies by (sex, gender, year...)
+    has_cv: bool = False
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+
+    def classification(self) -> str:
+        dims = " x ".join([self.dimension, *sorted(self.free)])
+        what = f"{self.release}" if self.cube == ASHE else f"{self.area}, {self.release}"
+        return (
+            f"{dims} (Table {self.table_no}, {self.year} {what}; "
+            f"{self.dimension} levels {', '.join(self.levels)})"
+        )
+
+
+@dataclass(frozen=True)
+class Axis:
+    dimension: str
+    level: str | None = None
+
+
+@dataclass(frozen=True)
+class PublishedQuery:
+    cube: str
+    axes: tuple[Axis, ...]
+    measure: str
+    cut: Mapping[str, tuple[str, ...]]
+
+
+class NoPublishedTable(QueryError):
+    """No loaded table has the requested cross-classification."""
+
+
+def dimensions_of(cube: str) -> tuple[str, ...]:
+    extra = ("year",) if cube == WF else ()
+    return (*CLASSIFYING[cube], *FREE_TOTALS[cube], *extra, *SELECTORS[cube])
+
+
+def choose(tables: Iterable[TableInfo], query: PublishedQuery) -> TableInfo:
+    """The one table that answers the query exactly; NoPublishedTable naming the
+    cross-classifications loaded otherwise. Ties go to the latest year, then the latest
+    release of it (revised before provisional), then the first area and table."""
+    candidates = [t for t in tables if t.cube == query.cube]
+    if not candidates:
+        raise NotFound("cube", "no published tables of this cube are imported", [])
+    named = {a.dimension for a in query.axes} | set(query.cut)
+    selectors = SELECTORS[query.cube]
+    asked = named - set(selectors)
+    with_measure = [t for t in candidates if query.measure in t.measures]
+    if not with_measure:
+        measures = sorted({m for t in candidates for m in t.measures})
+        raise QueryError("measure", f"no imported table has {query.measure!r}", measures)
+
+    def fits(t: TableInfo) -> bool:
+        if not asked <= {t.dimension, *t.free}:
+            return False
+        for axis in query.axes:
+            if axis.dimension == t.dimension and axis.level and axis.level not in t.levels:
+                return False
+        for name in selectors:
+            chosen = query.cut.get(name)
+            if chosen and str(_selector(t, name)) not in chosen:
+                return False
+        return True
+
+    fitting = [t for t in with_measure if fits(t)]
+    if not fitting:
+        shown = sorted({t.classification() for t in with_measure})
+        raise NoPublishedTable(
+            "rows",
+            f"no imported table has {query.measure} by exactly "
+            f"{' x '.join(sorted(asked)) or 'its total'}; published figures are served as "
+            "published, never summed or recomputed",
+            shown,
+        )
+    latest = max(t.year for t in fitting)
+    fitting = [t for t in fitting if t.year == latest]
+    return min(
+        fitting,
+        key=lambda t: (
+            t.dimension not in asked,
+            RELEASE_RANK.get(t.release, 2),
+            t.area != "United Kingdom",
+            t.area,
+            _table_order(t.table_no),
+        ),
+    )
+
+
+def _selector(t: TableInfo, name: str) -> str | int:
+    return {"year": t.year, "release": t.release, "area": t.area, "round": t.release}[name]
+
+
+def _table_order(table_no: str) -> tuple[Any, ...]:
+    parts = table_no.replace(" ", ".").split(".")
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+@dataclass
+class Member:
+    code: str
+    label: str
+    level: str
+    parent: str | None
+
+
+class PublishedStore:
+    """The imported tables of one store file, their members read at open, their figures
+    read per table on first use and kept (a table is at most a few hundred thousand
+    figures)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()
+        self._figures: dict[str, dict[tuple[Any, ...], tuple[Any, ...]]] = {}
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            tables = con.execute(
+                "SELECT key, publication, table_no, title, variable, dimension, year, release, "
+                "area, period, file, sha256, cv_file, cv_sha256, attribution, caveat, "
+                "statistics, imported_at FROM published_tables ORDER BY key"
+            ).fetchall()
+            members = con.execute(
+                "SELECT key, code, label, level, parent FROM published_members ORDER BY key, ord"
+            ).fetchall()
+            genders = con.execute(
+                "SELECT DISTINCT key, sex FROM published_figures WHERE sex <> 'all'"
+            ).fetchall()
+        finally:
+            con.close()
+        self.members: dict[str, list[Member]] = {}
+        for key, code, label, level, parent in members:
+            self.members.setdefault(key, []).append(Member(code, label, level, parent))
+        gendered = {k for k, _ in genders}
+        self.tables: list[TableInfo] = []
+        for row in tables:
+            (
+                key,
+                publication,
+                table_no,
+                title,
+                variable,
+                dimension,
+                year,
+                release,
+                area,
+                period,
+                file,
+                sha256,
+                cv_file,
+                _cv_sha256,
+                attribution,
+                caveat,
+                statistics,
+                imported_at,
+            ) = row
+            cube = PUBLICATIONS[publication]
+            stats = json.loads(statistics)
+            if cube == ASHE:
+                measures = frozenset(f"{variable}_{s}" for s in stats)
+                free = frozenset(FREE_TOTALS[ASHE])
+            else:
+                measures = frozenset(stats)
+                free = frozenset({"year", *(("gender",) if key in gendered else ())})
+            seen = {m.level for m in self.members.get(key, [])} - {TOTAL}
+            levels = sorted(seen, key=lambda lv: (LEVEL_ORDER.index(lv), lv))
+            provenance = {
+                "publication": (
+                    "ONS Annual Survey of Hours and Earnings"
+                    if cube == ASHE
+                    else "Working Futures / Skills Imperative (Department for Education)"
+                ),
+                "table": f"Table {table_no}" if cube == ASHE else table_no,
+                "title": title,
+                "area": area,
+                "year": int(year),
+                "release": release,
+                "period": period or None,
+                "file": file,
+                "sha256": sha256,
+                "cv_file": cv_file or None,
+                "imported_at": imported_at,
+                "attribution": attribution,
+                "caveat": caveat or None,
+            }
+            self.tables.append(
+                TableInfo(
+                    key=key,
+                    cube=cube,
+                    table_no=table_no,
+                    title=title,
+                    variable=variable,
+                    dimension=dimension,
+                    levels=tuple(levels),
+                    year=int(year),
+                    release=release,
+                    area=area,
+                    measures=measures,
+                    free=free,
+                    has_cv=bool(cv_file),
+                    provenance=provenance,
+                )
+            )
+
+    def cubes(self) -> list[str]:
+        return sorted({t.cube for t in self.tables})
+
+    def figures(self, key: str) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+        """(member, sex, pattern, statistic, year) -> (value, mark, cv, cv_mark, sheet, cell)"""
+        found = self._figures.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            if key not in self._figures:
+                con = duckdb.connect(str(self.path), read_only=True)
+                try:
+                    rows = con.execute(
+                        "SELECT member, sex, pattern, statistic, year, value, mark, cv, cv_mark, "
+                        "sheet, cell FROM published_figures WHERE key = ?",
+                        [key],
+                    ).fetchall()
+                finally:
+                    con.close()
+                self._figures[key] = {tuple(r[:5]): tuple(r[5:]) for r in rows}
+            return self._figures[key]
+
+
+def quality(
+    table: TableInfo, value: float | None, mark: str | None, cv: float | None, cv_mark: str | None
+) -> dict[str, Any]:
+    """The publisher's quality marks as the served figure's flag."""
+    if mark == "x":
+        return {
+            "value": None,
+            "flag": WITHHELD,
+            "reason": "unreliable (CV over 20%; not published by ONS)",
+        }
+    if mark == "..":
+        return {"value": None, "flag": WITHHELD, "reason": "disclosive (withheld by ONS)"}
+    if mark == ":":
+        return {"value": None, "flag": "not_applicable", "reason": "not applicable"}
+    if mark in ("", "."):
+        return {"value": None, "flag": "not_available", "reason": "not published"}
+    if mark == "-":
+        return {"value": 0, "flag": "nil", "note": "nil or negligible"}
+    if table.cube == WF:
+        return {"value": value, "flag": "projection", "note": table.provenance.get("caveat")}
+    if not table.has_cv:
+        return {"value": value, "flag": "quality_unknown", "note": QUALITY_UNKNOWN_NOTE}
+    if cv is None:
+        if cv_mark == "x":
+            return {"value": None, "flag": WITHHELD, "reason": "unreliable (CV over 20%)"}
+        return {"value": value, "flag": "quality_unknown", "note": CV_CHANGE_NOTE}
+    if cv > 20:
+        return {
+            "value": None,
+            "flag": WITHHELD,
+            "reason": f"unreliable (CV {cv:g}%, over 20%)",
+            "cv": cv,
+        }
+    if cv > 10:
+        return {
+            "value": value,
+            "flag": "low_reliability",
+            "note": "acceptable; use with caution (CV over 10% to 20%)",
+            "cv": cv,
+        }
+    return {"value": value, "flag": "reliable", "cv": cv}
+
+
+@dataclass
+class AxisResult:
+    dimension: str
+    level: str | None
+    members: list[tuple[str, str]]
+
+
+@dataclass
+class PublishedResult:
+    table: TableInfo
+    measure: str
+    axes: list[AxisResult]
+    fixed: dict[str, str]
+    cells: list[list[dict[str, Any]]]
+
+
+def _free_members(dimension: str, table: TableInfo) -> list[tuple[str, str]]:
+    return list(FREE_MEMBERS[dimension])
+
+
+def crosstab(store: PublishedStore, query: PublishedQuery) -> PublishedResult:
+    """The published figures of the chosen table laid out on the query's axes."""
+    if query.cube not in CLASSIFYING:
+        raise NotFound("cube", f"no published cube {query.cube!r}", [ASHE, WF])
+    known = dimensions_of(query.cube)
+    for name in [a.dimension for a in query.axes] + list(query.cut):
+        if name not in known:
+            raise QueryError(
+                "rows" if name not in query.cut else "cut", f"unknown dimension {name!r}", known
+            )
+    for axis in query.axes:
+        if axis.dimension in SELECTORS[query.cube]:
+            raise QueryError(
+                "rows",
+                f"{axis.dimension} selects a table; cut it instead",
+                [d for d in known if d not in SELECTORS[query.cube]],
+            )
+    if len({a.dimension for a in query.axes}) < len(query.axes):
+        raise QueryError("columns", "rows and columns name the same dimension")
+    for name in SELECTORS[query.cube]:
+        if len(query.cut.get(name, ())) > 1:
+            raise QueryError("cut", f"{name} selects one table: cut it to one member")
+    table = choose(store.tables, query)
+    statistic = query.measure[len(table.variable) + 1 :] if table.cube == ASHE else query.measure
+    members = store.members.get(table.key, [])
+    axes: list[AxisResult] = []
+    for axis in query.axes:
+        cut = query.cut.get(axis.dimension)
+        if axis.dimension == table.dimension:
+            level = axis.level or table.levels[0]
+            chosen = [(m.code, m.label) for m in members if m.level == level]
+            if cut:
+                codes = {m.code for m in members}
+                bad = [c for c in cut if c not in codes]
+                if bad:
+                    raise QueryError(
+                        "cut",
+                        f"{bad[0]!r} is not a member of {axis.dimension} in Table {table.table_no}",
+                        [m.code for m in members][:200],
+                    )
+                chosen = [(m.code, m.label) for m in members if m.code in cut]
+        elif axis.dimension == "year":
+            years = sorted({k[4] for k in store.figures(table.key) if k[3] == statistic})
+            chosen = [(str(y), str(y)) for y in years if not cut or str(y) in cut]
+            level = "year"
+        else:
+            level = axis.dimension
+            chosen = [m for m in _free_members(axis.dimension, table) if not cut or m[0] in cut]
+        if not chosen:
+            raise QueryError("cut", f"the cut leaves no {axis.dimension} members")
+        axes.append(AxisResult(axis.dimension, level, chosen))
+    fixed: dict[str, str] = {}
+    on_axes = {a.dimension for a in query.axes}
+    total_of_dim = GEOGRAPHY_TOTAL if table.dimension.endswith("geography") else TOTAL
+    defaults: dict[str, str] = {table.dimension: total_of_dim, **FREE_TOTALS[table.cube]}
+    if table.cube == WF:
+        defaults["year"] = str(table.year)
+    for name, default in defaults.items():
+        if name in on_axes:
+            continue
+        cut = query.cut.get(name)
+        if cut and len(cut) > 1:
+            raise QueryError(
+                "cut",
+                f"{name} is not an axis: cut it to one member (published figures are not summed)",
+            )
+        fixed[name] = cut[0] if cut else default
+    figures = store.figures(table.key)
+
+    def lookup(coords: dict[str, str]) -> dict[str, Any]:
+        member = coords[table.dimension]
+        sex = coords.get("sex", coords.get("gender", "all"))
+        pattern = coords.get("working_pattern", "all")
+        year = int(coords["year"]) if "year" in coords else table.year
+        if table.cube == WF and statistic in WF_PERIOD_MEASURES:
+            year = table.year
+        found = figures.get((member, sex, pattern, statistic, year))
+        if found is None:
+            return {"value": None, "flag": "not_available", "reason": "not in the table"}
+        value, mark, cv, cv_mark, sheet, where = found
+        out = quality(table, value, mark, cv, cv_mark)
+        out["source"] = f"{sheet}!{where}"
+        return out
+
+    if table.cube == WF and statistic in WF_PERIOD_MEASURES and "year" in on_axes:
+        raise QueryError(
+            "rows", f"{statistic} is published over the period {table.release}, not by year", []
+        )
+    grid: list[list[dict[str, Any]]] = []
+    rows_axis = axes[0] if axes else AxisResult("", None, [("", "")])
+    cols_axis = axes[1] if len(axes) > 1 else AxisResult("", None, [("", "")])
+    for rcode, _ in rows_axis.members:
+        line = []
+        for ccode, _ in cols_axis.members:
+            coords = dict(fixed)
+            if rows_axis.dimension:
+                coords[rows_axis.dimension] = rcode
+            if cols_axis.dimension:
+                coords[cols_axis.dimension] = ccode
+            line.append(lookup(coords))
+        grid.append(line)
+    return PublishedResult(table, query.measure, axes, fixed, grid)
