@@ -1,0 +1,440 @@
+"""Importing published workbooks and serving them as published: layout rules on workbooks
+the tests write, bad input, the table chooser case by case, flags and provenance."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from official_workbooks import (
+    OCCUPATIONS,
+    WF_OCCUPATIONS,
+    WF_YEARS,
+    write_ashe,
+    write_wf,
+)
+
+from aggregates.published import (
+    ASHE,
+    WF,
+    Axis,
+    NoPublishedTable,
+    PublishedQuery,
+    TableInfo,
+    choose,
+)
+from cube_server.app import create_app
+from etl.journal import read_journal
+from etl.official.importer import import_files, store_path
+from etl.official.problems import ImportFailed
+
+SHEET_GROUPS = {
+    "All": ("all", "all"),
+    "Male": ("male", "all"),
+    "Female": ("female", "all"),
+    "Full-Time": ("all", "full_time"),
+    "Part-Time": ("all", "part_time"),
+    "Male Full-Time": ("male", "full_time"),
+    "Male Part-Time": ("male", "part_time"),
+    "Female Full-Time": ("female", "full_time"),
+    "Female Part-Time": ("female", "part_time"),
+}
+
+
+def expected_flag(value: Any, cv: Any) -> tuple[Any, str]:
+    """The quality rule, written out independently of the server's code."""
+    if value == "x":
+        return None, "suppressed"
+    if value == "..":
+        return None, "suppressed"
+    if value == ":":
+        return None, "not_applicable"
+    if value == "-":
+        return 0, "nil"
+    if value is None or value == "":
+        return None, "not_available"
+    if cv is None:
+        return value, "quality_unknown"
+    if cv == ".":
+        return value, "quality_unknown"
+    if cv > 20:
+        return None, "suppressed"
+    if cv > 10:
+        return value, "low_reliability"
+    return value, "reliable"
+
+
+@pytest.fixture()
+def client_for(tmp_path: Path, warehouse: Path):
+    """A server over the tiny warehouse whose published store is the given import's."""
+
+    def make(target: Path) -> FlaskClient:
+        app = create_app({"WAREHOUSE": str(warehouse), "OFFICIAL_STORE": str(store_path(target))})
+        return app.test_client()
+
+    return make
+
+
+def _crosstab(client: FlaskClient, cube: str, **params: str) -> dict[str, Any]:
+    response = client.get(f"/published/{cube}/crosstab", query_string=params)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def test_ashe_occupation_table_every_figure_as_written(tmp_path: Path, client_for) -> None:
+    estimates = write_ashe(tmp_path / "table14a.xlsx")
+    cvs = write_ashe(tmp_path / "table14b.xlsx", table="14.1b", cv=True)
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "table14a.xlsx", tmp_path / "table14b.xlsx"], target, "revised")
+    client = client_for(target)
+    checked = 0
+    for sheet, (sex, pattern) in SHEET_GROUPS.items():
+        for statistic in ("median", "mean", "jobs", "p10", "p90", "median_change"):
+            body = _crosstab(
+                client,
+                ASHE,
+                rows="occupation:soc4",
+                measure=f"weekly_pay_gross_{statistic}",
+                cut=f"sex:{sex}|working_pattern:{pattern}",
+            )
+            keys = [m["key"] for m in body["rows"]["members"]]
+            assert keys == [code for _, code in OCCUPATIONS if len(code) == 4]
+            for key, (cell,) in zip(keys, body["cells"], strict=True):
+                value, flag = expected_flag(
+                    estimates[(sheet, key, statistic)], cvs[(sheet, key, statistic)]
+                )
+                assert (cell["value"], cell["flag"]) == (value, flag), (sheet, key, statistic)
+                checked += 1
+    assert checked == 9 * 6 * 4
+    body = _crosstab(client, ASHE, rows="occupation:soc1", columns="sex",
+                     measure="weekly_pay_gross_median")  # fmt: skip
+    assert [m["key"] for m in body["rows"]["members"]] == ["1", "2"]
+    assert body["provenance"]["table"] == "Table 14.1a"
+    assert body["provenance"]["release"] == "revised"
+    assert body["provenance"]["attribution"] == (
+        "Source: Office for National Statistics licensed under the Open Government Licence v3.0"
+    )
+
+
+def test_symbols_are_flags_with_their_own_reasons(tmp_path: Path, client_for) -> None:
+    write_ashe(tmp_path / "t.xlsx")
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "t.xlsx"], target, "provisional")
+    client = client_for(target)
+    # row 4 is SOC 1115: median 'x' for male part-time
+    cells = _crosstab(client, ASHE, rows="occupation:soc4", measure="weekly_pay_gross_median",
+                      cut="occupation:1115|sex:male|working_pattern:part_time")["cells"]  # fmt: skip
+    assert cells[0][0]["value"] is None and cells[0][0]["flag"] == "suppressed"
+    assert "unreliable" in cells[0][0]["reason"]
+    cells = _crosstab(client, ASHE, rows="occupation:soc4", measure="weekly_pay_gross_jobs",
+                      cut="occupation:1116|sex:male|working_pattern:part_time")["cells"]  # fmt: skip
+    assert cells[0][0]["flag"] == "suppressed" and "disclosive" in cells[0][0]["reason"]
+    cells = _crosstab(client, ASHE, rows="occupation:soc4", measure="weekly_pay_gross_p90",
+                      cut="occupation:1115|working_pattern:part_time")["cells"]  # fmt: skip
+    assert cells[0][0] == {"value": 0, "flag": "nil", "note": "nil or negligible",
+                           "source": "Part-Time!Q10"}  # fmt: skip
+    # without the CV workbook the quality of a plain number is said to be unknown
+    cells = _crosstab(client, ASHE, rows="occupation:soc4", measure="weekly_pay_gross_mean")[
+        "cells"
+    ]
+    assert {c[0]["flag"] for c in cells} == {"quality_unknown"}
+
+
+def test_wf_workbook_figures_as_written(tmp_path: Path, client_for) -> None:
+    written = write_wf(tmp_path / "MainTables.xlsm")
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "MainTables.xlsm"], target)
+    client = client_for(target)
+    body = _crosstab(client, WF, rows="occupation:soc_major", columns="year",
+                     measure="employment", cut="gender:female")  # fmt: skip
+    assert [m["label"] for m in body["rows"]["members"]] == list(WF_OCCUPATIONS)
+    assert [int(m["key"]) for m in body["columns"]["members"]] == list(WF_YEARS)
+    for i, label in enumerate(WF_OCCUPATIONS):
+        for j, year in enumerate(WF_YEARS):
+            cell = body["cells"][i][j]
+            assert cell["value"] == written[("Occ T1", "female", label, "employment", year)]
+            assert cell["flag"] == "projection" and cell["note"]
+    body = _crosstab(client, WF, rows="occupation:soc_major", columns="gender",
+                     measure="replacement_demand")  # fmt: skip
+    for i, label in enumerate(WF_OCCUPATIONS):
+        for j, gender in enumerate(("all", "male", "female")):
+            expected = written[("Occ T1", gender, label, "replacement_demand", 2030)]
+            assert body["cells"][i][j]["value"] == expected
+    assert body["provenance"]["period"] == "2020-2030"
+    assert body["provenance"]["area"] == "Wales"
+    body = _crosstab(client, WF, rows="qualification", measure="employment", cut="year:2025")
+    assert [m["key"] for m in body["rows"]["members"]] == ["rqf8", "rqf4", "none"]
+    assert (
+        body["cells"][0][0]["value"]
+        == written[("Qual T1", "all", "RQF8 Doctorate", "employment", 2025)]
+    )
+
+
+def test_nothing_is_summed_an_unpublished_cross_classification_is_a_400(
+    tmp_path: Path, client_for
+) -> None:
+    write_wf(tmp_path / "MainTables.xlsm")
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "MainTables.xlsm"], target)
+    client = client_for(target)
+    response = client.get(
+        f"/published/{WF}/crosstab",
+        query_string={"rows": "industry:sector", "columns": "gender", "measure": "employment"},
+    )
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["parameter"] == "rows"
+    assert any(c.startswith("occupation x gender x year") for c in error["choices"])
+    assert any(c.startswith("industry x year") for c in error["choices"])
+    # a cut to several members of a dimension that is not an axis would need a sum
+    response = client.get(
+        f"/published/{WF}/crosstab",
+        query_string={"rows": "gender", "measure": "employment", "cut": "occupation:1,2"},
+    )
+    assert response.status_code == 400 and "not summed" in response.get_json()["error"]["message"]
+
+
+def _table(key: str, cube: str = ASHE, **kw: Any) -> TableInfo:
+    base: dict[str, Any] = {
+        "key": key, "cube": cube, "table_no": key, "title": key, "variable": "weekly_pay_gross",
+        "dimension": "geography", "levels": ("uk", "region"), "year": 2018,
+        "release": "provisional", "area": "United Kingdom",
+        "measures": frozenset({"weekly_pay_gross_median"}),
+        "free": frozenset({"sex", "working_pattern"}),
+    }  # fmt: skip
+    base.update(kw)
+    return TableInfo(**base)
+
+
+def _q(axes: list[tuple[str, str | None]], measure: str = "weekly_pay_gross_median",
+       cut: dict[str, tuple[str, ...]] | None = None, cube: str = ASHE) -> PublishedQuery:  # fmt: skip
+    return PublishedQuery(cube, tuple(Axis(d, lv) for d, lv in axes), measure, cut or {})
+
+
+T7 = _table("7.1a")
+T8 = _table("8.1a", dimension="home_geography")
+T14 = _table("14.1a", dimension="occupation", levels=("soc1", "soc2", "soc3", "soc4"))
+T7_REV = _table("7.1a-rev", release="revised")
+T7_2019 = _table("7.1a-2019", year=2019)
+T7_HOURLY = _table("7.5a", variable="hourly_pay_gross",
+                   measures=frozenset({"hourly_pay_gross_median"}))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("tables", "query", "chosen"),
+    [
+        # the table whose rows are the requested dimension
+        ([T7, T8, T14], _q([("geography", "region"), ("sex", None)]), T7),
+        ([T7, T8, T14], _q([("home_geography", "region")]), T8),
+        ([T7, T8, T14], _q([("occupation", "soc4"), ("working_pattern", None)]), T14),
+        # a cut on the classifying dimension is as good as an axis on it
+        ([T7, T14], _q([("sex", None)], cut={"occupation": ("2136",)}), T14),
+        # sex alone: every table has it at its total; the tie goes to the first table
+        ([T14, T8, T7], _q([("sex", None)]), T7),
+        # the latest year, then the latest release of that year
+        ([T7, T7_2019], _q([("geography", "region")]), T7_2019),
+        ([T7, T7_REV], _q([("geography", "region")]), T7_REV),
+        # a year or release asked for is the one served
+        ([T7, T7_2019], _q([("geography", None)], cut={"year": ("2018",)}), T7),
+        ([T7, T7_REV], _q([("geography", None)], cut={"release": ("provisional",)}), T7),
+        # the measure decides between tables of the same layout
+        ([T7, T7_HOURLY], _q([("geography", None)], "hourly_pay_gross_median"), T7_HOURLY),
+    ],
+)
+def test_chooser(tables: list[TableInfo], query: PublishedQuery, chosen: TableInfo) -> None:
+    assert choose(tables, query) == chosen
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        _q([("geography", "region"), ("occupation", "soc1")]),  # no table crosses them
+        _q([("geography", "local_authority")]),  # a level no table has
+        _q([("geography", None)], cut={"year": ("2017",)}),  # a year not imported
+        _q([("geography", None)], cut={"release": ("revised",)}),
+    ],
+)
+def test_chooser_refuses_what_no_table_publishes(query: PublishedQuery) -> None:
+    with pytest.raises(NoPublishedTable) as error:
+        choose([T7, T14], query)
+    assert error.value.choices and all("Table" in c for c in error.value.choices)
+
+
+def test_chooser_wf_levels_pick_the_table() -> None:
+    occ1 = _table("Occ T1", WF, dimension="occupation", levels=("soc_major",),
+                  measures=frozenset({"employment"}), free=frozenset({"gender", "year"}))  # fmt: skip
+    occ2 = _table("Occ T2", WF, dimension="occupation", levels=("soc_sub_major",),
+                  measures=frozenset({"employment"}), free=frozenset({"gender", "year"}))  # fmt: skip
+    ind1 = _table("Ind T1", WF, dimension="industry", levels=("sector",),
+                  measures=frozenset({"employment"}), free=frozenset({"year"}))  # fmt: skip
+    tables = [ind1, occ2, occ1]
+    assert choose(tables, _q([("occupation", "soc_sub_major")], "employment", cube=WF)) == occ2
+    assert choose(tables, _q([("occupation", "soc_major")], "employment", cube=WF)) == occ1
+    assert choose(tables, _q([("industry", None), ("year", None)], "employment", cube=WF)) == ind1
+    with pytest.raises(NoPublishedTable):
+        choose(tables, _q([("industry", None), ("gender", None)], "employment", cube=WF))
+
+
+# -- bad input: one clear line naming file, sheet, row and column; nothing served changes
+
+
+def _prepared(tmp_path: Path) -> tuple[Path, str]:
+    """A store with one good import, and its checksum."""
+    write_wf(tmp_path / "good.xlsm")
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "good.xlsm"], target)
+    return target, hashlib.sha256(store_path(target).read_bytes()).hexdigest()
+
+
+def _rejected(tmp_path: Path, files: list[Path], release: str | None = "revised") -> str:
+    target, before = _prepared(tmp_path)
+    with pytest.raises(ImportFailed) as error:
+        import_files(files, target, release)
+    assert hashlib.sha256(store_path(target).read_bytes()).hexdigest() == before
+    assert read_journal(target)[-1]["outcome"] == "rejected"
+    assert not list(tmp_path.glob("*building*"))
+    (problem,) = error.value.problems
+    line = problem.line()
+    assert "\n" not in line
+    return line
+
+
+def test_unknown_layout(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active["A1"] = "Something else entirely"
+    book.save(tmp_path / "other.xlsx")
+    line = _rejected(tmp_path, [tmp_path / "other.xlsx"])
+    assert line.startswith("other.xlsx: unknown layout")
+
+
+def test_renamed_sheet(tmp_path: Path) -> None:
+    def rename(book: Any) -> None:
+        book["Male Part-Time"].title = "Men PT"
+
+    write_ashe(tmp_path / "t.xlsx", edit=rename)
+    line = _rejected(tmp_path, [tmp_path / "t.xlsx"])
+    assert line.startswith("t.xlsx, sheet 'Men PT': unknown sheet (renamed?)")
+
+
+def test_missing_column(tmp_path: Path) -> None:
+    def drop_mean(book: Any) -> None:
+        book["Female"].delete_cols(6)  # column F, the mean
+
+    write_ashe(tmp_path / "t.xlsx", edit=drop_mean)
+    line = _rejected(tmp_path, [tmp_path / "t.xlsx"])
+    assert line.startswith("t.xlsx, sheet 'Female', row 5: the column 'mean' is missing")
+
+
+def test_text_in_a_number_cell(tmp_path: Path) -> None:
+    def text(book: Any) -> None:
+        book["Full-Time"]["H9"] = "n/a"
+
+    write_ashe(tmp_path / "t.xlsx", edit=text)
+    line = _rejected(tmp_path, [tmp_path / "t.xlsx"])
+    assert line.startswith("t.xlsx, sheet 'Full-Time', row 9, column H: text in a number cell")
+
+
+def test_text_in_a_wf_number_cell(tmp_path: Path) -> None:
+    def text(book: Any) -> None:
+        book["Occ T2"]["C7"] = "tbc"
+
+    write_wf(tmp_path / "wf.xlsm", edit=text)
+    line = _rejected(tmp_path, [tmp_path / "wf.xlsm"])
+    assert line.startswith("wf.xlsm, sheet 'Occ T2', row 7, column C: text in a number cell")
+
+
+def test_cv_workbook_without_its_estimates(tmp_path: Path) -> None:
+    write_ashe(tmp_path / "t14b.xlsx", table="14.1b", cv=True)
+    line = _rejected(tmp_path, [tmp_path / "t14b.xlsx"])
+    assert line.startswith("t14b.xlsx: a CV workbook (Table 14.1b) without its estimates")
+
+
+def test_the_same_table_twice(tmp_path: Path) -> None:
+    write_ashe(tmp_path / "a.xlsx")
+    write_ashe(tmp_path / "copy.xlsx")
+    line = _rejected(tmp_path, [tmp_path / "a.xlsx", tmp_path / "copy.xlsx"])
+    assert line.startswith("copy.xlsx: the same table") and "also in a.xlsx" in line
+
+
+def test_truncated_file(tmp_path: Path) -> None:
+    write_ashe(tmp_path / "t.xlsx")
+    data = (tmp_path / "t.xlsx").read_bytes()
+    (tmp_path / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    line = _rejected(tmp_path, [tmp_path / "cut.xlsx"])
+    assert line.startswith("cut.xlsx: not a readable workbook, truncated or corrupt")
+
+
+def test_a_zip_of_workbooks_imports_and_names_its_members(tmp_path: Path) -> None:
+    write_ashe(tmp_path / "t14a.xlsx")
+    write_ashe(tmp_path / "t14b.xlsx", table="14.1b", cv=True)
+    with zipfile.ZipFile(tmp_path / "ashetable14revised2022.zip", "w") as archive:
+        archive.write(tmp_path / "t14a.xlsx", "t14a.xlsx")
+        archive.write(tmp_path / "t14b.xlsx", "t14b.xlsx")
+    target = tmp_path / "w.duckdb"
+    result = import_files([tmp_path / "ashetable14revised2022.zip"], target)  # release from name
+    assert result.tables == ["ashe:14.1a:United Kingdom:2022:revised"]
+    record = read_journal(target)[-1]
+    assert record["outcome"] == "imported"
+    digest = hashlib.sha256((tmp_path / "t14b.xlsx").read_bytes()).hexdigest()
+    assert {"file": "ashetable14revised2022.zip:t14b.xlsx", "sha256": digest} in record["files"]
+
+
+def test_reimport_replaces_the_table_and_keeps_the_others(tmp_path: Path, client_for) -> None:
+    write_wf(tmp_path / "wales.xlsm")
+    write_ashe(tmp_path / "t.xlsx", year=2022)
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "wales.xlsm", tmp_path / "t.xlsx"], target, "provisional")
+    import_files([tmp_path / "t.xlsx"], target, "provisional")
+    client = client_for(target)
+    listing = client.get("/published").get_json()
+    assert sorted(listing["cubes"]) == [ASHE, WF]
+    assert sum(t["cube"] == ASHE for t in listing["tables"]) == 1
+
+
+def test_health_and_csv_carry_provenance(tmp_path: Path, client_for) -> None:
+    write_ashe(tmp_path / "t.xlsx")
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "t.xlsx"], target, "provisional")
+    client = client_for(target)
+    health = client.get("/health").get_json()
+    (entry,) = health["published"]
+    assert entry["table"] == "Table 14.1a" and entry["release"] == "provisional"
+    assert entry["attribution"].startswith("Source: Office for National Statistics")
+    csv_text = client.get(
+        f"/published/{ASHE}/crosstab",
+        query_string={"rows": "occupation:soc4", "columns": "sex",
+                      "measure": "weekly_pay_gross_median", "format": "csv"},
+    ).get_data(as_text=True)  # fmt: skip
+    lines = csv_text.strip().splitlines()
+    assert lines[0].split(",")[:6] == [
+        "occupation", "occupation_label", "sex", "sex_label", "weekly_pay_gross_median", "flag",
+    ]  # fmt: skip
+    assert len(lines) == 1 + 4 * 3
+    assert all("Open Government Licence v3.0" in line for line in lines[1:])
+
+
+def test_bad_parameters_are_400s_in_the_one_error_shape(tmp_path: Path, client_for) -> None:
+    write_ashe(tmp_path / "t.xlsx")
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "t.xlsx"], target, "provisional")
+    client = client_for(target)
+    for params, parameter in [
+        ({"rows": "occupation", "measure": "nope"}, "measure"),
+        ({"rows": "planet", "measure": "weekly_pay_gross_median"}, "rows"),
+        ({"rows": "occupation:soc9", "measure": "weekly_pay_gross_median"}, "rows"),
+        ({"rows": "occupation", "measure": "weekly_pay_gross_median", "cut": "sex"}, "cut"),
+        ({"rows": "occupation", "measure": "weekly_pay_gross_median", "bogus": "1"}, "bogus"),
+        ({"measure": "weekly_pay_gross_median"}, "rows"),
+    ]:
+        response = client.get(f"/published/{ASHE}/crosstab", query_string=params)
+        assert response.status_code == 400, params
+        assert response.get_json()["error"]["parameter"] == parameter, params
+    assert client.get("/published/nope/crosstab?rows=x&measure=y").status_code == 404
+    assert json.loads(client.get(f"/published/{ASHE}/model").data)["measures"]
