@@ -189,3 +189,26 @@ def write_wf(path: Path, area: str = "Wales", edit: Any = None) -> dict[tuple[An
         edit(book)
     book.save(path)
     return written
+
+
+def expected_flag(value: Any, cv: Any) -> tuple[Any, str]:
+    """The quality rule, written out independently of the server's code."""
+    if value == "x":
+        return None, "suppressed"
+    if value == "..":
+        return None, "suppressed"
+    if value == ":":
+        return None, "not_applicable"
+    if value == "-":
+        return 0, "nil"
+    if value is None or value == "":
+        return None, "not_available"
+    if cv is None:
+        return value, "quality_unknown"
+    if cv == ".":
+        return value, "quality_unknown"
+    if cv > 20:
+        return None, "suppressed"
+    if cv > 10:
+        return value, "low_reliability"
+    return value, "reliable"

@@ -15,6 +15,7 @@ from official_workbooks import (
     OCCUPATIONS,
     WF_OCCUPATIONS,
     WF_YEARS,
+    expected_flag,
     write_ashe,
     write_wf,
 )
@@ -44,29 +45,6 @@ SHEET_GROUPS = {
     "Female Full-Time": ("female", "full_time"),
     "Female Part-Time": ("female", "part_time"),
 }
-
-
-def expected_flag(value: Any, cv: Any) -> tuple[Any, str]:
-    """The quality rule, written out independently of the server's code."""
-    if value == "x":
-        return None, "suppressed"
-    if value == "..":
-        return None, "suppressed"
-    if value == ":":
-        return None, "not_applicable"
-    if value == "-":
-        return 0, "nil"
-    if value is None or value == "":
-        return None, "not_available"
-    if cv is None:
-        return value, "quality_unknown"
-    if cv == ".":
-        return value, "quality_unknown"
-    if cv > 20:
-        return None, "suppressed"
-    if cv > 10:
-        return value, "low_reliability"
-    return value, "reliable"
 
 
 @pytest.fixture()
