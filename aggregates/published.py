@@ -187,7 +187,11 @@ def choose(tables: Iterable[TableInfo], query: PublishedQuery) -> TableInfo:
 
 
 def _selector(t: TableInfo, name: str) -> str | int:
-    return {"year": t.year, "release": t.release, "area": t.area, "round": t.release}[name]
+    if name == "year":
+        return t.year
+    if name == "area":
+        return t.area
+    return t.release  # release (ASHE) or round (Working Futures)
 
 
 def _table_order(table_no: str) -> tuple[Any, ...]:

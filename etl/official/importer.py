@@ -28,6 +28,7 @@ import duckdb
 import pandas as pd
 
 from etl.journal import sidecar, write_journal
+from etl.load import file_checksum
 from etl.official import ashe, wf
 from etl.official.problems import ImportFailed, ImportProblem
 from etl.official.records import Table
@@ -286,14 +287,19 @@ def import_files(
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": [],
     }
+    # every file given, checksummed before it is read (a rejected run says what it was given);
+    # on success the workbooks inside zips too
+    files = [(p.name, file_checksum(p)) for p in paths if p.is_file()]
     with _exclusive(store):
         building = sidecar(store, f"building-{run_id}")
         try:
             say(f"reading {len(paths)} file(s)")
             tables = read_files(paths, release)
-            record["files"] = sorted(
-                {(t.file, t.sha256) for t in tables}
-                | {(t.cv_file, t.cv_sha256) for t in tables if t.cv_file}
+            files.extend(
+                sorted(
+                    {(t.file, t.sha256) for t in tables}
+                    | {(t.cv_file, t.cv_sha256) for t in tables if t.cv_file} - set(files)
+                )
             )
             say(f"writing {len(tables)} table(s)")
             if store.exists():
@@ -319,10 +325,7 @@ def import_files(
         finally:
             for leftover in (building, sidecar(building, "wal")):
                 leftover.unlink(missing_ok=True)
-            record["files"] = [
-                {"file": f, "sha256": s}
-                for f, s in record.get("files", [])  # type: ignore[union-attr]
-            ]
+            record["files"] = [{"file": f, "sha256": s} for f, s in files]
             record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
             record["seconds"] = round(time.monotonic() - started, 3)
             write_journal(warehouse, record)

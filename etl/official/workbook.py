@@ -6,19 +6,21 @@ publishes ASHE as BIFF `.xls`, the Department for Education as macro-enabled `.x
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from python_calamine import CalamineWorkbook
 
 from etl.official.problems import ImportProblem
 
 EXTENSIONS = (".xls", ".xlsx", ".xlsm")
-Cell = str | float | int | bool | None
+Cell = str | float | int | bool | datetime.date | datetime.time | datetime.timedelta | None
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,8 @@ class Book:
     def rows(self, sheet: str) -> list[list[Cell]]:
         if sheet not in self._rows:
             try:
-                self._rows[sheet] = self._book.get_sheet_by_name(sheet).to_python()
+                rows: list[list[Any]] = self._book.get_sheet_by_name(sheet).to_python()
+                self._rows[sheet] = rows
             except Exception as exc:
                 raise ImportProblem(
                     self.name, sheet, 0, "", f"sheet cannot be read, truncated or corrupt ({exc})"
