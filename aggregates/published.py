@@ -78,6 +78,7 @@ LEVEL_ORDER = (
 TOTAL = "total"
 
 WITHHELD = "suppressed"
+MISSING: dict[str, Any] = {"value": None, "flag": "not_available", "reason": "not in the table"}
 QUALITY_UNKNOWN_NOTE = (
     "quality not known: the coefficient-of-variation workbook of this table is not imported"
 )
@@ -216,6 +217,7 @@ class PublishedStore:
         self.path = path
         self._lock = threading.Lock()
         self._figures: dict[str, dict[tuple[Any, ...], tuple[Any, ...]]] = {}
+        self._cells: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {}
         con = duckdb.connect(str(path), read_only=True)
         try:
             tables = con.execute(
@@ -307,6 +309,22 @@ class PublishedStore:
 
     def cubes(self) -> list[str]:
         return sorted({t.cube for t in self.tables})
+
+    def cells(self, table: TableInfo) -> dict[tuple[Any, ...], dict[str, dict[str, Any]]]:
+        """Every figure of a table as its served cell (flag, reason, source), built once:
+        (statistic, sex, pattern, year) -> member -> cell. Small inner dicts keyed by the
+        member's code keep a large table's lookups in cache (one dict of 135,000 tuple keys
+        took 1.2 us a lookup, these 0.2 us)."""
+        found = self._cells.get(table.key)
+        if found is None:
+            found = {}
+            for coords, (value, mark, cv, cv_mark, sheet, where) in self.figures(table.key).items():
+                member, sex, pattern, statistic, year = coords
+                cell = quality(table, value, mark, cv, cv_mark)
+                cell["source"] = f"{sheet}!{where}"
+                found.setdefault((statistic, sex, pattern, year), {})[member] = cell
+            self._cells[table.key] = found
+        return found
 
     def figures(self, key: str) -> dict[tuple[Any, ...], tuple[Any, ...]]:
         """(member, sex, pattern, statistic, year) -> (value, mark, cv, cv_mark, sheet, cell)"""
@@ -458,38 +476,37 @@ def crosstab(store: PublishedStore, query: PublishedQuery) -> PublishedResult:
                 f"{name} is not an axis: cut it to one member (published figures are not summed)",
             )
         fixed[name] = cut[0] if cut else default
-    figures = store.figures(table.key)
-
-    def lookup(coords: dict[str, str]) -> dict[str, Any]:
-        member = coords[table.dimension]
-        sex = coords.get("sex", coords.get("gender", "all"))
-        pattern = coords.get("working_pattern", "all")
-        year = int(coords["year"]) if "year" in coords else table.year
-        if table.cube == WF and statistic in WF_PERIOD_MEASURES:
-            year = table.year
-        found = figures.get((member, sex, pattern, statistic, year))
-        if found is None:
-            return {"value": None, "flag": "not_available", "reason": "not in the table"}
-        value, mark, cv, cv_mark, sheet, where = found
-        out = quality(table, value, mark, cv, cv_mark)
-        out["source"] = f"{sheet}!{where}"
-        return out
-
     if table.cube == WF and statistic in WF_PERIOD_MEASURES and "year" in on_axes:
         raise QueryError(
             "rows", f"{statistic} is published over the period {table.release}, not by year", []
         )
+    cells = store.cells(table)
+    position = {table.dimension: 0, "sex": 1, "gender": 1, "working_pattern": 2, "year": 4}
+    base: list[Any] = [None, "all", "all", statistic, table.year]
+    for name, code in fixed.items():
+        base[position[name]] = code
+    if table.cube == WF:  # a period measure is stored at the period's last year
+        period = statistic in WF_PERIOD_MEASURES
+        base[4] = table.year if period else int(fixed.get("year", table.year))
+
+    def coded(axis: AxisResult | None) -> tuple[int, list[Any]]:
+        if axis is None:
+            return 3, [statistic]  # a 1-D table: one column, nothing varies
+        codes: list[Any] = [c for c, _ in axis.members]
+        if axis.dimension == "year":
+            codes = [int(c) for c in codes]
+        return position[axis.dimension], codes
+
+    ri, rcodes = coded(axes[0])
+    ci, ccodes = coded(axes[1] if len(axes) > 1 else None)
     grid: list[list[dict[str, Any]]] = []
-    rows_axis = axes[0] if axes else AxisResult("", None, [("", "")])
-    cols_axis = axes[1] if len(axes) > 1 else AxisResult("", None, [("", "")])
-    for rcode, _ in rows_axis.members:
+    empty: dict[str, dict[str, Any]] = {}
+    for rcode in rcodes:
+        base[ri] = rcode
         line = []
-        for ccode, _ in cols_axis.members:
-            coords = dict(fixed)
-            if rows_axis.dimension:
-                coords[rows_axis.dimension] = rcode
-            if cols_axis.dimension:
-                coords[cols_axis.dimension] = ccode
-            line.append(lookup(coords))
+        for ccode in ccodes:
+            base[ci] = ccode
+            by_member = cells.get((base[3], base[1], base[2], base[4]), empty)
+            line.append(by_member.get(base[0], MISSING))
         grid.append(line)
     return PublishedResult(table, query.measure, axes, fixed, grid)

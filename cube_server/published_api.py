@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import orjson
 from flask import Blueprint, Flask, Response, current_app, request
 
 from aggregates import published
@@ -194,7 +195,7 @@ def crosstab(cube: str) -> Response:
     result = published.crosstab(_store(), query)
     if fmt == "csv":
         return Response(_csv(result), mimetype="text/csv")
-    response = Response(json.dumps(_json(result)), mimetype="application/json")
+    response = Response(orjson.dumps(_json(result)), mimetype="application/json")
     response.headers["Cache-Control"] = "public, max-age=60"
     return response
 
