@@ -510,3 +510,46 @@ def crosstab(store: PublishedStore, query: PublishedQuery) -> PublishedResult:
             line.append(by_member.get(base[0], MISSING))
         grid.append(line)
     return PublishedResult(table, query.measure, axes, fixed, grid)
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    year: int
+    soc: str
+    cell: Mapping[str, Any]
+    table: TableInfo
+
+
+def occupation_tables(store: PublishedStore, soc: str, measure: str) -> list[TableInfo]:
+    """The imported occupation tables that have the measure and a row for the SOC code."""
+    return [
+        t
+        for t in store.tables
+        if t.cube == ASHE
+        and t.dimension == "occupation"
+        and measure in t.measures
+        and any(m.code == soc for m in store.members.get(t.key, []))
+    ]
+
+
+def occupation_series(
+    store: PublishedStore, soc: str, measure: str, coarse: bool = False
+) -> list[SeriesPoint]:
+    """A published figure of one SOC unit group for each year an occupation table with the
+    measure is imported (the latest release of each year), all employees. Withheld figures
+    are left out; with `coarse`, the nearest published group above takes their place."""
+    by_year: dict[int, TableInfo] = {}
+    for t in occupation_tables(store, soc, measure):
+        best = by_year.get(t.year)
+        if best is None or RELEASE_RANK.get(t.release, 2) < RELEASE_RANK.get(best.release, 2):
+            by_year[t.year] = t
+    statistic_of = {t.key: measure[len(t.variable) + 1 :] for t in by_year.values()}
+    points = []
+    for year, table in sorted(by_year.items()):
+        cells = store.cells(table).get((statistic_of[table.key], "all", "all", year), {})
+        for code in [soc[:n] for n in range(len(soc), 0, -1)] if coarse else [soc]:
+            cell = cells.get(code)
+            if cell is not None and cell["value"] is not None:
+                points.append(SeriesPoint(year, code, cell, table))
+                break
+    return points

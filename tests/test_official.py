@@ -416,3 +416,29 @@ def test_bad_parameters_are_400s_in_the_one_error_shape(tmp_path: Path, client_f
         assert response.get_json()["error"]["parameter"] == parameter, params
     assert client.get("/published/nope/crosstab?rows=x&measure=y").status_code == 404
     assert json.loads(client.get(f"/published/{ASHE}/model").data)["measures"]
+
+
+def test_estimate_pay_answers_from_an_imported_occupation_table(tmp_path: Path, client_for) -> None:
+    def withhold(book: Any) -> None:
+        book["All"]["F11"] = "x"  # the mean of SOC 1116 (the sixth data row)
+
+    written = write_ashe(tmp_path / "t14.xlsx", edit=withhold)
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "t14.xlsx"], target, "revised")
+    client = client_for(target)
+    body = client.get("/api/v1/ashe/estimatePay?soc=2136").get_json()
+    (item,) = body["series"]
+    published_mean = written[("All", "2136", "mean")]
+    assert body["soc"] == 2136 and item["year"] == 2022
+    assert item["estpay"] == round(published_mean / 10) * 10
+    assert item["source"]["published_value"] == published_mean
+    assert item["source"]["table"] == "Table 14.1a"
+    assert item["source"]["attribution"].endswith("Open Government Licence v3.0")
+    # a withheld figure is left out; coarse=true answers from the SOC group above
+    assert client.get("/api/v1/ashe/estimatePay?soc=1116").get_json()["series"] == []
+    (item,) = client.get("/api/v1/ashe/estimatePay?soc=1116&coarse=true").get_json()["series"]
+    assert item["source"]["soc"] == 111
+    assert item["source"]["published_value"] == written[("All", "111", "mean")]
+    # what the table does not publish (a filter) is answered from the modelled cube
+    modelled = client.get("/api/v1/ashe/estimatePay?soc=2136&filters=gender:1").get_json()
+    assert all("source" not in i for i in modelled.get("series", []))
