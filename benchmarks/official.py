@@ -33,21 +33,40 @@ from cube_server.app import create_app  # noqa: E402
 from etl.official.importer import import_files, store_path  # noqa: E402
 
 QUERIES = [
-    ("7.1a region x sex, median weekly pay", published.ASHE,
-     {"rows": "geography:region", "columns": "sex", "measure": "weekly_pay_gross_median"},
-     ("ashe:7.1a:United Kingdom:2018:provisional", "median", "pattern = 'all'")),
-    ("7.1a local authority x working pattern, p90", published.ASHE,
-     {"rows": "geography:local_authority", "columns": "working_pattern",
-      "measure": "weekly_pay_gross_p90"},
-     ("ashe:7.1a:United Kingdom:2018:provisional", "p90", "sex = 'all'")),
-    ("16.7a SIC class x sex, median annual pay", published.ASHE,
-     {"rows": "industry:class", "columns": "sex", "measure": "annual_pay_gross_median"},
-     ("ashe:16.7a:United Kingdom:2020:provisional", "median", "pattern = 'all'")),
-    ("WF Occ T2 sub-major x year, employment (UK)", published.WF,
-     {"rows": "occupation:soc_sub_major", "columns": "year", "measure": "employment",
-      "cut": "area:United Kingdom|round:2017-2027"},
-     ("working_futures:Occ T2:United Kingdom:2027:2017-2027", "employment", "sex = 'all'")),
-]  # fmt: skip
+    (
+        "7.1a region x sex, median weekly pay",
+        published.ASHE,
+        {"rows": "geography:region", "columns": "sex", "measure": "weekly_pay_gross_median"},
+        ("ashe:7.1a:United Kingdom:2018:provisional", "median", "pattern = 'all'"),
+    ),
+    (
+        "7.1a local authority x working pattern, p90",
+        published.ASHE,
+        {
+            "rows": "geography:local_authority",
+            "columns": "working_pattern",
+            "measure": "weekly_pay_gross_p90",
+        },
+        ("ashe:7.1a:United Kingdom:2018:provisional", "p90", "sex = 'all'"),
+    ),
+    (
+        "16.7a SIC class x sex, median annual pay",
+        published.ASHE,
+        {"rows": "industry:class", "columns": "sex", "measure": "annual_pay_gross_median"},
+        ("ashe:16.7a:United Kingdom:2020:provisional", "median", "pattern = 'all'"),
+    ),
+    (
+        "WF Occ T2 sub-major x year, employment (UK)",
+        published.WF,
+        {
+            "rows": "occupation:soc_sub_major",
+            "columns": "year",
+            "measure": "employment",
+            "cut": "area:United Kingdom|round:2017-2027",
+        },
+        ("working_futures:Occ T2:United Kingdom:2027:2017-2027", "employment", "sex = 'all'"),
+    ),
+]
 
 
 def median_ms(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
@@ -93,8 +112,9 @@ def main() -> None:
             f"{second.figures:,} figures in the store.",
             "",
         ]
-        app = create_app({"WAREHOUSE": str(Path(tmp) / "none.duckdb"),
-                          "OFFICIAL_STORE": str(store_path(target))})  # fmt: skip
+        app = create_app(
+            {"WAREHOUSE": str(Path(tmp) / "none.duckdb"), "OFFICIAL_STORE": str(store_path(target))}
+        )
         client = app.test_client()
         store = published.PublishedStore(store_path(target))
         raw = duckdb.connect(str(store_path(target)), read_only=True)
@@ -111,7 +131,7 @@ def main() -> None:
             body = response.get_json()
             cells = sum(len(row) for row in body["cells"])
             axes = tuple(
-                published.Axis(*(p.split(":") + [None])[:2])
+                published.Axis(*[*p.split(":"), None][:2])
                 for p in (params["rows"], params.get("columns"))
                 if p
             )

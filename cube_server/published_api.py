@@ -20,6 +20,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 
 from aggregates import published
 from aggregates.errors import NotFound, QueryError
+from cube_server.published_openapi import extend_openapi
 from etl.journal import sidecar
 from etl.warehouse import FileIdentity
 
@@ -58,6 +59,7 @@ def register(app: Flask, warehouse_path: Path) -> None:
     path = Path(app.config.get("OFFICIAL_STORE") or sidecar(warehouse_path, "official.duckdb"))
     app.extensions[EXTENSION] = PublishedState(path)
     app.register_blueprint(published_api)
+    app.extensions.setdefault("openapi_extensions", []).append(extend_openapi)
 
 
 def _state() -> PublishedState:

@@ -10,13 +10,25 @@ from typing import Any
 from openpyxl import Workbook
 
 ASHE_SHEETS = (
-    "All", "Male", "Female", "Full-Time", "Part-Time",
-    "Male Full-Time", "Male Part-Time", "Female Full-Time", "Female Part-Time",
-)  # fmt: skip
+    "All",
+    "Male",
+    "Female",
+    "Full-Time",
+    "Part-Time",
+    "Male Full-Time",
+    "Male Part-Time",
+    "Female Full-Time",
+    "Female Part-Time",
+)
 PERCENTILES = (10, 20, 25, 30, 40, 60, 70, 75, 80, 90)
 STATISTICS = (
-    "jobs", "median", "median_change", "mean", "mean_change", *(f"p{p}" for p in PERCENTILES),
-)  # fmt: skip
+    "jobs",
+    "median",
+    "median_change",
+    "mean",
+    "mean_change",
+    *(f"p{p}" for p in PERCENTILES),
+)
 # Table 14's rows: SOC 2010 codes at four levels under the all-employees total
 OCCUPATIONS = (
     ("All employees", ""),
@@ -74,8 +86,18 @@ def write_ashe(
         ws.append([])
         ws.append(["", "", "Number", "", "Annual", "", "Annual"])
         ws.append(["", "", "of jobsb", "", "percentage", "", "percentage", "Percentiles"])
-        ws.append(["Description", "Code", "(thousand)", "Median", "change", "Mean", "change",
-                   *PERCENTILES])  # fmt: skip
+        ws.append(
+            [
+                "Description",
+                "Code",
+                "(thousand)",
+                "Median",
+                "change",
+                "Mean",
+                "change",
+                *PERCENTILES,
+            ]
+        )
         for r, (label, code) in enumerate(rows):
             line: list[Any] = [label, code]
             for c, statistic in enumerate(STATISTICS):
@@ -129,8 +151,9 @@ def _wf_sheet(
     written: dict[tuple[Any, ...], float],
 ) -> None:
     ws = book.create_sheet(name)
-    blocks = (("", "all"), ("Males: ", "male"), ("Females: ", "female")) if genders else (
-        ("", "all"),)  # fmt: skip
+    blocks = (
+        (("", "all"), ("Males: ", "male"), ("Females: ", "female")) if genders else (("", "all"),)
+    )
     width = 11
     grid: dict[tuple[int, int], Any] = {}
     for b, (prefix, gender) in enumerate(blocks):
@@ -142,7 +165,10 @@ def _wf_sheet(
             grid[(2, c0 + 7)] = "2020-2030"
             grid[(3, c0 + 7)], grid[(3, c0 + 8)], grid[(3, c0 + 9)] = "Net", "Replacement", "Total"
             grid[(4, c0 + 7)], grid[(4, c0 + 8)], grid[(4, c0 + 9)] = (
-                "Change", "Demand", "Requirement")  # fmt: skip
+                "Change",
+                "Demand",
+                "Requirement",
+            )
         grid[(4, c0)] = "Levels (000s)"
         for y, year in enumerate(WF_YEARS):
             grid[(4, c0 + 1 + y)] = year
@@ -177,14 +203,41 @@ def write_wf(path: Path, area: str = "Wales", edit: Any = None) -> dict[tuple[An
     written: dict[tuple[Any, ...], float] = {}
     occ = "Occupation Table 1  Employment Change by Occupation Group (SOC 2020) and Replacement Demand, 2010-2030"
     sub = "Occupation Table 2  Employment Change by Occupation (SOC 2020) and Replacement Demand, 2010-2030"
-    _wf_sheet(book, "Ind T1", "Industry Table 1  Employment by Industry Sector (SIC 2007), 2010-2030",
-              WF_INDUSTRIES, "All industries", True, False, 1, written)  # fmt: skip
-    _wf_sheet(book, "Ind T2", "Industry Table 2  Employment by Industry Group (SIC 2007), 2010-2030",
-              WF_INDUSTRIES, "All industries", False, False, 2, written)  # fmt: skip
+    _wf_sheet(
+        book,
+        "Ind T1",
+        "Industry Table 1  Employment by Industry Sector (SIC 2007), 2010-2030",
+        WF_INDUSTRIES,
+        "All industries",
+        True,
+        False,
+        1,
+        written,
+    )
+    _wf_sheet(
+        book,
+        "Ind T2",
+        "Industry Table 2  Employment by Industry Group (SIC 2007), 2010-2030",
+        WF_INDUSTRIES,
+        "All industries",
+        False,
+        False,
+        2,
+        written,
+    )
     _wf_sheet(book, "Occ T1", occ, WF_OCCUPATIONS, "All occupations", True, True, 3, written)
     _wf_sheet(book, "Occ T2", sub, WF_SUB_MAJOR, "All occupations", True, True, 4, written)
-    _wf_sheet(book, "Qual T1", "Qualification Table 1  Employment by Qualification, 2010-2030",
-              WF_QUALIFICATIONS, "All qualifications", False, False, 5, written)  # fmt: skip
+    _wf_sheet(
+        book,
+        "Qual T1",
+        "Qualification Table 1  Employment by Qualification, 2010-2030",
+        WF_QUALIFICATIONS,
+        "All qualifications",
+        False,
+        False,
+        5,
+        written,
+    )
     if edit is not None:
         edit(book)
     book.save(path)

@@ -89,8 +89,9 @@ def test_ashe_occupation_table_every_figure_as_written(tmp_path: Path, client_fo
                 assert (cell["value"], cell["flag"]) == (value, flag), (sheet, key, statistic)
                 checked += 1
     assert checked == 9 * 6 * 4
-    body = _crosstab(client, ASHE, rows="occupation:soc1", columns="sex",
-                     measure="weekly_pay_gross_median")  # fmt: skip
+    body = _crosstab(
+        client, ASHE, rows="occupation:soc1", columns="sex", measure="weekly_pay_gross_median"
+    )
     assert [m["key"] for m in body["rows"]["members"]] == ["1", "2"]
     assert body["provenance"]["table"] == "Table 14.1a"
     assert body["provenance"]["release"] == "revised"
@@ -105,17 +106,36 @@ def test_symbols_are_flags_with_their_own_reasons(tmp_path: Path, client_for) ->
     import_files([tmp_path / "t.xlsx"], target, "provisional")
     client = client_for(target)
     # row 4 is SOC 1115: median 'x' for male part-time
-    cells = _crosstab(client, ASHE, rows="occupation:soc4", measure="weekly_pay_gross_median",
-                      cut="occupation:1115|sex:male|working_pattern:part_time")["cells"]  # fmt: skip
+    cells = _crosstab(
+        client,
+        ASHE,
+        rows="occupation:soc4",
+        measure="weekly_pay_gross_median",
+        cut="occupation:1115|sex:male|working_pattern:part_time",
+    )["cells"]
     assert cells[0][0]["value"] is None and cells[0][0]["flag"] == "suppressed"
     assert "unreliable" in cells[0][0]["reason"]
-    cells = _crosstab(client, ASHE, rows="occupation:soc4", measure="weekly_pay_gross_jobs",
-                      cut="occupation:1116|sex:male|working_pattern:part_time")["cells"]  # fmt: skip
+    cells = _crosstab(
+        client,
+        ASHE,
+        rows="occupation:soc4",
+        measure="weekly_pay_gross_jobs",
+        cut="occupation:1116|sex:male|working_pattern:part_time",
+    )["cells"]
     assert cells[0][0]["flag"] == "suppressed" and "disclosive" in cells[0][0]["reason"]
-    cells = _crosstab(client, ASHE, rows="occupation:soc4", measure="weekly_pay_gross_p90",
-                      cut="occupation:1115|working_pattern:part_time")["cells"]  # fmt: skip
-    assert cells[0][0] == {"value": 0, "flag": "nil", "note": "nil or negligible",
-                           "source": "Part-Time!Q10"}  # fmt: skip
+    cells = _crosstab(
+        client,
+        ASHE,
+        rows="occupation:soc4",
+        measure="weekly_pay_gross_p90",
+        cut="occupation:1115|working_pattern:part_time",
+    )["cells"]
+    assert cells[0][0] == {
+        "value": 0,
+        "flag": "nil",
+        "note": "nil or negligible",
+        "source": "Part-Time!Q10",
+    }
     # without the CV workbook the quality of a plain number is said to be unknown
     cells = _crosstab(client, ASHE, rows="occupation:soc4", measure="weekly_pay_gross_mean")[
         "cells"
@@ -128,8 +148,14 @@ def test_wf_workbook_figures_as_written(tmp_path: Path, client_for) -> None:
     target = tmp_path / "w.duckdb"
     import_files([tmp_path / "MainTables.xlsm"], target)
     client = client_for(target)
-    body = _crosstab(client, WF, rows="occupation:soc_major", columns="year",
-                     measure="employment", cut="gender:female")  # fmt: skip
+    body = _crosstab(
+        client,
+        WF,
+        rows="occupation:soc_major",
+        columns="year",
+        measure="employment",
+        cut="gender:female",
+    )
     assert [m["label"] for m in body["rows"]["members"]] == list(WF_OCCUPATIONS)
     assert [int(m["key"]) for m in body["columns"]["members"]] == list(WF_YEARS)
     for i, label in enumerate(WF_OCCUPATIONS):
@@ -137,8 +163,9 @@ def test_wf_workbook_figures_as_written(tmp_path: Path, client_for) -> None:
             cell = body["cells"][i][j]
             assert cell["value"] == written[("Occ T1", "female", label, "employment", year)]
             assert cell["flag"] == "projection" and cell["note"]
-    body = _crosstab(client, WF, rows="occupation:soc_major", columns="gender",
-                     measure="replacement_demand")  # fmt: skip
+    body = _crosstab(
+        client, WF, rows="occupation:soc_major", columns="gender", measure="replacement_demand"
+    )
     for i, label in enumerate(WF_OCCUPATIONS):
         for j, gender in enumerate(("all", "male", "female")):
             expected = written[("Occ T1", gender, label, "replacement_demand", 2030)]
@@ -179,18 +206,29 @@ def test_nothing_is_summed_an_unpublished_cross_classification_is_a_400(
 
 def _table(key: str, cube: str = ASHE, **kw: Any) -> TableInfo:
     base: dict[str, Any] = {
-        "key": key, "cube": cube, "table_no": key, "title": key, "variable": "weekly_pay_gross",
-        "dimension": "geography", "levels": ("uk", "region"), "year": 2018,
-        "release": "provisional", "area": "United Kingdom",
+        "key": key,
+        "cube": cube,
+        "table_no": key,
+        "title": key,
+        "variable": "weekly_pay_gross",
+        "dimension": "geography",
+        "levels": ("uk", "region"),
+        "year": 2018,
+        "release": "provisional",
+        "area": "United Kingdom",
         "measures": frozenset({"weekly_pay_gross_median"}),
         "free": frozenset({"sex", "working_pattern"}),
-    }  # fmt: skip
+    }
     base.update(kw)
     return TableInfo(**base)
 
 
-def _q(axes: list[tuple[str, str | None]], measure: str = "weekly_pay_gross_median",
-       cut: dict[str, tuple[str, ...]] | None = None, cube: str = ASHE) -> PublishedQuery:  # fmt: skip
+def _q(
+    axes: list[tuple[str, str | None]],
+    measure: str = "weekly_pay_gross_median",
+    cut: dict[str, tuple[str, ...]] | None = None,
+    cube: str = ASHE,
+) -> PublishedQuery:
     return PublishedQuery(cube, tuple(Axis(d, lv) for d, lv in axes), measure, cut or {})
 
 
@@ -199,8 +237,9 @@ T8 = _table("8.1a", dimension="home_geography")
 T14 = _table("14.1a", dimension="occupation", levels=("soc1", "soc2", "soc3", "soc4"))
 T7_REV = _table("7.1a-rev", release="revised")
 T7_2019 = _table("7.1a-2019", year=2019)
-T7_HOURLY = _table("7.5a", variable="hourly_pay_gross",
-                   measures=frozenset({"hourly_pay_gross_median"}))  # fmt: skip
+T7_HOURLY = _table(
+    "7.5a", variable="hourly_pay_gross", measures=frozenset({"hourly_pay_gross_median"})
+)
 
 
 @pytest.mark.parametrize(
@@ -244,12 +283,30 @@ def test_chooser_refuses_what_no_table_publishes(query: PublishedQuery) -> None:
 
 
 def test_chooser_wf_levels_pick_the_table() -> None:
-    occ1 = _table("Occ T1", WF, dimension="occupation", levels=("soc_major",),
-                  measures=frozenset({"employment"}), free=frozenset({"gender", "year"}))  # fmt: skip
-    occ2 = _table("Occ T2", WF, dimension="occupation", levels=("soc_sub_major",),
-                  measures=frozenset({"employment"}), free=frozenset({"gender", "year"}))  # fmt: skip
-    ind1 = _table("Ind T1", WF, dimension="industry", levels=("sector",),
-                  measures=frozenset({"employment"}), free=frozenset({"year"}))  # fmt: skip
+    occ1 = _table(
+        "Occ T1",
+        WF,
+        dimension="occupation",
+        levels=("soc_major",),
+        measures=frozenset({"employment"}),
+        free=frozenset({"gender", "year"}),
+    )
+    occ2 = _table(
+        "Occ T2",
+        WF,
+        dimension="occupation",
+        levels=("soc_sub_major",),
+        measures=frozenset({"employment"}),
+        free=frozenset({"gender", "year"}),
+    )
+    ind1 = _table(
+        "Ind T1",
+        WF,
+        dimension="industry",
+        levels=("sector",),
+        measures=frozenset({"employment"}),
+        free=frozenset({"year"}),
+    )
     tables = [ind1, occ2, occ1]
     assert choose(tables, _q([("occupation", "soc_sub_major")], "employment", cube=WF)) == occ2
     assert choose(tables, _q([("occupation", "soc_major")], "employment", cube=WF)) == occ1
@@ -387,13 +444,22 @@ def test_health_and_csv_carry_provenance(tmp_path: Path, client_for) -> None:
     assert entry["attribution"].startswith("Source: Office for National Statistics")
     csv_text = client.get(
         f"/published/{ASHE}/crosstab",
-        query_string={"rows": "occupation:soc4", "columns": "sex",
-                      "measure": "weekly_pay_gross_median", "format": "csv"},
-    ).get_data(as_text=True)  # fmt: skip
+        query_string={
+            "rows": "occupation:soc4",
+            "columns": "sex",
+            "measure": "weekly_pay_gross_median",
+            "format": "csv",
+        },
+    ).get_data(as_text=True)
     lines = csv_text.strip().splitlines()
     assert lines[0].split(",")[:6] == [
-        "occupation", "occupation_label", "sex", "sex_label", "weekly_pay_gross_median", "flag",
-    ]  # fmt: skip
+        "occupation",
+        "occupation_label",
+        "sex",
+        "sex_label",
+        "weekly_pay_gross_median",
+        "flag",
+    ]
     assert len(lines) == 1 + 4 * 3
     assert all("Open Government Licence v3.0" in line for line in lines[1:])
 

@@ -30,16 +30,28 @@ ENV = "LMI_CUBES_OFFICIAL_DIR"
 REPO = Path(__file__).resolve().parent.parent
 ASHE_2018 = "ons-ashe-2018-provisional"
 SHEETS = {
-    "All": ("all", "all"), "Male": ("male", "all"), "Female": ("female", "all"),
-    "Full-Time": ("all", "full_time"), "Part-Time": ("all", "part_time"),
-    "Male Full-Time": ("male", "full_time"), "Male Part-Time": ("male", "part_time"),
-    "Female Full-Time": ("female", "full_time"), "Female Part-Time": ("female", "part_time"),
-}  # fmt: skip
+    "All": ("all", "all"),
+    "Male": ("male", "all"),
+    "Female": ("female", "all"),
+    "Full-Time": ("all", "full_time"),
+    "Part-Time": ("all", "part_time"),
+    "Male Full-Time": ("male", "full_time"),
+    "Male Part-Time": ("male", "part_time"),
+    "Female Full-Time": ("female", "full_time"),
+    "Female Part-Time": ("female", "part_time"),
+}
 # the published column of each statistic (A description, B code, C jobs, D median, ...)
 COLUMNS = {
-    "jobs": 2, "median": 3, "median_change": 4, "mean": 5, "mean_change": 6,
-    "p10": 7, "p25": 9, "p75": 14, "p90": 16,
-}  # fmt: skip
+    "jobs": 2,
+    "median": 3,
+    "median_change": 4,
+    "mean": 5,
+    "mean_change": 6,
+    "p10": 7,
+    "p25": 9,
+    "p75": 14,
+    "p90": 16,
+}
 
 
 def official_dir() -> Path:
@@ -90,15 +102,17 @@ def test_every_workbook_imports(client: FlaskClient) -> None:
     assert cvs["Table 7.5a"] is None
 
 
-def _served(client: FlaskClient, dimension: str, code: str, sex: str, pattern: str,
-            measure: str, year: int) -> dict[str, Any]:  # fmt: skip
+def _served(
+    client: FlaskClient, dimension: str, code: str, sex: str, pattern: str, measure: str, year: int
+) -> dict[str, Any]:
     body = client.get(
         f"/published/{ASHE}/crosstab",
         query_string={
-            "rows": "sex", "measure": measure,
+            "rows": "sex",
+            "measure": measure,
             "cut": f"{dimension}:{code}|sex:{sex}|working_pattern:{pattern}|year:{year}",
         },
-    )  # fmt: skip
+    )
     assert body.status_code == 200, body.get_data(as_text=True)
     ((cell,),) = body.get_json()["cells"]
     return cell
@@ -114,9 +128,15 @@ def _cell(sheet: Any, r: int, c: int) -> Any:
 
 
 def _check_ashe(
-    client: FlaskClient, path: Path, cv_path: Path | None, dimension: str, variable: str,
-    year: int, statistics: tuple[str, ...], per_sheet: int = 5,
-) -> Counter[str]:  # fmt: skip
+    client: FlaskClient,
+    path: Path,
+    cv_path: Path | None,
+    dimension: str,
+    variable: str,
+    year: int,
+    statistics: tuple[str, ...],
+    per_sheet: int = 5,
+) -> Counter[str]:
     """Figures sampled from every sheet, and every withheld kind found, against the cells."""
     book = xlrd.open_workbook(str(path))
     cv_book = xlrd.open_workbook(str(cv_path)) if cv_path else None
@@ -129,15 +149,21 @@ def _check_ashe(
         cv_sheet = cv_book.sheet_by_name(name) if cv_book else None
         header = next(r for r in range(30) if _cell(sheet, r, 0) == "Description")
         rows = [
-            r for r in range(header + 1, sheet.nrows)
-            if _code(_cell(sheet, r, 1)) and (
-                dimension != "industry" or _code(_cell(sheet, r, 1)).isalpha()
-                or len(_code(_cell(sheet, r, 1))) == 4)
-        ]  # fmt: skip
+            r
+            for r in range(header + 1, sheet.nrows)
+            if _code(_cell(sheet, r, 1))
+            and (
+                dimension != "industry"
+                or _code(_cell(sheet, r, 1)).isalpha()
+                or len(_code(_cell(sheet, r, 1))) == 4
+            )
+        ]
         symbols = [
-            (r, c) for r in rows for c in (COLUMNS[s] for s in statistics)
+            (r, c)
+            for r in rows
+            for c in (COLUMNS[s] for s in statistics)
             if _cell(sheet, r, c) in ("x", "..", "-")
-        ][:3]  # fmt: skip
+        ][:3]
         picks = [(r, COLUMNS[rng.choice(statistics)]) for r in rng.sample(rows, per_sheet)]
         for r, c in picks + symbols:
             statistic = next(s for s, col in COLUMNS.items() if col == c)
@@ -162,8 +188,11 @@ def test_ashe_2018_weekly_pay_with_cvs(client: FlaskClient) -> None:
         client,
         folder / "PROV - Work Geography Table 7.1a   Weekly pay - Gross 2018.xls",
         folder / "PROV - Work Geography Table 7.1b   Weekly pay - Gross 2018 CV.xls",
-        "geography", "weekly_pay_gross", 2018, ("median", "mean", "p10", "p90", "jobs"),
-    )  # fmt: skip
+        "geography",
+        "weekly_pay_gross",
+        2018,
+        ("median", "mean", "p10", "p90", "jobs"),
+    )
     assert sum(flags.values()) >= 30
     assert flags["reliable"] and flags["low_reliability"] and flags["suppressed"]
 
@@ -174,17 +203,29 @@ def test_ashe_2018_paid_hours_with_cvs_and_the_home_tables(client: FlaskClient) 
         client,
         folder / "PROV - Work Geography Table 7.9a   Paid hours worked - Total 2018.xls",
         folder / "PROV - Work Geography Table 7.9b   Paid hours worked - Total 2018 CV.xls",
-        "geography", "paid_hours_worked_total", 2018, ("median", "mean", "p25", "p75"),
-    )  # fmt: skip
+        "geography",
+        "paid_hours_worked_total",
+        2018,
+        ("median", "mean", "p25", "p75"),
+    )
     flags += _check_ashe(
         client,
         folder / "PROV - Home Geography Table 8.1a   Weekly pay - Gross 2018.xls",
-        None, "home_geography", "weekly_pay_gross", 2018, ("median", "median_change", "p90"),
-    )  # fmt: skip
+        None,
+        "home_geography",
+        "weekly_pay_gross",
+        2018,
+        ("median", "median_change", "p90"),
+    )
     flags += _check_ashe(
-        client, folder / "PROV - Work Geography Table 7.5a   Hourly pay - Gross 2018.xls",
-        None, "geography", "hourly_pay_gross", 2018, ("mean", "mean_change", "p10"),
-    )  # fmt: skip
+        client,
+        folder / "PROV - Work Geography Table 7.5a   Hourly pay - Gross 2018.xls",
+        None,
+        "geography",
+        "hourly_pay_gross",
+        2018,
+        ("mean", "mean_change", "p10"),
+    )
     assert sum(flags.values()) >= 90
     assert flags["quality_unknown"] and flags["suppressed"]
 
@@ -192,9 +233,14 @@ def test_ashe_2018_paid_hours_with_cvs_and_the_home_tables(client: FlaskClient) 
 def test_ashe_2020_industry_table(client: FlaskClient) -> None:
     path = (official_dir() / "ons-ashe-2020").glob("*16.7a*.xls")
     flags = _check_ashe(
-        client, next(path), None, "industry", "annual_pay_gross", 2020,
+        client,
+        next(path),
+        None,
+        "industry",
+        "annual_pay_gross",
+        2020,
         ("median", "mean", "p10", "p90", "jobs"),
-    )  # fmt: skip
+    )
     assert sum(flags.values()) >= 30 and flags["suppressed"]
 
 
@@ -208,8 +254,9 @@ def test_ashe_gender_pay_gap(client: FlaskClient) -> None:
             code = _code(_cell(sheet, r, 1))
             for statistic, c in (("median", 2), ("mean", 3)):
                 sex, pattern = SHEETS[name]
-                served = _served(client, "geography", code, sex, pattern,
-                                 f"gender_pay_gap_{statistic}", 2018)  # fmt: skip
+                served = _served(
+                    client, "geography", code, sex, pattern, f"gender_pay_gap_{statistic}", 2018
+                )
                 value, _ = expected_flag(_cell(sheet, r, c), None)
                 assert served["value"] == value, (name, r, c)
                 checked += 1
@@ -224,16 +271,23 @@ def _wf_blocks(sheet: Any) -> list[tuple[int, int, dict[int, int], dict[str, int
         for c, value in enumerate(row):
             if isinstance(value, str) and value.startswith("Levels"):
                 for h in (r, r - 1):
-                    years = {int(v): k for k, v in enumerate(rows[h]) if k > c and
-                             isinstance(v, (int, float)) and 1990 < v < 2100 and k < c + 8}  # fmt: skip
+                    years = {
+                        int(v): k
+                        for k, v in enumerate(rows[h])
+                        if k > c and isinstance(v, (int, float)) and 1990 < v < 2100 and k < c + 8
+                    }
                     if years:
                         period = {
-                            name: k for k, v in enumerate(rows[h]) if k > c and k < c + 11
-                            for name, word in (("net_change", "Change"),
-                                               ("replacement_demand", "Demand"),
-                                               ("total_requirement", "Requirement"))
+                            name: k
+                            for k, v in enumerate(rows[h])
+                            if k > c and k < c + 11
+                            for name, word in (
+                                ("net_change", "Change"),
+                                ("replacement_demand", "Demand"),
+                                ("total_requirement", "Requirement"),
+                            )
                             if v == word
-                        }  # fmt: skip
+                        }
                         out.append((h, c, years, period))
                         break
     return out
@@ -263,9 +317,10 @@ def test_working_futures(client: FlaskClient, folder: str, area: str, round_: st
         for block, gender in zip(blocks, ("all", "male", "female"), strict=False):
             header, c, years, period = block
             labelled = [
-                (r, str(grid[r][c]).strip()) for r in range(header + 1, header + 14)
+                (r, str(grid[r][c]).strip())
+                for r in range(header + 1, header + 14)
                 if grid[r][c] and not str(grid[r][c]).startswith(("All", "Shares", "Levels"))
-            ]  # fmt: skip
+            ]
             stats = [("employment", y, k) for y, k in years.items()][:2]
             stats += [(s, None, k) for s, k in period.items()]
             for statistic, year, k in stats:
@@ -280,8 +335,10 @@ def test_working_futures(client: FlaskClient, folder: str, area: str, round_: st
                 )
                 assert response.status_code == 200, response.get_data(as_text=True)
                 body = response.get_json()
-                served = {m["label"]: row[0] for m, row in
-                          zip(body["rows"]["members"], body["cells"], strict=True)}  # fmt: skip
+                served = {
+                    m["label"]: row[0]
+                    for m, row in zip(body["rows"]["members"], body["cells"], strict=True)
+                }
                 for r, label in labelled[:6]:
                     assert served[" ".join(label.split())]["value"] == pytest.approx(
                         grid[r][k], rel=1e-12
