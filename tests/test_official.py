@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from official_workbooks import (
     OCCUPATIONS,
     WF_OCCUPATIONS,
@@ -508,3 +510,115 @@ def test_estimate_pay_answers_from_an_imported_occupation_table(tmp_path: Path, 
     # what the table does not publish (a filter) is answered from the modelled cube
     modelled = client.get("/api/v1/ashe/estimatePay?soc=2136&filters=gender:1").get_json()
     assert all("source" not in i for i in modelled.get("series", []))
+
+
+def test_a_zip_without_workbooks_and_a_code_twice(tmp_path: Path) -> None:
+    with zipfile.ZipFile(tmp_path / "empty.zip", "w") as archive:
+        archive.writestr("readme.txt", "no workbooks here")
+    line = _rejected(tmp_path, [tmp_path / "empty.zip"])
+    assert line.startswith("empty.zip: the zip file holds no .xls/.xlsx/.xlsm")
+
+    def twice(book: Any) -> None:
+        book["Male"]["B10"] = "1116"  # SOC 1115's row now repeats 1116
+
+    write_ashe(tmp_path / "t.xlsx", edit=twice)
+    line = _rejected(tmp_path, [tmp_path / "t.xlsx"])
+    assert line.startswith("t.xlsx, sheet 'Male', row 11, column B: code '1116' appears twice")
+
+
+def test_cli_import_exit_status_and_one_line_per_problem(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from lmi_cubes.cli import main
+
+    write_ashe(tmp_path / "t14b.xlsx", table="14.1b", cv=True)
+    write_wf(tmp_path / "wf.xlsm")
+    target = tmp_path / "w.duckdb"
+    runner = CliRunner()
+    bad = runner.invoke(
+        main,
+        ["import", str(tmp_path / "t14b.xlsx"), "--warehouse", str(target), "--release", "revised"],
+    )
+    assert bad.exit_code == 2
+    assert "import failed: t14b.xlsx: a CV workbook (Table 14.1b) without its estimates" in (
+        bad.output
+    )
+    assert not store_path(target).exists()
+    good = runner.invoke(main, ["import", str(tmp_path / "wf.xlsm"), "--warehouse", str(target)])
+    assert good.exit_code == 0, good.output
+    assert "imported 5 table(s)" in good.output
+
+
+def test_a_running_server_serves_a_new_import(tmp_path: Path, client_for) -> None:
+    write_ashe(tmp_path / "t.xlsx")
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "t.xlsx"], target, "provisional")
+    client = client_for(target)
+    query = {
+        "rows": "occupation:soc4",
+        "measure": "weekly_pay_gross_median",
+        "cut": "occupation:2136",
+    }
+    before = _crosstab(client, ASHE, **query)["cells"][0][0]["value"]
+
+    def change(book: Any) -> None:
+        book["All"]["D16"] = 999.9  # SOC 2136's median
+
+    write_ashe(tmp_path / "t.xlsx", edit=change)
+    import_files([tmp_path / "t.xlsx"], target, "provisional")
+    after = _crosstab(client, ASHE, **query)["cells"][0][0]["value"]
+    assert before != 999.9 and after == 999.9
+
+
+TEXT = st.text(alphabet=st.sampled_from("geoinducpatsx_:|,.0123456789ablmr -"), max_size=30)
+PARTS = st.sampled_from(
+    [
+        "occupation",
+        "occupation:soc4",
+        "occupation:soc1",
+        "sex",
+        "working_pattern",
+        "year",
+        "release",
+        "sex:male",
+        "occupation:2136",
+        "year:2022",
+        "x:y",
+        "",
+        "|",
+        ":",
+        ",",
+    ]
+)
+
+
+@given(
+    rows=st.one_of(PARTS, TEXT),
+    columns=st.one_of(PARTS, TEXT),
+    cut=st.lists(st.one_of(PARTS, TEXT), max_size=3).map("|".join),
+    measure=st.sampled_from(["weekly_pay_gross_median", "weekly_pay_gross_p90", "jobs", ""]),
+)
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_hostile_crosstab_parameters_never_crash(
+    fuzz_client: FlaskClient, rows: str, columns: str, cut: str, measure: str
+) -> None:
+    response = fuzz_client.get(
+        f"/published/{ASHE}/crosstab",
+        query_string={"rows": rows, "columns": columns, "cut": cut, "measure": measure},
+    )
+    assert response.status_code in (200, 400), response.get_data(as_text=True)
+    if response.status_code == 400:
+        assert response.get_json()["error"]["parameter"] in ("rows", "columns", "cut", "measure")
+
+
+@pytest.fixture(scope="module")
+def fuzz_client(tmp_path_factory: pytest.TempPathFactory, warehouse: Path) -> FlaskClient:
+    folder = tmp_path_factory.mktemp("fuzz")
+    write_ashe(folder / "t14.xlsx")
+    import_files([folder / "t14.xlsx"], folder / "w.duckdb", "revised")
+    app = create_app(
+        {"WAREHOUSE": str(warehouse), "OFFICIAL_STORE": str(store_path(folder / "w.duckdb"))}
+    )
+    return app.test_client()
