@@ -497,7 +497,7 @@ def crosstab(store: PublishedStore, query: PublishedQuery) -> PublishedResult:
             codes = [int(c) for c in codes]
         return position[axis.dimension], codes
 
-    ri, rcodes = coded(axes[0])
+    ri, rcodes = coded(axes[0] if axes else None)
     ci, ccodes = coded(axes[1] if len(axes) > 1 else None)
     grid: list[list[dict[str, Any]]] = []
     empty: dict[str, dict[str, Any]] = {}

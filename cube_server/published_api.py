@@ -28,6 +28,8 @@ published_api = Blueprint("published", __name__)
 EXTENSION = "lmi_cubes_published"
 PARAMETERS = {
     "crosstab": ("rows", "columns", "measure", "cut", "format"),
+    "aggregate": ("drilldown", "aggregates", "cut"),
+    "cell": ("aggregates", "cut"),
     "model": (),
     "members": ("level",),
     "index": (),
@@ -255,3 +257,58 @@ def _csv(result: published.PublishedResult) -> str:
             ]
             writer.writerow(line)
     return out.getvalue()
+
+
+@published_api.get("/published/<cube>/aggregate")
+def aggregate(cube: str) -> Response:
+    """Slicer's aggregate: one record per published figure of the drilldown (at most two
+    dimensions), with no summary: a total is a published member, never a sum."""
+    args = _args("aggregate")
+    if "aggregates" not in args:
+        raise QueryError("aggregates", "name the published measure: aggregates=NAME")
+    drilldown = [d for d in args.get("drilldown", "").split("|") if d]
+    if len(drilldown) > 2:
+        raise QueryError("drilldown", "a published table has at most two axes here")
+    axes = tuple(_axis("drilldown", d) for d in drilldown)
+    measure = args["aggregates"]
+    query = published.PublishedQuery(cube, axes, measure, _cut(args.get("cut", "")))
+    result = published.crosstab(_store(), query)
+    records = []
+    columns = result.axes[1].members if len(result.axes) > 1 else [("", "")]
+    rows = result.axes[0].members if result.axes else [("", "")]
+    for i, (rcode, rlabel) in enumerate(rows):
+        for j, (ccode, clabel) in enumerate(columns):
+            record: dict[str, Any] = {}
+            for axis, code, label in zip(
+                result.axes, (rcode, ccode), (rlabel, clabel), strict=False
+            ):
+                record[axis.dimension] = code
+                record[f"{axis.dimension}.label"] = label
+            cell = result.cells[i][j]
+            record[measure] = cell["value"]
+            record.update({k: v for k, v in cell.items() if k != "value"})
+            records.append(record)
+    body = {
+        "aggregates": [measure],
+        "drilldown": [a.dimension for a in result.axes],
+        "cells": records,
+        "fixed": result.fixed,
+        "provenance": dict(result.table.provenance),
+    }
+    return Response(orjson.dumps(body), mimetype="application/json")
+
+
+@published_api.get("/published/<cube>/cell")
+def cell(cube: str) -> Response:
+    """One published figure: the cut names its members, the rest are the table's totals."""
+    args = _args("cell")
+    if "aggregates" not in args:
+        raise QueryError("aggregates", "name the published measure: aggregates=NAME")
+    query = published.PublishedQuery(cube, (), args["aggregates"], _cut(args.get("cut", "")))
+    result = published.crosstab(_store(), query)
+    body = {
+        "cut": result.fixed,
+        "cell": result.cells[0][0],
+        "provenance": dict(result.table.provenance),
+    }
+    return Response(orjson.dumps(body), mimetype="application/json")

@@ -70,6 +70,27 @@ PATHS: dict[str, tuple[str, str, list[dict[str, Any]], list[str]]] = {
         ],
         ["application/json", "text/csv"],
     ),
+    "/published/{cube}/aggregate": (
+        "published_aggregate",
+        "Slicer-style records of published figures (no summary: totals are published members)",
+        [
+            CUBE,
+            _query("drilldown", "up to two dimension[:level] joined by |"),
+            _query("aggregates", "the published measure"),
+            _query("cut", "dimension:member[,member]|..."),
+        ],
+        ["application/json"],
+    ),
+    "/published/{cube}/cell": (
+        "published_cell",
+        "One published figure with its flag, source cell and provenance",
+        [
+            CUBE,
+            _query("aggregates", "the published measure"),
+            _query("cut", "dimension:member|..."),
+        ],
+        ["application/json"],
+    ),
 }
 
 

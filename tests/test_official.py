@@ -310,6 +310,21 @@ def test_chooser_wf_levels_pick_the_table() -> None:
         free=frozenset({"year"}),
     )
     tables = [ind1, occ2, occ1]
+    wales = _table(
+        "Occ T1 Wales",
+        WF,
+        dimension="occupation",
+        levels=("soc_major",),
+        area="Wales",
+        measures=frozenset({"employment"}),
+        free=frozenset({"gender", "year"}),
+    )
+    # the United Kingdom's workbook unless an area is cut
+    assert choose([wales, occ1], _q([("occupation", None)], "employment", cube=WF)) == occ1
+    assert (
+        choose([wales, occ1], _q([("occupation", None)], "employment", {"area": ("Wales",)}, WF))
+        == wales
+    )
     assert choose(tables, _q([("occupation", "soc_sub_major")], "employment", cube=WF)) == occ2
     assert choose(tables, _q([("occupation", "soc_major")], "employment", cube=WF)) == occ1
     assert choose(tables, _q([("industry", None), ("year", None)], "employment", cube=WF)) == ind1
@@ -622,3 +637,34 @@ def fuzz_client(tmp_path_factory: pytest.TempPathFactory, warehouse: Path) -> Fl
         {"WAREHOUSE": str(warehouse), "OFFICIAL_STORE": str(store_path(folder / "w.duckdb"))}
     )
     return app.test_client()
+
+
+def test_slicer_aggregate_and_cell_serve_the_same_figures(tmp_path: Path, client_for) -> None:
+    written = write_ashe(tmp_path / "t.xlsx")
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "t.xlsx"], target, "provisional")
+    client = client_for(target)
+    body = client.get(
+        f"/published/{ASHE}/aggregate",
+        query_string={"drilldown": "occupation:soc2|sex", "aggregates": "weekly_pay_gross_mean"},
+    ).get_json()
+    assert "summary" not in body and len(body["cells"]) == 2 * 3
+    for record in body["cells"]:
+        sheet = {"all": "All", "male": "Male", "female": "Female"}[record["sex"]]
+        assert record["weekly_pay_gross_mean"] == written[(sheet, record["occupation"], "mean")]
+        assert record["flag"] == "quality_unknown"
+    one = client.get(
+        f"/published/{ASHE}/cell",
+        query_string={
+            "aggregates": "weekly_pay_gross_p75",
+            "cut": "occupation:2135|sex:female|working_pattern:full_time",
+        },
+    ).get_json()
+    assert one["cell"]["value"] == written[("Female Full-Time", "2135", "p75")]
+    assert one["cell"]["source"] == "Female Full-Time!O15"
+    assert one["provenance"]["table"] == "Table 14.1a"
+    refused = client.get(
+        f"/published/{ASHE}/aggregate",
+        query_string={"drilldown": "occupation|sex|working_pattern", "aggregates": "x"},
+    )
+    assert refused.status_code == 400 and refused.get_json()["error"]["parameter"] == "drilldown"
