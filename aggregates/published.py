@@ -405,10 +405,6 @@ class PublishedResult:
     cells: list[list[dict[str, Any]]]
 
 
-def _free_members(dimension: str, table: TableInfo) -> list[tuple[str, str]]:
-    return list(FREE_MEMBERS[dimension])
-
-
 def crosstab(store: PublishedStore, query: PublishedQuery) -> PublishedResult:
     """The published figures of the chosen table laid out on the query's axes."""
     if query.cube not in CLASSIFYING:
@@ -456,7 +452,7 @@ def crosstab(store: PublishedStore, query: PublishedQuery) -> PublishedResult:
             level = "year"
         else:
             level = axis.dimension
-            chosen = [m for m in _free_members(axis.dimension, table) if not cut or m[0] in cut]
+            chosen = [m for m in FREE_MEMBERS[axis.dimension] if not cut or m[0] in cut]
         if not chosen:
             raise QueryError("cut", f"the cut leaves no {axis.dimension} members")
         axes.append(AxisResult(axis.dimension, level, chosen))

@@ -179,7 +179,6 @@ def _members(
     seen: set[str] = set()
     section = ""
     county = region = ""
-    parents: dict[int, str] = {}
     for r in range(first, last):
         raw_label = text(cell(rows, r, 0)) if rows[r] else ""
         label = " ".join(raw_label.split())
@@ -226,7 +225,6 @@ def _members(
         if code in seen:
             raise ImportProblem(book.name, sheet, r + 1, "B", f"code {code!r} appears twice")
         seen.add(code)
-        parents[r] = code
         members.append(Member(code, label, level, parent, r + 1))
     return members
 
