@@ -216,8 +216,7 @@ class PublishedStore:
     def __init__(self, path: Path):
         self.path = path
         self._lock = threading.Lock()
-        self._figures: dict[str, dict[tuple[Any, ...], tuple[Any, ...]]] = {}
-        self._cells: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {}
+        self._cells: dict[tuple[str, str], dict[tuple[Any, ...], dict[str, Any]]] = {}
         con = duckdb.connect(str(path), read_only=True)
         try:
             tables = con.execute(
@@ -310,40 +309,33 @@ class PublishedStore:
     def cubes(self) -> list[str]:
         return sorted({t.cube for t in self.tables})
 
-    def cells(self, table: TableInfo) -> dict[tuple[Any, ...], dict[str, dict[str, Any]]]:
-        """Every figure of a table as its served cell (flag, reason, source), built once:
-        (statistic, sex, pattern, year) -> member -> cell. Small inner dicts keyed by the
-        member's code keep a large table's lookups in cache (one dict of 135,000 tuple keys
-        took 1.2 us a lookup, these 0.2 us)."""
-        found = self._cells.get(table.key)
-        if found is None:
-            found = {}
-            for coords, (value, mark, cv, cv_mark, sheet, where) in self.figures(table.key).items():
-                member, sex, pattern, statistic, year = coords
-                cell = quality(table, value, mark, cv, cv_mark)
-                cell["source"] = f"{sheet}!{where}"
-                found.setdefault((statistic, sex, pattern, year), {})[member] = cell
-            self._cells[table.key] = found
-        return found
-
-    def figures(self, key: str) -> dict[tuple[Any, ...], tuple[Any, ...]]:
-        """(member, sex, pattern, statistic, year) -> (value, mark, cv, cv_mark, sheet, cell)"""
-        found = self._figures.get(key)
+    def cells(self, table: TableInfo, statistic: str) -> dict[tuple[Any, ...], dict[str, Any]]:
+        """One statistic of a table as served cells (flag, reason, source), read from the
+        store and built once: (sex, pattern, year) -> member -> cell. A statistic at a time
+        keeps the first request for a table short (a 135,000-figure table took a second
+        read whole), and the small inner dicts keyed by member code keep lookups in cache."""
+        key = (table.key, statistic)
+        found = self._cells.get(key)
         if found is not None:
             return found
         with self._lock:
-            if key not in self._figures:
+            if key not in self._cells:
                 con = duckdb.connect(str(self.path), read_only=True)
                 try:
                     rows = con.execute(
-                        "SELECT member, sex, pattern, statistic, year, value, mark, cv, cv_mark, "
-                        "sheet, cell FROM published_figures WHERE key = ?",
-                        [key],
+                        "SELECT member, sex, pattern, year, value, mark, cv, cv_mark, sheet, cell "
+                        "FROM published_figures WHERE key = ? AND statistic = ?",
+                        [table.key, statistic],
                     ).fetchall()
                 finally:
                     con.close()
-                self._figures[key] = {tuple(r[:5]): tuple(r[5:]) for r in rows}
-            return self._figures[key]
+                built: dict[tuple[Any, ...], dict[str, Any]] = {}
+                for member, sex, pattern, year, value, mark, cv, cv_mark, sheet, where in rows:
+                    cell = quality(table, value, mark, cv, cv_mark)
+                    cell["source"] = f"{sheet}!{where}"
+                    built.setdefault((sex, pattern, year), {})[member] = cell
+                self._cells[key] = built
+            return self._cells[key]
 
 
 def quality(
@@ -447,7 +439,7 @@ def crosstab(store: PublishedStore, query: PublishedQuery) -> PublishedResult:
                     )
                 chosen = [(m.code, m.label) for m in members if m.code in cut]
         elif axis.dimension == "year":
-            years = sorted({k[4] for k in store.figures(table.key) if k[3] == statistic})
+            years = sorted({k[2] for k in store.cells(table, statistic)})
             chosen = [(str(y), str(y)) for y in years if not cut or str(y) in cut]
             level = "year"
         else:
@@ -476,7 +468,7 @@ def crosstab(store: PublishedStore, query: PublishedQuery) -> PublishedResult:
         raise QueryError(
             "rows", f"{statistic} is published over the period {table.release}, not by year", []
         )
-    cells = store.cells(table)
+    cells = store.cells(table, statistic)
     position = {table.dimension: 0, "sex": 1, "gender": 1, "working_pattern": 2, "year": 4}
     base: list[Any] = [None, "all", "all", statistic, table.year]
     for name, code in fixed.items():
@@ -502,7 +494,7 @@ def crosstab(store: PublishedStore, query: PublishedQuery) -> PublishedResult:
         line = []
         for ccode in ccodes:
             base[ci] = ccode
-            by_member = cells.get((base[3], base[1], base[2], base[4]), empty)
+            by_member = cells.get((base[1], base[2], base[4]), empty)
             line.append(by_member.get(base[0], MISSING))
         grid.append(line)
     return PublishedResult(table, query.measure, axes, fixed, grid)
@@ -542,7 +534,7 @@ def occupation_series(
     statistic_of = {t.key: measure[len(t.variable) + 1 :] for t in by_year.values()}
     points = []
     for year, table in sorted(by_year.items()):
-        cells = store.cells(table).get((statistic_of[table.key], "all", "all", year), {})
+        cells = store.cells(table, statistic_of[table.key]).get(("all", "all", year), {})
         for code in [soc[:n] for n in range(len(soc), 0, -1)] if coarse else [soc]:
             cell = cells.get(code)
             if cell is not None and cell["value"] is not None:
