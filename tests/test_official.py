@@ -668,3 +668,19 @@ def test_slicer_aggregate_and_cell_serve_the_same_figures(tmp_path: Path, client
         query_string={"drilldown": "occupation|sex|working_pattern", "aggregates": "x"},
     )
     assert refused.status_code == 400 and refused.get_json()["error"]["parameter"] == "drilldown"
+
+
+def test_occupation_hierarchy_from_soc_codes(tmp_path: Path, client_for) -> None:
+    write_ashe(tmp_path / "t.xlsx")
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "t.xlsx"], target, "provisional")
+    client = client_for(target)
+    members = client.get(f"/published/{ASHE}/members/occupation").get_json()["members"]
+    by_code = {m["key"]: (m["level"], m["parent"]) for m in members}
+    assert by_code["2136"] == ("soc4", "213")
+    assert by_code["213"] == ("soc3", "21")
+    assert by_code["21"] == ("soc2", "2")
+    assert by_code["2"] == ("soc1", "total")
+    assert by_code["total"] == ("total", None)
+    level = client.get(f"/published/{ASHE}/members/occupation?level=soc1").get_json()
+    assert [m["key"] for m in level["members"]] == ["1", "2"]

@@ -347,3 +347,31 @@ def test_working_futures(client: FlaskClient, folder: str, area: str, round_: st
                     checked += 1
                 assert body["provenance"]["caveat"]
     assert checked >= 30
+
+
+def test_geography_hierarchy_by_gss_code(client: FlaskClient) -> None:
+    """Parents as the GSS geography has them (public facts, not read from the workbook):
+    districts in their county, boroughs in Inner London, unitary authorities and counties
+    in their region, Scottish and Welsh authorities in their nation."""
+    members = client.get(f"/published/{ASHE}/members/geography").get_json()["members"]
+    parent = {m["key"]: m["parent"] for m in members}
+    level = {m["key"]: m["level"] for m in members}
+    expected = {
+        "E08000037": "E11000007",  # Gateshead: Tyne and Wear
+        "E06000005": "E12000001",  # Darlington: North East
+        "E07000105": "E10000016",  # Ashford: Kent
+        "E10000016": "E12000008",  # Kent: South East
+        "E09000033": "E13000001",  # Westminster: Inner London
+        "E13000001": "E12000007",  # Inner London: London
+        "E12000007": "E92000001",  # London: England
+        "S12000040": "S92000003",  # West Lothian: Scotland
+        "W06000015": "W92000004",  # Cardiff: Wales
+        "E92000001": "K04000001",  # England: England and Wales
+        "S92000003": "K03000001",  # Scotland: Great Britain
+        "N92000002": "K02000001",  # Northern Ireland: United Kingdom
+    }
+    assert {code: parent[code] for code in expected} == expected
+    assert [code for code, lv in level.items() if lv == "region"] == [
+        f"E1200000{n}" for n in range(1, 10)
+    ]
+    assert level["K02000001"] == "uk" and parent["K02000001"] is None
