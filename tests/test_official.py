@@ -684,3 +684,23 @@ def test_occupation_hierarchy_from_soc_codes(tmp_path: Path, client_for) -> None
     assert by_code["total"] == ("total", None)
     level = client.get(f"/published/{ASHE}/members/occupation?level=soc1").get_json()
     assert [m["key"] for m in level["members"]] == ["1", "2"]
+
+
+def test_postgres_warehouse_serves_the_published_tables_beside_its_staging_file(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """With a PostgreSQL warehouse the store sits beside the loader's local staging file;
+    a server on the same machine (same staging directory) serves it."""
+    from click.testing import CliRunner
+
+    from lmi_cubes.cli import main
+
+    written = write_ashe(tmp_path / "t14.xlsx")
+    result = CliRunner().invoke(
+        main,
+        ["import", str(tmp_path / "t14.xlsx"), "--warehouse", postgres_url, "--release", "revised"],
+    )
+    assert result.exit_code == 0, result.output
+    client = create_app({"WAREHOUSE": postgres_url}).test_client()
+    body = _crosstab(client, ASHE, rows="occupation:soc4", measure="weekly_pay_gross_median")
+    assert body["cells"][0][0]["value"] == written[("All", "1115", "median")]
