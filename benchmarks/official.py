@@ -28,20 +28,20 @@ import duckdb
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from aggregates import published  # noqa: E402
+from aggregates import published, published_choice  # noqa: E402
 from cube_server.app import create_app  # noqa: E402
 from etl.official.importer import import_files, store_path  # noqa: E402
 
 QUERIES = [
     (
         "7.1a region x sex, median weekly pay",
-        published.ASHE,
+        published_choice.ASHE,
         {"rows": "geography:region", "columns": "sex", "measure": "weekly_pay_gross_median"},
         ("ashe:7.1a:United Kingdom:2018:provisional", "median", "pattern = 'all'"),
     ),
     (
         "7.1a local authority x working pattern, p90",
-        published.ASHE,
+        published_choice.ASHE,
         {
             "rows": "geography:local_authority",
             "columns": "working_pattern",
@@ -51,13 +51,13 @@ QUERIES = [
     ),
     (
         "16.7a SIC class x sex, median annual pay",
-        published.ASHE,
+        published_choice.ASHE,
         {"rows": "industry:class", "columns": "sex", "measure": "annual_pay_gross_median"},
         ("ashe:16.7a:United Kingdom:2020:provisional", "median", "pattern = 'all'"),
     ),
     (
         "WF Occ T2 sub-major x year, employment (UK)",
-        published.WF,
+        published_choice.WF,
         {
             "rows": "occupation:soc_sub_major",
             "columns": "year",
@@ -131,7 +131,7 @@ def main() -> None:
             body = response.get_json()
             cells = sum(len(row) for row in body["cells"])
             axes = tuple(
-                published.Axis(*[*p.split(":"), None][:2])
+                published_choice.Axis(*[*p.split(":"), None][:2])
                 for p in (params["rows"], params.get("columns"))
                 if p
             )
@@ -139,7 +139,7 @@ def main() -> None:
                 k: tuple(v.split(","))
                 for k, _, v in (c.partition(":") for c in params.get("cut", "").split("|") if c)
             }
-            query = published.PublishedQuery(cube, axes, params["measure"], cut)
+            query = published_choice.PublishedQuery(cube, axes, params["measure"], cut)
             http = median_ms(lambda url=url: client.get(url), args.repeat)
             engine = median_ms(lambda q=query: published.crosstab(store, q), args.repeat)
             sql = (

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request
 
-from aggregates import published
+from aggregates import published, published_choice
 from aggregates.errors import NotFound, QueryError
 from cube_server.published_openapi import extend_openapi
 from etl.journal import sidecar
@@ -97,11 +97,11 @@ def _args(endpoint: str) -> dict[str, str]:
     return out
 
 
-def _axis(name: str, raw: str) -> published.Axis:
+def _axis(name: str, raw: str) -> published_choice.Axis:
     dimension, _, level = raw.partition(":")
     if not dimension:
         raise QueryError(name, "expected dimension[:level]")
-    return published.Axis(dimension, level or None)
+    return published_choice.Axis(dimension, level or None)
 
 
 def _cut(raw: str) -> dict[str, tuple[str, ...]]:
@@ -150,9 +150,9 @@ def model(cube: str) -> Response:
         levels.extend(lv for lv in t.levels if lv not in levels)
     body = {
         "name": cube,
-        "label": published.CUBE_LABELS[cube],
+        "label": published_choice.CUBE_LABELS[cube],
         "dimensions": [
-            {"name": d, "levels": dims.get(d, [d])} for d in published.dimensions_of(cube)
+            {"name": d, "levels": dims.get(d, [d])} for d in published_choice.dimensions_of(cube)
         ],
         "measures": sorted({m for t in tables for m in t.measures}),
         "cross_classifications": sorted({t.classification() for t in tables}),
@@ -195,7 +195,9 @@ def crosstab(cube: str) -> Response:
     axes = [_axis("rows", args["rows"])]
     if args.get("columns"):
         axes.append(_axis("columns", args["columns"]))
-    query = published.PublishedQuery(cube, tuple(axes), args["measure"], _cut(args.get("cut", "")))
+    query = published_choice.PublishedQuery(
+        cube, tuple(axes), args["measure"], _cut(args.get("cut", ""))
+    )
     result = published.crosstab(_store(), query)
     if fmt == "csv":
         return Response(_csv(result), mimetype="text/csv")
@@ -271,7 +273,7 @@ def aggregate(cube: str) -> Response:
         raise QueryError("drilldown", "a published table has at most two axes here")
     axes = tuple(_axis("drilldown", d) for d in drilldown)
     measure = args["aggregates"]
-    query = published.PublishedQuery(cube, axes, measure, _cut(args.get("cut", "")))
+    query = published_choice.PublishedQuery(cube, axes, measure, _cut(args.get("cut", "")))
     result = published.crosstab(_store(), query)
     records = []
     columns = result.axes[1].members if len(result.axes) > 1 else [("", "")]
@@ -304,7 +306,7 @@ def cell(cube: str) -> Response:
     args = _args("cell")
     if "aggregates" not in args:
         raise QueryError("aggregates", "name the published measure: aggregates=NAME")
-    query = published.PublishedQuery(cube, (), args["aggregates"], _cut(args.get("cut", "")))
+    query = published_choice.PublishedQuery(cube, (), args["aggregates"], _cut(args.get("cut", "")))
     result = published.crosstab(_store(), query)
     body = {
         "cut": result.fixed,

@@ -22,7 +22,7 @@ from official_workbooks import (
     write_wf,
 )
 
-from aggregates.published import (
+from aggregates.published_choice import (
     ASHE,
     WF,
     Axis,

@@ -22,7 +22,7 @@ import xlrd
 from flask.testing import FlaskClient
 from official_workbooks import expected_flag
 
-from aggregates.published import ASHE, WF
+from aggregates.published_choice import ASHE, WF
 from cube_server.app import create_app
 from etl.official.importer import import_files, store_path
 
