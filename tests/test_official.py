@@ -704,3 +704,28 @@ def test_postgres_warehouse_serves_the_published_tables_beside_its_staging_file(
     client = create_app({"WAREHOUSE": postgres_url}).test_client()
     body = _crosstab(client, ASHE, rows="occupation:soc4", measure="weekly_pay_gross_median")
     assert body["cells"][0][0]["value"] == written[("All", "1115", "median")]
+
+
+def test_a_failure_while_writing_leaves_the_store_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import etl.official.importer as importer
+
+    target, before = _prepared(tmp_path)
+    write_ashe(tmp_path / "t.xlsx")
+    real_write = importer._write
+
+    def write_then_fail(building: Path, tables: Any, imported_at: str) -> int:
+        real_write(building, tables, imported_at)  # the copy is complete, then the disk fails
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(importer, "_write", write_then_fail)
+    with pytest.raises(OSError):
+        import_files([tmp_path / "t.xlsx"], target, "revised")
+    assert hashlib.sha256(store_path(target).read_bytes()).hexdigest() == before
+    assert not list(tmp_path.glob("*building*"))
+    record = read_journal(target)[-1]
+    assert record["outcome"] == "failed" and "No space left" in record["message"]
+    assert record["files"] == [
+        {"file": "t.xlsx", "sha256": hashlib.sha256((tmp_path / "t.xlsx").read_bytes()).hexdigest()}
+    ]

@@ -297,8 +297,11 @@ def import_files(
             tables = read_files(paths, release)
             files.extend(
                 sorted(
-                    {(t.file, t.sha256) for t in tables}
-                    | {(t.cv_file, t.cv_sha256) for t in tables if t.cv_file} - set(files)
+                    (
+                        {(t.file, t.sha256) for t in tables}
+                        | {(t.cv_file, t.cv_sha256) for t in tables if t.cv_file}
+                    )
+                    - set(files)
                 )
             )
             say(f"writing {len(tables)} table(s)")
