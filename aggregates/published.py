@@ -73,14 +73,18 @@ class PublishedStore:
                 "SELECT key, code, label, level, parent FROM published_members ORDER BY key, ord"
             ).fetchall()
             genders = con.execute(
-                "SELECT DISTINCT key, sex FROM published_figures WHERE sex <> 'all'"
+                "SELECT DISTINCT key FROM published_figures WHERE sex <> 'all'"
+            ).fetchall()
+            statuses = con.execute(
+                "SELECT DISTINCT key FROM published_figures WHERE pattern <> 'all'"
             ).fetchall()
         finally:
             con.close()
         self.members: dict[str, list[Member]] = {}
         for key, code, label, level, parent in members:
             self.members.setdefault(key, []).append(Member(code, label, level, parent))
-        gendered = {k for k, _ in genders}
+        gendered = {k for (k,) in genders}
+        by_status = {k for (k,) in statuses}
         self.tables: list[TableInfo] = []
         for row in tables:
             (
@@ -110,7 +114,13 @@ class PublishedStore:
                 free = frozenset(FREE_TOTALS[ASHE])
             else:
                 measures = frozenset(stats)
-                free = frozenset({"year", *(("gender",) if key in gendered else ())})
+                free = frozenset(
+                    {
+                        "year",
+                        *(("gender",) if key in gendered else ()),
+                        *(("status",) if key in by_status else ()),
+                    }
+                )
             seen = {m.level for m in self.members.get(key, [])} - {TOTAL}
             levels = sorted(seen, key=lambda lv: (LEVEL_ORDER.index(lv), lv))
             provenance = {
@@ -314,7 +324,14 @@ def crosstab(store: PublishedStore, query: PublishedQuery) -> PublishedResult:
             "rows", f"{statistic} is published over the period {table.release}, not by year", []
         )
     cells = store.cells(table, statistic)
-    position = {table.dimension: 0, "sex": 1, "gender": 1, "working_pattern": 2, "year": 4}
+    position = {
+        table.dimension: 0,
+        "sex": 1,
+        "gender": 1,
+        "working_pattern": 2,
+        "status": 2,
+        "year": 4,
+    }
     base: list[Any] = [None, "all", "all", statistic, table.year]
     for name, code in fixed.items():
         base[position[name]] = code

@@ -30,12 +30,18 @@ CLASSIFYING = {
 # the dimensions every table of a cube classifies by besides its rows, and their totals
 FREE_TOTALS = {
     ASHE: {"sex": "all", "working_pattern": "all"},
-    WF: {"gender": "all"},
+    WF: {"gender": "all", "status": "all"},
 }
 FREE_MEMBERS = {
     "sex": (("all", "All employees"), ("male", "Male"), ("female", "Female")),
     "working_pattern": (("all", "All"), ("full_time", "Full-time"), ("part_time", "Part-time")),
     "gender": (("all", "All persons"), ("male", "Males"), ("female", "Females")),
+    "status": (
+        ("all", "All"),
+        ("full_time", "Full-time employees"),
+        ("part_time", "Part-time employees"),
+        ("self_employed", "Self-employed"),
+    ),
 }
 # selectors pick a table; they are cut to one member, never axes (ASHE) or are axes (WF year)
 SELECTORS = {ASHE: ("year", "release"), WF: ("area", "round")}

@@ -189,6 +189,42 @@ def _wf_sheet(
         ws.cell(row=r + 1, column=c + 1, value=value)
 
 
+STATUS_YEARS = (2010, 2020, 2030)
+STATUS_HEADINGS = (
+    ("FT", "full_time"),
+    ("PT", "part_time"),
+    ("SE", "self_employed"),
+    ("Total", "all"),
+)
+
+
+def _wf_status_sheet(book: Workbook, written: dict[tuple[Any, ...], float]) -> None:
+    """Occupation Table 5: FT, PT, SE and Total under each of three years, per gender."""
+    ws = book.create_sheet("Occ T5")
+    title = "Occupation Table 5  Employment Change by Status (SOC 2020), 2010-2030"
+    blocks = (("", "all"), ("Males: ", "male"), ("Females: ", "female"))
+    for b, (prefix, gender) in enumerate(blocks):
+        c0 = b * 16
+        ws.cell(
+            row=1,
+            column=c0 + 1,
+            value=title
+            if not b
+            else f"Occupation Table 5.{b}  {prefix}Employment Change by Status (SOC 2020)",
+        )
+        ws.cell(row=6, column=c0 + 1, value="Levels (000s)")
+        for y, year in enumerate(STATUS_YEARS):
+            ws.cell(row=5, column=c0 + 2 + 5 * y, value=year)
+            for k, (heading, status) in enumerate(STATUS_HEADINGS):
+                col = c0 + 2 + 5 * y + k
+                ws.cell(row=6, column=col, value=heading)
+                for r, label in enumerate((*WF_OCCUPATIONS, "All occupations")):
+                    ws.cell(row=8 + r, column=c0 + 1, value=label)
+                    value = wf_value(6, b, r, 20 + 5 * y + k)
+                    ws.cell(row=8 + r, column=col, value=value)
+                    written[("Occ T5", gender, label, status, year)] = value
+
+
 def write_wf(path: Path, area: str = "Wales", edit: Any = None) -> dict[tuple[Any, ...], float]:
     """A MainTables workbook in the published layout: {(sheet, gender, label, statistic,
     year): value} of every figure written."""
@@ -227,6 +263,7 @@ def write_wf(path: Path, area: str = "Wales", edit: Any = None) -> dict[tuple[An
     )
     _wf_sheet(book, "Occ T1", occ, WF_OCCUPATIONS, "All occupations", True, True, 3, written)
     _wf_sheet(book, "Occ T2", sub, WF_SUB_MAJOR, "All occupations", True, True, 4, written)
+    _wf_status_sheet(book, written)
     _wf_sheet(
         book,
         "Qual T1",

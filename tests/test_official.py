@@ -174,6 +174,22 @@ def test_wf_workbook_figures_as_written(tmp_path: Path, client_for) -> None:
             assert body["cells"][i][j]["value"] == expected
     assert body["provenance"]["period"] == "2020-2030"
     assert body["provenance"]["area"] == "Wales"
+    # by employment status: Occupation Table 5
+    body = _crosstab(
+        client,
+        WF,
+        rows="occupation:soc_major",
+        columns="status",
+        measure="employment",
+        cut="year:2020|gender:male",
+    )
+    assert body["provenance"]["table"] == "Occ T5"
+    statuses = [m["key"] for m in body["columns"]["members"]]
+    assert statuses == ["all", "full_time", "part_time", "self_employed"]
+    for i, label in enumerate(WF_OCCUPATIONS):
+        for j, status in enumerate(statuses):
+            expected = written[("Occ T5", "male", label, status, 2020)]
+            assert body["cells"][i][j]["value"] == expected
     body = _crosstab(client, WF, rows="qualification", measure="employment", cut="year:2025")
     assert [m["key"] for m in body["rows"]["members"]] == ["rqf8", "rqf4", "none"]
     assert (
@@ -561,7 +577,7 @@ def test_cli_import_exit_status_and_one_line_per_problem(tmp_path: Path) -> None
     assert not store_path(target).exists()
     good = runner.invoke(main, ["import", str(tmp_path / "wf.xlsm"), "--warehouse", str(target)])
     assert good.exit_code == 0, good.output
-    assert "imported 5 table(s)" in good.output
+    assert "imported 6 table(s)" in good.output
 
 
 def test_a_running_server_serves_a_new_import(tmp_path: Path, client_for) -> None:

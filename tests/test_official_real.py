@@ -375,3 +375,52 @@ def test_geography_hierarchy_by_gss_code(client: FlaskClient) -> None:
         f"E1200000{n}" for n in range(1, 10)
     ]
     assert level["K02000001"] == "uk" and parent["K02000001"] is None
+
+
+@pytest.mark.parametrize(
+    ("folder", "area", "round_"),
+    [
+        ("working-futures-2017-2027/UK_MainTables.Main.xlsm", "United Kingdom", "2017-2027"),
+        ("skills-imperative-2035/GL_LSIP_MainTables.Main.xlsm", "Greater London", "2020-2035"),
+    ],
+)
+def test_working_futures_by_status(
+    client: FlaskClient, folder: str, area: str, round_: str
+) -> None:
+    """Occupation Table 5: FT, PT, SE and Total under each year, for all, males, females."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        book = openpyxl.load_workbook(official_dir() / folder, read_only=True, data_only=True)
+    grid = [list(r) for r in book["Occ T5"].iter_rows(min_row=1, max_row=20, values_only=True)]
+    statuses = {"FT": "full_time", "PT": "part_time", "SE": "self_employed", "Total": "all"}
+    starts = [c for c, v in enumerate(grid[5]) if isinstance(v, str) and v.startswith("Levels")]
+    checked = 0
+    for start, gender in zip(starts, ("all", "male", "female"), strict=True):
+        year = None
+        for k in range(start + 1, start + 15):
+            if isinstance(grid[4][k], (int, float)):
+                year = int(grid[4][k])
+            if grid[5][k] not in statuses:
+                continue
+            response = client.get(
+                f"/published/{WF}/crosstab",
+                query_string={
+                    "rows": "occupation:soc_major",
+                    "columns": "status",
+                    "measure": "employment",
+                    "cut": f"area:{area}|round:{round_}|year:{year}|gender:{gender}",
+                },
+            )
+            assert response.status_code == 200, response.get_data(as_text=True)
+            body = response.get_json()
+            j = [m["key"] for m in body["columns"]["members"]].index(statuses[grid[5][k]])
+            served = {
+                m["label"]: row[j]["value"]
+                for m, row in zip(body["rows"]["members"], body["cells"], strict=True)
+            }
+            for r in range(6, 20):
+                label = grid[r][start]
+                if isinstance(label, str) and label.strip() and label != "All occupations":
+                    assert served[" ".join(label.split())] == pytest.approx(grid[r][k], rel=1e-12)
+                    checked += 1
+    assert checked >= 30

@@ -10,7 +10,7 @@ males and females. The blocks are found from their headings, not fixed cell addr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from etl.official.problems import ImportProblem
 from etl.official.records import DFE_ATTRIBUTION, WF_CAVEAT, Figure, Member, Table
@@ -24,8 +24,12 @@ SHEET_TITLES = (
     (re.compile(r"^Industry Table 2\b"), "industry", "industry_group"),
     (re.compile(r"^Industry Table 3\b"), "industry", "industry_detail"),
     (re.compile(r"^Qualification Table 1\b"), "qualification", "rqf"),
+    (re.compile(r"^Occupation Table 5\b"), "occupation", "soc_major"),
 )
 REQUIRED_SHEETS = ("Occ T1", "Occ T2", "Ind T1", "Ind T2", "Qual T1")
+# the status columns of Occupation Table 5, under each year: full-time and part-time
+# employees, self-employed, all
+STATUSES = {"FT": "full_time", "PT": "part_time", "SE": "self_employed", "Total": "all"}
 PERIOD_STATISTICS = {
     ("net", "change"): "net_change",
     ("replacement", "demand"): "replacement_demand",
@@ -49,6 +53,8 @@ class Block:
     years: dict[int, int]  # year -> column
     period: dict[str, int]  # statistic -> column
     period_text: str
+    # (year, column, status) of each level by employment status (Occupation Table 5)
+    by_status: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def _number(value: Cell) -> float | None:
@@ -77,11 +83,37 @@ def _gender(title: str) -> str:
     return "all"
 
 
+def _status_columns(rows: list[list[Cell]], r: int, c: int) -> list[tuple[int, int, str]]:
+    """FT, PT, SE, Total under each year (the year over the first of them), until the next
+    block; empty when the block is not by status."""
+    found: list[tuple[int, int, str]] = []
+    year: int | None = None
+    for col in range(c + 1, c + 16):
+        heading = text(cell(rows, r, col))
+        if heading.startswith("Levels"):
+            break
+        above = _number(cell(rows, r - 1, col))
+        if above is not None and above.is_integer() and 1990 <= above <= 2100:
+            year = int(above)
+        if heading in STATUSES and year is not None:
+            found.append((year, col, STATUSES[heading]))
+    return found
+
+
 def _blocks(book: Book, sheet: str, rows: list[list[Cell]]) -> list[Block]:
     blocks: list[Block] = []
     for r in range(min(len(rows), 12)):
         for c, value in enumerate(rows[r]):
             if not text(value).startswith("Levels"):
+                continue
+            title = next(
+                (text(cell(rows, 0, col)) for col in range(c, -1, -1) if text(cell(rows, 0, col))),
+                "",
+            )
+            by_status = _status_columns(rows, r, c)
+            if by_status:
+                years = {y: col for y, col, status in by_status if status == "all"}
+                blocks.append(Block(sheet, _gender(title), r, c, r + 1, years, {}, "", by_status))
                 continue
             header = r
             years = _years(rows, r, c)
@@ -100,10 +132,6 @@ def _blocks(book: Book, sheet: str, rows: list[list[Cell]]) -> list[Block]:
                 if key in PERIOD_STATISTICS:
                     period[PERIOD_STATISTICS[key]] = col
                     period_text = period_text or text(cell(rows, header - 2, col))
-            title = next(
-                (text(cell(rows, 0, col)) for col in range(c, -1, -1) if text(cell(rows, 0, col))),
-                "",
-            )
             blocks.append(
                 Block(sheet, _gender(title), header, c, r + 1, years, period, period_text)
             )
@@ -145,9 +173,11 @@ def _read_block(
         position += 1
         code = _code(dimension, label, position, book, block.sheet, r + 1)
         members.append(Member(code, label, TOTAL if code == TOTAL else level, None, r + 1))
-        columns = [(str(y), "employment", y, col) for y, col in block.years.items()]
-        columns += [(s, s, end_year, col) for s, col in block.period.items()]
-        for _name, statistic, year, col in columns:
+        columns = [("all", "employment", y, col) for y, col in block.years.items()]
+        columns += [("all", s, end_year, col) for s, col in block.period.items()]
+        if block.by_status:
+            columns = [(status, "employment", y, col) for y, col, status in block.by_status]
+        for status, statistic, year, col in columns:
             raw = cell(rows, r, col)
             value = _number(raw)
             if value is None:
@@ -162,7 +192,7 @@ def _read_block(
                 Figure(
                     code,
                     block.gender,
-                    "all",
+                    status,
                     statistic,
                     year,
                     value,
