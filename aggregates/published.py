@@ -42,6 +42,15 @@ MISSING: dict[str, Any] = {"value": None, "flag": "not_available", "reason": "no
 QUALITY_UNKNOWN_NOTE = (
     "quality not known: the coefficient-of-variation workbook of this table is not imported"
 )
+# Working Futures levels are in thousands of people
+WF_USEFUL_FROM, WF_PUBLISH_FROM = 1.0, 10.0
+WF_TOO_UNCERTAIN = (
+    "fewer than 1,000 people: the publisher advises the uncertainty is probably too great "
+    "for the estimate to be useful"
+)
+WF_BELOW_PUBLISHABLE = (
+    "fewer than 10,000 people: below the publisher's advised minimum for published figures"
+)
 CV_CHANGE_NOTE = "quality not known: ONS publishes no CV for annual percentage changes"
 
 
@@ -186,7 +195,7 @@ class PublishedStore:
                     con.close()
                 built: dict[tuple[Any, ...], dict[str, Any]] = {}
                 for member, sex, pattern, year, value, mark, cv, cv_mark, sheet, where in rows:
-                    cell = quality(table, value, mark, cv, cv_mark)
+                    cell = quality(table, statistic, value, mark, cv, cv_mark)
                     cell["source"] = f"{sheet}!{where}"
                     built.setdefault((sex, pattern, year), {})[member] = cell
                 self._cells[key] = built
@@ -194,9 +203,16 @@ class PublishedStore:
 
 
 def quality(
-    table: TableInfo, value: float | None, mark: str | None, cv: float | None, cv_mark: str | None
+    table: TableInfo,
+    statistic: str,
+    value: float | None,
+    mark: str | None,
+    cv: float | None,
+    cv_mark: str | None,
 ) -> dict[str, Any]:
-    """The publisher's quality marks as the served figure's flag."""
+    """The publisher's quality marks as the served figure's flag. For Working Futures the
+    marks are the publisher's guidance on its own workbooks: publish counts of at least
+    10,000 people; under 1,000 the uncertainty is probably too great to be useful."""
     if mark == "x":
         return {
             "value": None,
@@ -212,7 +228,11 @@ def quality(
     if mark == "-":
         return {"value": 0, "flag": "nil", "note": "nil or negligible"}
     if table.cube == WF:
-        return {"value": value, "flag": "projection", "note": table.provenance.get("caveat")}
+        if statistic == "employment" and value is not None and abs(value) < WF_USEFUL_FROM:
+            return {"value": None, "flag": WITHHELD, "reason": WF_TOO_UNCERTAIN}
+        if statistic == "employment" and value is not None and abs(value) < WF_PUBLISH_FROM:
+            return {"value": value, "flag": "low_reliability", "note": WF_BELOW_PUBLISHABLE}
+        return {"value": value, "flag": "projection"}
     if not table.has_cv:
         return {"value": value, "flag": "quality_unknown", "note": QUALITY_UNKNOWN_NOTE}
     if cv is None:

@@ -302,3 +302,14 @@ def expected_flag(value: Any, cv: Any) -> tuple[Any, str]:
     if cv > 10:
         return value, "low_reliability"
     return value, "reliable"
+
+
+def wf_expected(statistic: str, value: float) -> tuple[float | None, str]:
+    """The publisher's guidance on its own workbooks (their Warning sheet), written out
+    independently of the server: levels are thousands of people; under 1,000 too uncertain
+    to be useful (withheld), under 10,000 below the minimum for publication."""
+    if statistic == "employment" and abs(value) < 1:
+        return None, "suppressed"
+    if statistic == "employment" and abs(value) < 10:
+        return value, "low_reliability"
+    return value, "projection"

@@ -164,7 +164,7 @@ def test_wf_workbook_figures_as_written(tmp_path: Path, client_for) -> None:
         for j, year in enumerate(WF_YEARS):
             cell = body["cells"][i][j]
             assert cell["value"] == written[("Occ T1", "female", label, "employment", year)]
-            assert cell["flag"] == "projection" and cell["note"]
+            assert cell["flag"] == "projection"
     body = _crosstab(
         client, WF, rows="occupation:soc_major", columns="gender", measure="replacement_demand"
     )
@@ -745,3 +745,29 @@ def test_a_failure_while_writing_leaves_the_store_as_it_was(
     assert record["files"] == [
         {"file": "t.xlsx", "sha256": hashlib.sha256((tmp_path / "t.xlsx").read_bytes()).hexdigest()}
     ]
+
+
+def test_wf_publisher_guidance_flags_small_cells(tmp_path: Path, client_for) -> None:
+    def small(book: Any) -> None:
+        book["Occ T1"]["B6"] = 0.5  # managers, 2010: 500 people
+        book["Occ T1"]["C6"] = 9.5  # managers, 2015: 9,500 people
+        book["Occ T1"]["D6"] = 10.0  # managers, 2020: 10,000 people
+
+    write_wf(tmp_path / "wf.xlsm", edit=small)
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "wf.xlsm"], target)
+    client = client_for(target)
+    body = _crosstab(
+        client,
+        WF,
+        rows="occupation:soc_major",
+        columns="year",
+        measure="employment",
+        cut="occupation:1",
+    )
+    first, second, third = body["cells"][0][:3]
+    assert first["value"] is None and first["flag"] == "suppressed"
+    assert "1,000" in first["reason"]
+    assert (second["value"], second["flag"]) == (9.5, "low_reliability")
+    assert (third["value"], third["flag"]) == (10.0, "projection")
+    assert body["provenance"]["caveat"].startswith("The projections are calculated")

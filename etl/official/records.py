@@ -8,11 +8,16 @@ ONS_ATTRIBUTION = (
     "Source: Office for National Statistics licensed under the Open Government Licence v3.0"
 )
 DFE_ATTRIBUTION = (
-    "Source: Department for Education, published on GOV.UK under the Open Government Licence v3.0"
+    "Source: Department for Education (Warwick Institute for Employment Research, Cambridge "
+    "Econometrics), published on GOV.UK; GOV.UK content is under the Open Government "
+    "Licence v3.0 unless stated otherwise"
 )
+# what a MainTables workbook's Warning sheet says, for a workbook without one
 WF_CAVEAT = (
-    "Projections, not forecasts: the publisher presents them as indicative of the general "
-    "direction of change under its assumptions; small cells are less robust"
+    "The projections are calculated from a number of different data sources, using a variety "
+    "of econometric and statistical techniques; precise margins of error cannot be assigned. "
+    "Published data: ideally a minimum of 10,000 individuals per cell; unpublished data: a "
+    "minimum of 1,000 individuals per cell."
 )
 
 # the publisher's symbols (the key on the Notes sheet) and what the served figure says

@@ -213,6 +213,17 @@ def _read_block(
     return members, figures
 
 
+def _caveat(book: Book) -> str:
+    """The publisher's own caveat: the Warning sheet's text from "REPORTING" on."""
+    if "Warning" not in book.sheet_names:
+        return WF_CAVEAT
+    lines = [" ".join(text(c) for c in row if text(c)) for row in book.rows("Warning")]
+    lines = [line for line in lines if line]
+    if "REPORTING" in lines:
+        lines = lines[lines.index("REPORTING") + 1 :]
+    return " ".join(" ".join(lines).split()) or WF_CAVEAT
+
+
 def _area(book: Book) -> str:
     for row in book.rows("Info"):
         key = text(cell([row], 0, 0))
@@ -233,6 +244,7 @@ def read(book: Book, sha256: str) -> list[Table]:
                 "the sheet is missing (renamed?) from a MainTables workbook",
             )
     area = _area(book)
+    caveat = _caveat(book)
     occ_title = text(cell(book.rows("Occ T1"), 0, 0))
     soc = SOC_VERSION.search(occ_title)
     tables: list[Table] = []
@@ -273,7 +285,7 @@ def read(book: Book, sha256: str) -> list[Table]:
                 file=book.name,
                 sha256=sha256,
                 attribution=DFE_ATTRIBUTION,
-                caveat=WF_CAVEAT,
+                caveat=caveat,
                 statistics=sorted({f.statistic for f in figures}),
                 members=list(members.values()),
                 figures=figures,
