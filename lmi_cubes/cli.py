@@ -236,8 +236,9 @@ def aggregates_build(warehouse: str | None) -> None:
     help="ASHE release of the workbooks, when their download names do not say (PROV...)",
 )
 def import_command(files: tuple[Path, ...], warehouse: str | None, release: str | None) -> None:
-    """Import published ONS ASHE tables and Working Futures workbooks (.xls, .xlsx, .xlsm or
-    a zip of them) beside the warehouse; every file is checked before anything changes."""
+    """Import published ONS ASHE tables and Working Futures workbooks (.xls, .xlsx, .xlsm, a
+    zip of them, or a folder of them) beside the warehouse; every file is checked before
+    anything changes."""
     target = _target(warehouse)
     say = _progress()
     try:

@@ -32,7 +32,7 @@ from etl.load import file_checksum
 from etl.official import ashe, wf
 from etl.official.problems import ImportFailed, ImportProblem
 from etl.official.records import Table
-from etl.official.workbook import Book, sources
+from etl.official.workbook import EXTENSIONS, Book, sources
 
 Progress = Callable[[str], None]
 RELEASES = ("provisional", "revised")
@@ -60,6 +60,23 @@ def _release_from_name(name: str) -> str | None:
     if re.search(r"(^|[^a-z])rev", lowered):
         return "revised"
     return None
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """The files given, a folder standing for every workbook and zip under it."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in (*EXTENSIONS, ".zip")
+                )
+            )
+        else:
+            out.append(path)
+    return out
 
 
 def read_files(paths: list[Path], release: str | None = None) -> list[Table]:
@@ -287,6 +304,7 @@ def import_files(
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": [],
     }
+    paths = expand(paths)
     # every file given, checksummed before it is read (a rejected run says what it was given);
     # on success the workbooks inside zips too
     files = [(p.name, file_checksum(p)) for p in paths if p.is_file()]
