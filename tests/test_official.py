@@ -771,3 +771,21 @@ def test_wf_publisher_guidance_flags_small_cells(tmp_path: Path, client_for) -> 
     assert (second["value"], second["flag"]) == (9.5, "low_reliability")
     assert (third["value"], third["flag"]) == (10.0, "projection")
     assert body["provenance"]["caveat"].startswith("The projections are calculated")
+
+
+def test_provisional_and_revised_are_two_tables_and_revised_is_the_default(
+    tmp_path: Path, client_for
+) -> None:
+    write_ashe(tmp_path / "t.xlsx")
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "t.xlsx"], target, "provisional")
+    import_files([tmp_path / "t.xlsx"], target, "revised")
+    client = client_for(target)
+    releases = sorted(
+        t["provenance"]["release"] for t in client.get("/published").get_json()["tables"]
+    )
+    assert releases == ["provisional", "revised"]
+    query = {"rows": "occupation:soc1", "measure": "weekly_pay_gross_median"}
+    assert _crosstab(client, ASHE, **query)["provenance"]["release"] == "revised"
+    chosen = _crosstab(client, ASHE, **query, cut="release:provisional")
+    assert chosen["provenance"]["release"] == "provisional"
