@@ -313,3 +313,19 @@ def wf_expected(statistic: str, value: float) -> tuple[float | None, str]:
     if statistic == "employment" and abs(value) < 10:
         return value, "low_reliability"
     return value, "projection"
+
+
+# Table 16's rows: SIC 2007 sections to classes; ONS prints divisions 01-09 (sections A and
+# B) without their leading zero ('1' is division 01, '11' group 01.1, '111' class 01.11)
+INDUSTRIES = (
+    ("ALL EMPLOYEES", ""),
+    ("All Manufacturing", ""),
+    ("AGRICULTURE, FORESTRY AND FISHING", "A"),
+    ("Crop and animal production", "1"),
+    ("Growing of non-perennial crops", "11"),
+    ("Growing of cereals", "111"),
+    ("MANUFACTURING", "C"),
+    ("Manufacture of food products", "10"),
+    ("Processing and preserving of meat", "101"),
+    ("Processing and preserving of meat", "1011"),
+)

@@ -789,3 +789,28 @@ def test_provisional_and_revised_are_two_tables_and_revised_is_the_default(
     assert _crosstab(client, ASHE, **query)["provenance"]["release"] == "revised"
     chosen = _crosstab(client, ASHE, **query, cut="release:provisional")
     assert chosen["provenance"]["release"] == "provisional"
+
+
+def test_industry_table_levels_and_leading_zeros(tmp_path: Path, client_for) -> None:
+    from official_workbooks import INDUSTRIES
+
+    written = write_ashe(
+        tmp_path / "t16.xlsx", table="16.7a", variable="Annual pay - Gross (£)", rows=INDUSTRIES
+    )
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "t16.xlsx"], target, "revised")
+    client = client_for(target)
+    members = client.get(f"/published/{ASHE}/members/industry").get_json()["members"]
+    by_code = {m["key"]: (m["level"], m["parent"]) for m in members}
+    assert by_code["A"] == ("section", "total")
+    assert by_code["01"] == ("division", "A")
+    assert by_code["011"] == ("group", "01")
+    assert by_code["0111"] == ("class", "011")
+    assert by_code["10"] == ("division", "C")
+    assert by_code["1011"] == ("class", "101")
+    assert by_code["other:all_manufacturing"] == ("other", None)
+    body = _crosstab(
+        client, ASHE, rows="industry:division", columns="sex", measure="annual_pay_gross_median"
+    )
+    assert [m["key"] for m in body["rows"]["members"]] == ["01", "10"]
+    assert body["cells"][0][1]["value"] == written[("Male", "1", "median")]
