@@ -256,6 +256,16 @@ def quality(
     return {"value": value, "flag": "reliable", "cv": cv}
 
 
+def _valid_members(
+    store: PublishedStore, table: TableInfo, dimension: str, statistic: str
+) -> list[str]:
+    if dimension == table.dimension:
+        return [m.code for m in store.members.get(table.key, [])]
+    if dimension == "year":
+        return [str(y) for y in sorted({k[2] for k in store.cells(table, statistic)})]
+    return [code for code, _ in FREE_MEMBERS[dimension]]
+
+
 @dataclass
 class AxisResult:
     dimension: str
@@ -273,24 +283,27 @@ class PublishedResult:
 
 
 def crosstab(store: PublishedStore, query: PublishedQuery) -> PublishedResult:
-    """The published figures of the chosen table laid out on the query's axes."""
+    """The published figures of the chosen table laid out on the query's axes.
+
+    Errors name the query's fields as the modelled engine's do (`axes.0`, `axes.1`,
+    `measures`, `cut`); each endpoint maps them to its own parameter names."""
     if query.cube not in CLASSIFYING:
         raise NotFound("cube", f"no published cube {query.cube!r}", [ASHE, WF])
     known = dimensions_of(query.cube)
-    for name in [a.dimension for a in query.axes] + list(query.cut):
-        if name not in known:
-            raise QueryError(
-                "rows" if name not in query.cut else "cut", f"unknown dimension {name!r}", known
-            )
-    for axis in query.axes:
+    for i, axis in enumerate(query.axes):
+        if axis.dimension not in known:
+            raise QueryError(f"axes.{i}", f"unknown dimension {axis.dimension!r}", known)
         if axis.dimension in SELECTORS[query.cube]:
             raise QueryError(
-                "rows",
+                f"axes.{i}",
                 f"{axis.dimension} selects a table; cut it instead",
                 [d for d in known if d not in SELECTORS[query.cube]],
             )
+    for name in query.cut:
+        if name not in known:
+            raise QueryError("cut", f"unknown dimension {name!r}", known)
     if len({a.dimension for a in query.axes}) < len(query.axes):
-        raise QueryError("columns", "rows and columns name the same dimension")
+        raise QueryError("axes.1", "rows and columns name the same dimension")
     for name in SELECTORS[query.cube]:
         if len(query.cut.get(name, ())) > 1:
             raise QueryError("cut", f"{name} selects one table: cut it to one member")
@@ -339,9 +352,17 @@ def crosstab(store: PublishedStore, query: PublishedQuery) -> PublishedResult:
                 f"{name} is not an axis: cut it to one member (published figures are not summed)",
             )
         fixed[name] = cut[0] if cut else default
+        if cut:
+            valid = _valid_members(store, table, name, statistic)
+            if cut[0] not in valid:
+                raise QueryError(
+                    "cut", f"{cut[0]!r} is not a member of {name} in {table.table_no}", valid[:200]
+                )
     if table.cube == WF and statistic in WF_PERIOD_MEASURES and "year" in on_axes:
         raise QueryError(
-            "rows", f"{statistic} is published over the period {table.release}, not by year", []
+            f"axes.{[a.dimension for a in query.axes].index('year')}",
+            f"{statistic} is published over the period {table.release}, not by year",
+            [],
         )
     cells = store.cells(table, statistic)
     position = {

@@ -141,7 +141,7 @@ def choose(tables: Iterable[TableInfo], query: PublishedQuery) -> TableInfo:
     with_measure = [t for t in candidates if query.measure in t.measures]
     if not with_measure:
         measures = sorted({m for t in candidates for m in t.measures})
-        raise QueryError("measure", f"no imported table has {query.measure!r}", measures)
+        raise QueryError("measures", f"no imported table has {query.measure!r}", measures)
 
     def fits(t: TableInfo) -> bool:
         if not asked <= {t.dimension, *t.free}:
@@ -159,7 +159,7 @@ def choose(tables: Iterable[TableInfo], query: PublishedQuery) -> TableInfo:
     if not fitting:
         shown = sorted({t.classification() for t in with_measure})
         raise NoPublishedTable(
-            "rows",
+            "axes" if query.axes else "cut",
             f"no imported table has {query.measure} by exactly "
             f"{' x '.join(sorted(asked)) or 'its total'}; published figures are served as "
             "published, never summed or recomputed",

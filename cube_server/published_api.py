@@ -98,6 +98,7 @@ def _args(endpoint: str) -> dict[str, str]:
 
 
 def _axis(name: str, raw: str) -> published_choice.Axis:
+    """An axis from `dimension[:level]`; `name` is the parameter it came in."""
     dimension, _, level = raw.partition(":")
     if not dimension:
         raise QueryError(name, "expected dimension[:level]")
@@ -307,7 +308,12 @@ def cell(cube: str) -> Response:
     if "aggregates" not in args:
         raise QueryError("aggregates", "name the published measure: aggregates=NAME")
     query = published_choice.PublishedQuery(cube, (), args["aggregates"], _cut(args.get("cut", "")))
-    result = published.crosstab(_store(), query)
+    try:
+        result = published.crosstab(_store(), query)
+    except QueryError as exc:  # the engine names the measure field `measures`
+        if exc.parameter != "measures":
+            raise
+        raise QueryError("aggregates", exc.message, exc.choices) from exc
     body = {
         "cut": result.fixed,
         "cell": result.cells[0][0],

@@ -814,3 +814,27 @@ def test_industry_table_levels_and_leading_zeros(tmp_path: Path, client_for) -> 
     )
     assert [m["key"] for m in body["rows"]["members"]] == ["01", "10"]
     assert body["cells"][0][1]["value"] == written[("Male", "1", "median")]
+
+
+def test_errors_name_each_endpoints_own_parameters(tmp_path: Path, client_for) -> None:
+    write_ashe(tmp_path / "t.xlsx")
+    target = tmp_path / "w.duckdb"
+    import_files([tmp_path / "t.xlsx"], target, "provisional")
+    client = client_for(target)
+    median = "weekly_pay_gross_median"
+    for path, params, parameter in [
+        ("crosstab", {"rows": "sex", "columns": "sex", "measure": median}, "columns"),
+        ("crosstab", {"rows": "sex", "columns": "planet", "measure": median}, "columns"),
+        ("crosstab", {"rows": "year", "measure": median}, "rows"),
+        ("crosstab", {"rows": "sex", "measure": median, "cut": "occupation:9999"}, "cut"),
+        ("crosstab", {"rows": "sex", "measure": median, "cut": "working_pattern:night"}, "cut"),
+        ("crosstab", {"rows": "geography", "measure": median}, "rows"),
+        ("aggregate", {"drilldown": "planet", "aggregates": median}, "drilldown"),
+        ("aggregate", {"drilldown": "sex", "aggregates": "nope"}, "aggregates"),
+        ("aggregate", {"drilldown": "geography", "aggregates": median}, "drilldown"),
+        ("cell", {"aggregates": "nope"}, "aggregates"),
+        ("cell", {"aggregates": median, "cut": "sex:other"}, "cut"),
+    ]:
+        response = client.get(f"/published/{ASHE}/{path}", query_string=params)
+        assert response.status_code == 400, (path, params, response.get_data(as_text=True))
+        assert response.get_json()["error"]["parameter"] == parameter, (path, params)
