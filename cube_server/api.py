@@ -23,6 +23,7 @@ from aggregates.query import Request
 from cube_server import csvw, formats, params
 from cube_server.coverage import coverage
 from cube_server.openapi import SUMMARIES, openapi_document
+from cube_server.published_api import provenance_summary
 from cube_server.responses import as_json, cached, state
 from cube_server.state import Served
 
@@ -90,6 +91,7 @@ def health() -> Response:
         "row_counts": served.row_counts,
         "warehouse": st.warehouse.name,  # no directories or passwords
         "cubes": [c.name for c in served.engine.model.cubes],
+        "published": provenance_summary(),  # imported official tables, with their sources
     }
     response = Response(json.dumps(body), mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"

@@ -20,6 +20,7 @@ from aggregates.errors import QueryError
 from cube_server import compression, errors
 from cube_server.api import api
 from cube_server.lmi4all import register as register_lmi4all
+from cube_server.published_api import register as register_published
 from cube_server.slicer_api import slicer_api
 from cube_server.state import WarehouseState
 from etl.backends import QueryTimeout, WarehouseUnavailable, open_target
@@ -62,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(slicer_api)
     register_lmi4all(app)
+    register_published(app, state.warehouse.local_path)
     app.before_request(_start)
     app.after_request(_finish)
     compression.enable(app)  # runs before _finish: after_request handlers run last-first

@@ -17,6 +17,8 @@ from etl.backends import Warehouse, WarehouseUnavailable, open_target
 from etl.generate import MAX_WF_DENSITY, SCALES, generate, wf_multiplier_limit
 from etl.journal import sidecar
 from etl.load import JOURNAL_NOT_WRITTEN, LoadError, LoadResult, load, rebuild
+from etl.official.importer import RELEASES, import_files
+from etl.official.problems import ImportFailed
 from etl.problems import ValidationFailed
 from etl.warehouse import ENV_VAR, WarehouseTargetError, default_warehouse
 from model.loader import load_model
@@ -258,6 +260,34 @@ def aggregates_build(warehouse: str | None) -> None:
     except LoadError as exc:
         raise click.ClickException(str(exc)) from exc
     say("built " + ", ".join(f"{t}={n:,}" for t, n in rows.items()))
+
+
+@main.command("import", epilog="Where to download each publication: docs/official-data.md.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@warehouse_option
+@click.option(
+    "--release",
+    type=click.Choice(RELEASES),
+    default=None,
+    help="ASHE release of the workbooks, when their download names do not say (PROV...)",
+)
+def import_command(files: tuple[Path, ...], warehouse: str | None, release: str | None) -> None:
+    """Import published ONS ASHE tables and Working Futures workbooks (.xls, .xlsx, .xlsm, a
+    zip of them, or a folder of them) beside the warehouse; every file is checked before
+    anything changes."""
+    target = _target(warehouse)
+    say = _progress()
+    try:
+        result = import_files(list(files), target.local_path, release, say)
+    except ImportFailed as exc:
+        for problem in exc.problems:
+            click.echo(f"import failed: {problem.line()}", err=True)
+        click.echo("nothing was imported; the served tables are unchanged", err=True)
+        sys.exit(2)
+    say(
+        f"imported {len(result.tables)} table(s), {result.figures:,} figures in all, in "
+        f"{result.seconds:.1f}s"
+    )
 
 
 EXAMPLES = (

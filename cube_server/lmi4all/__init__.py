@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, request
 from aggregates.errors import QueryError
 from aggregates.query import AGES, default_period
 from cube_server.errors import status_of
-from cube_server.lmi4all import cubes
+from cube_server.lmi4all import cubes, published_pay
 from cube_server.lmi4all.common import (
     FILTERS,
     Lmi4AllError,
@@ -129,6 +129,10 @@ def _ashe(cube: str, measure: str, field: str, round_to: float | None) -> dict[s
 
 @lmi4all.get("/ashe/estimatePay")
 def estimate_pay() -> Response:
+    coarse = lenient_bool(request.args.get("coarse"))
+    from_table = published_pay.estimate_pay(required_int("soc"), coarse)
+    if from_table is not None:  # an imported ONS occupation table has the figure
+        return render(from_table)
     return render(cached_body(_key(), lambda: _ashe("ashe_pay", "mean_pay", "estpay", None)))
 
 
