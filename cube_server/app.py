@@ -19,6 +19,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from aggregates.errors import QueryError
 from cube_server import errors
 from cube_server.api import api
+from cube_server.limits import Limits, limits
 from cube_server.lmi4all import register as register_lmi4all
 from cube_server.slicer_api import slicer_api
 from cube_server.state import WarehouseState
@@ -27,12 +28,34 @@ from model.loader import load_model
 
 log = logging.getLogger("cube_server")
 
+# Per-request limits (docs/limits.md): config key -> (environment variable, type, default).
+LIMITS: dict[str, tuple[str, Any, str]] = {
+    "REQUEST_CELLS": ("LMI_CUBES_REQUEST_CELLS", int, "120000"),
+    "REPORT_QUERIES": ("LMI_CUBES_REPORT_QUERIES", int, "32"),
+    "MAX_BODY_BYTES": ("LMI_CUBES_MAX_BODY_BYTES", int, str(1 << 20)),
+    "MAX_FORM_BYTES": ("LMI_CUBES_MAX_FORM_BYTES", int, str(256 << 10)),
+    "MAX_URL_BYTES": ("LMI_CUBES_MAX_URL_BYTES", int, "8190"),
+    "MAX_JSON_DEPTH": ("LMI_CUBES_MAX_JSON_DEPTH", int, "32"),
+    "MAX_RESPONSE_MB": ("LMI_CUBES_MAX_RESPONSE_MB", float, "32"),
+    "REQUEST_TIMEOUT_S": ("LMI_CUBES_REQUEST_TIMEOUT_S", float, "60"),
+}
+# Pages may load only what the package serves; none may be framed except the widget, which
+# other sites embed (embed.js makes an iframe of it).
+PAGE_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
+)
+EMBEDDABLE = frozenset({"/widget"})
+LOGGED_URL = 512  # characters of a URL kept in a log line
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Config keys: WAREHOUSE (path, duckdb:/// or postgresql:// URL), MODEL_DIR, POOL_SIZE,
     QUERY_TIMEOUT_S, CACHE_MB (the result
     cache's budget per process in megabytes; 0 turns it off), USE_ROLLUPS (False answers
-    everything from the base facts)."""
+    everything from the base facts), and the per-request limits of docs/limits.md
+    (REQUEST_CELLS, REPORT_QUERIES, MAX_BODY_BYTES, MAX_FORM_BYTES, MAX_JSON_DEPTH,
+    MAX_RESPONSE_MB, REQUEST_TIMEOUT_S, MAX_URL_BYTES)."""
     app = Flask(__name__)
     app.config.update(
         WAREHOUSE=os.environ.get("LMI_CUBES_WAREHOUSE"),
@@ -42,8 +65,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # `serve` passes its --threads: a smaller pool would make requests queue, then fail
         POOL_SIZE=int(os.environ.get("LMI_CUBES_THREADS", "8")),
         QUERY_TIMEOUT_S=float(os.environ.get("LMI_CUBES_QUERY_TIMEOUT_S", "30")),
+        **{key: kind(os.environ.get(env, default)) for key, (env, kind, default) in LIMITS.items()},
     )
     app.config.update(config or {})
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY_BYTES"])
+    app.extensions["lmi_cubes_limits"] = Limits.of(app.config)
+    app.url_map.merge_slashes = False  # `//host/x` is a path that names nothing, not a redirect
     model_dir = app.config["MODEL_DIR"]
     model = load_model(Path(model_dir) if model_dir else None)
     state = WarehouseState(
@@ -56,7 +83,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.extensions["lmi_cubes"] = state
     app.teardown_request(lambda _exc: state.release())
-    app.wsgi_app = FormPost(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = FormPost(  # type: ignore[method-assign]
+        app.wsgi_app, int(app.config["MAX_FORM_BYTES"]), int(app.config["MAX_URL_BYTES"])
+    )
     app.add_url_rule("/favicon.ico", "favicon", _favicon)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api)
@@ -75,15 +104,33 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _start() -> None:
     g.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex[:16]
     g.started = time.perf_counter()
+    if (request.content_length or 0) > limits().body_bytes:
+        raise RequestEntityTooLarge(
+            f"a request body may be at most {limits().body_bytes:,} bytes; split the request"
+        )
     problem = request.environ.get(FormPost.PROBLEM)
     if problem == "too_large":
         raise RequestEntityTooLarge(
-            f"a POST body may be at most {FormPost.MAX_BYTES:,} bytes of form parameters"
+            f"a POST body may be at most {limits().form_bytes:,} bytes of form parameters"
         )
     if problem == "content_type":
         raise BadRequest(
             "POST takes the same parameters as GET, as an application/x-www-form-urlencoded body"
         )
+    if problem == "truncated":
+        raise BadRequest("the body is shorter than its Content-Length; send it whole")
+    if problem == "encoding":
+        raise BadRequest("the form body is not UTF-8 text; percent-encode it as a URL query")
+    if problem == "url_too_long":
+        raise UrlTooLong()
+
+
+class UrlTooLong(HTTPException):
+    code = 414
+    description = (
+        "the request line is too long; send the same parameters as an "
+        "application/x-www-form-urlencoded POST body instead"
+    )
 
 
 class FormPost:
@@ -93,20 +140,25 @@ class FormPost:
     servers accept in a request line; in a body it has room. The body is moved into the
     query string before Flask sees the request, so every endpoint, the parameter checks,
     the cache and the ETag treat both forms alike. Only the data endpoints (/cube/...) take
-    it; the body is bounded, and problems are answered by the app in the usual error shape.
+    it; the body is bounded, read whole (by Content-Length or chunked), and must be UTF-8;
+    problems are answered by the app in the usual error shape.
     """
 
-    MAX_BYTES = 256 * 1024
     PROBLEM = "lmi_cubes.post_problem"
     FORM = "application/x-www-form-urlencoded"
 
-    def __init__(self, wsgi_app: Any):
+    def __init__(self, wsgi_app: Any, max_bytes: int, max_url: int):
         self.wsgi_app = wsgi_app
+        self.max_bytes = max_bytes
+        self.max_url = max_url
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        if len(path) + len(environ.get("QUERY_STRING", "")) > self.max_url:
+            environ[self.PROBLEM] = "url_too_long"
+            environ["QUERY_STRING"] = ""
         # Slicer's /report takes its queries as a JSON body of its own
-        if (
+        elif (
             environ.get("REQUEST_METHOD") == "POST"
             and path.startswith("/cube/")
             and not path.rstrip("/").endswith("/report")
@@ -116,23 +168,54 @@ class FormPost:
 
     def _rewrite(self, environ: dict[str, Any]) -> None:
         kind = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
+            length = -1 if chunked else int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            length = -1
-        if kind != self.FORM or length < 0:
+            length = -2
+        if kind != self.FORM or length < -1:
             environ[self.PROBLEM] = "content_type"
-        elif length > self.MAX_BYTES:
+        elif length > self.max_bytes:
             environ[self.PROBLEM] = "too_large"
         else:
-            body = environ["wsgi.input"].read(length).decode("latin-1")
-            query = environ.get("QUERY_STRING", "")
-            environ["QUERY_STRING"] = "&".join(q for q in (query, body.strip()) if q)
-            environ["REQUEST_METHOD"] = "GET"
-            environ["CONTENT_LENGTH"] = "0"
-            environ["wsgi.input"] = BytesIO()
-            return
+            body = self._read(environ["wsgi.input"], length)
+            if body is None:
+                environ[self.PROBLEM] = "too_large"
+            elif length >= 0 and len(body) < length:
+                environ[self.PROBLEM] = "truncated"
+            elif not _utf8(body):
+                environ[self.PROBLEM] = "encoding"
+            else:
+                query = environ.get("QUERY_STRING", "")
+                text = body.decode("latin-1")  # WSGI strings carry bytes as latin-1
+                environ["QUERY_STRING"] = "&".join(q for q in (query, text.strip()) if q)
+                environ["REQUEST_METHOD"] = "GET"
+                environ["CONTENT_LENGTH"] = "0"
+                environ.pop("HTTP_TRANSFER_ENCODING", None)
+                environ["wsgi.input"] = BytesIO()
+                return
         environ["REQUEST_METHOD"] = "GET"  # answered by _start with the problem
+        environ["QUERY_STRING"] = ""
+
+    def _read(self, stream: Any, length: int) -> bytes | None:
+        """The whole body, or None past the limit; a chunked body is read to its end."""
+        if length >= 0:
+            return bytes(stream.read(length)) if length else b""
+        parts, size = [], 0
+        while chunk := stream.read(65536):
+            parts.append(chunk)
+            size += len(chunk)
+            if size > self.max_bytes:
+                return None
+        return b"".join(parts)
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return "\0" not in data.decode("utf-8")
 
 
 def _favicon() -> Response:
@@ -158,6 +241,20 @@ def _finish(response: Response) -> Response:
     if response.mimetype == "text/csv" and "Content-Disposition" not in response.headers:
         response.headers["Content-Disposition"] = f'attachment; filename="{_download_name()}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype == "text/html":
+        embeddable = request.path in EMBEDDABLE
+        policy = PAGE_POLICY.format(ancestors="*" if embeddable else "'none'")
+        response.headers["Content-Security-Policy"] = policy
+        if not embeddable:
+            response.headers["X-Frame-Options"] = "DENY"
+    if (
+        request.method == "OPTIONS"
+        and request.path.startswith("/cube/")
+        and response.status_code == 200
+    ):
+        # POST is answered by every /cube/ endpoint (the form body becomes the query string)
+        response.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
     if request.method == "OPTIONS":  # a CORS preflight, answered as Slicer does
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = request.headers.get(
@@ -172,7 +269,7 @@ def _finish(response: Response) -> Response:
     log.info(
         "%s %s %s %.1fms id=%s",
         request.method,
-        request.full_path.rstrip("?"),
+        request.full_path.rstrip("?")[:LOGGED_URL],
         response.status_code,
         elapsed,
         g.get("request_id"),

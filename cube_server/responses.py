@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from flask import Response, current_app, request
 
-from cube_server import params
+from cube_server import limits, params
 from cube_server.state import Served, WarehouseState
 
 View = Callable[..., tuple[str | bytes, str]]
@@ -45,6 +45,7 @@ def cached(endpoint: str) -> Callable[[View], Callable[..., Response]]:
             hit = st.cache.get(key)
             if hit is None:
                 body, mimetype = view(served=served, p=dict(parsed), **kwargs)
+                limits.check_response(len(body))
                 etag = hashlib.sha256(repr((served.vintage, key[1:])).encode()).hexdigest()[:20]
                 hit = (body.encode() if isinstance(body, str) else body, mimetype, etag)
                 st.cache.put(key, hit)

@@ -96,7 +96,7 @@ def soc_search() -> Response:
 @lmi4all.get("/soc/code/<soc>")
 def soc_code(soc: str) -> Response:
     occupation = occupation_index(served()).occupations.get(
-        int(soc) if soc.isascii() and soc.isdigit() else -1
+        int(soc) if soc.isascii() and soc.isdigit() and len(soc) <= 9 else -1
     )
     if occupation is None:  # the original's quirk: an empty 200 means "not found"
         # text, not JSON: an empty body is not a JSON document (clients test for "")
@@ -297,5 +297,7 @@ def wf_filter_info(name: str) -> Response:
 def other(rest: str) -> Response:
     """Paths outside this server's scope (vacancies, census, LFS, ESS...) and non-GET calls."""
     if request.method not in ("GET", "HEAD"):
-        return error(405, "Only GET requests are supported.")
+        response = error(405, "Only GET requests are supported.")
+        response.headers["Allow"] = "GET, HEAD, OPTIONS"
+        return response
     return error(404, f"/api/v1/{rest[:80]} is not available on this server.")
