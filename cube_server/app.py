@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import os
 import re
@@ -42,9 +44,11 @@ LIMITS: dict[str, tuple[str, Any, str]] = {
 # Pages may load only what the package serves; none may be framed except the widget, which
 # other sites embed (embed.js makes an iframe of it).
 PAGE_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
+    "default-src 'self'; script-src 'self'{scripts}; img-src 'self' data:; "
+    "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors {ancestors}"
 )
+_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
 EMBEDDABLE = frozenset({"/widget"})
 LOGGED_URL = 512  # characters of a URL kept in a log line
 
@@ -218,6 +222,16 @@ def _utf8(data: bytes) -> bool:
     return "\0" not in data.decode("utf-8")
 
 
+def _script_hashes(response: Response) -> str:
+    """The page's own inline scripts, allowed by their SHA-256 (and nothing else inline)."""
+    if response.direct_passthrough or response.is_streamed:
+        return ""
+    found = _INLINE_SCRIPT.findall(response.get_data())
+    return "".join(
+        f" 'sha256-{base64.b64encode(hashlib.sha256(x).digest()).decode()}'" for x in found
+    )
+
+
 def _favicon() -> Response:
     data = resources.files("cube_server").joinpath("static/favicon.ico").read_bytes()
     response = Response(data, mimetype="image/x-icon")
@@ -244,7 +258,9 @@ def _finish(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     if response.mimetype == "text/html":
         embeddable = request.path in EMBEDDABLE
-        policy = PAGE_POLICY.format(ancestors="*" if embeddable else "'none'")
+        policy = PAGE_POLICY.format(
+            scripts=_script_hashes(response), ancestors="*" if embeddable else "'none'"
+        )
         response.headers["Content-Security-Policy"] = policy
         if not embeddable:
             response.headers["X-Frame-Options"] = "DENY"

@@ -93,9 +93,7 @@ class Plan:
         return sum(q.cell_count for _, q in self.queries)
 
 
-SPLIT = (
-    "split it into requests of fewer aggregates (each set of age, decile or years is a query)"
-)
+SPLIT = "split it into requests of fewer aggregates (each set of age, decile or years is a query)"
 
 
 def plan(engine: Engine, cube_name: str, p: dict[str, Any]) -> Plan:

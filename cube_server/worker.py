@@ -47,6 +47,7 @@ def write_json_error(sock: Any, status_int: int, reason: str, mesg: str) -> None
         "Content-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n"
         "Access-Control-Allow-Origin: *\r\n"
+        "X-Content-Type-Options: nosniff\r\n"
         f"X-Request-ID: {request_id}\r\n\r\n"
     )
     util.write_nonblock(sock, head.encode("latin-1") + body)

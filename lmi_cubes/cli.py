@@ -257,10 +257,11 @@ def serve_command(warehouse: str | None, host: str, port: int, workers: int, thr
         say(f"step 2 of 2: validating and loading it into {_shown(target)}")
         _load_or_exit(demo, target, say)
     else:
-        try:  # a corrupt or truncated warehouse is reported now, not at the first request
-            target.open(version, pool_size=1).close()
-        except WarehouseUnavailable as exc:
-            click.echo(f"warning: {exc}; the server answers 503 until it is fixed", err=True)
+        from cube_server.state import problem_of
+
+        problem = problem_of(target, load_model())  # reported now, not at the first request
+        if problem is not None:
+            click.echo(f"warning: {problem}; the server answers 503 until it is fixed", err=True)
     url = f"http://{host}:{port}/"
     click.echo(f"Serving {_shown(target)} at {url}", err=True)
     click.echo(f"  explorer {url}   compare jobs {url}widget   API {url}docs", err=True)

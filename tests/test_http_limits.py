@@ -240,7 +240,9 @@ def test_integers_of_thousands_of_digits_are_400s_in_api_v1(base, path):
     assert "error" in response.json()
 
 
-@pytest.mark.parametrize("value", ["\u0662\u0662\u0663\u0661", "\uff12\uff12\uff13\uff11", "2231\0"])
+@pytest.mark.parametrize(
+    "value", ["\u0662\u0662\u0663\u0661", "\uff12\uff12\uff13\uff11", "2231\0"]
+)
 def test_api_v1_numbers_are_ascii_digits(base, value):
     response = requests.get(f"{base}/api/v1/ashe/estimatePay", params={"soc": value}, timeout=10)
     assert response.status_code == 400, response.text[:200]
@@ -260,3 +262,67 @@ def test_options_on_a_cube_endpoint_lists_post(base):
     assert response.status_code == 200
     allowed = {m.strip() for m in response.headers["Allow"].split(",")}
     assert {"GET", "POST", "OPTIONS"} <= allowed
+
+
+# -- headers -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/widget",
+        "/docs",
+        "/cubes",
+        "/health",
+        "/openapi.json",
+        "/static/explorer.js",
+        "/cube/nope/model",
+        "/api/v1/soc/search?q=nurse",
+        f"{CROSSTAB}?rows=gender&format=csv",
+    ],
+)
+def test_no_answer_may_be_sniffed_as_another_type(base, path):
+    response = requests.get(base + path, timeout=30)
+    assert response.headers["X-Content-Type-Options"] == "nosniff", response.headers
+
+
+def test_an_unparseable_request_is_not_sniffed_either(base):
+    response = requests.get(f"{base}{CROSSTAB}?cut={'x' * 9000}", timeout=30)
+    assert response.status_code == 414 and response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/", "/explorer", "/slicer", "/docs"])
+def test_pages_load_only_their_own_code_and_are_not_framed(base, path):
+    response = requests.get(base + path, timeout=30)
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "default-src 'self'" in policy
+    assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";")[0]
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_widget_can_be_embedded_anywhere(base):
+    response = requests.get(f"{base}/widget", timeout=30)
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in response.headers
+
+
+def test_the_docs_page_allows_exactly_its_own_inline_script(base):
+    import base64
+    import hashlib
+    import re
+
+    response = requests.get(f"{base}/docs", timeout=30)
+    scripts = re.findall(rb"<script>(.*?)</script>", response.content, re.S)
+    policy = response.headers["Content-Security-Policy"]
+    for script in scripts:
+        digest = base64.b64encode(hashlib.sha256(script).digest()).decode()
+        assert f"'sha256-{digest}'" in policy
+
+
+def test_a_double_slash_path_is_no_redirect_to_another_host(base):
+    response = requests.get(f"{base}//evil.example/cubes", timeout=30, allow_redirects=False)
+    location = response.headers.get("Location", "")
+    assert "evil.example" not in location.split("/")[2:3] and not location.startswith("//")
+    assert not location.startswith("http")
+    assert response.headers["Content-Type"].startswith("application/json")

@@ -12,7 +12,7 @@ import itertools
 import logging
 from typing import Any
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from aggregates.errors import QueryError
 from cube_server.errors import status_of
@@ -77,6 +77,9 @@ def _timeout(exc: QueryTimeout) -> Response:
 
 @lmi4all.errorhandler(Exception)
 def _unexpected(exc: Exception) -> Response:
+    unavailable = current_app.extensions["lmi_cubes"].fault(exc)
+    if unavailable is not None:
+        return error(503, f"The data is unavailable: {unavailable}")
     log.exception("internal error in /api/v1 %s", request.path, exc_info=exc)
     return error(500, "Internal server error.")
 
