@@ -40,6 +40,11 @@ LIMITS: dict[str, tuple[str, Any, str]] = {
     "MAX_JSON_DEPTH": ("LMI_CUBES_MAX_JSON_DEPTH", int, "32"),
     "MAX_RESPONSE_MB": ("LMI_CUBES_MAX_RESPONSE_MB", float, "32"),
     "REQUEST_TIMEOUT_S": ("LMI_CUBES_REQUEST_TIMEOUT_S", float, "60"),
+    # how `serve` reads requests (cube_server/worker.py)
+    "CLIENT_TIMEOUT_S": ("LMI_CUBES_CLIENT_TIMEOUT_S", float, "30"),
+    "MAX_CONNECTIONS": ("LMI_CUBES_MAX_CONNECTIONS", int, "1000"),
+    "MAX_HEADER_BYTES": ("LMI_CUBES_MAX_HEADER_BYTES", int, "16384"),
+    "TRUSTED_PROXY": ("LMI_CUBES_TRUSTED_PROXY", str, ""),
 }
 # Pages may load only what the package serves; none may be framed except the widget, which
 # other sites embed (embed.js makes an iframe of it).
