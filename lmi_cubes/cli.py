@@ -286,5 +286,6 @@ def _exec_server(target: Warehouse, host: str, port: int, workers: int, threads:
     ]  # fmt: skip
     os.execve(sys.executable, argv, env)
 
+
 if __name__ == "__main__":
     main()

@@ -8,6 +8,7 @@ LMI_CUBES_SLOW_HOLD_S (default 10 s).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import statistics
@@ -56,10 +57,9 @@ class SlowClients:
     def _trickle(self) -> None:
         while not self.stop.wait(1.0):
             for sock in self.sockets:
-                try:
+                # closed by the server's client timeout: that is allowed too
+                with contextlib.suppress(OSError):
                     sock.send(b"a")
-                except OSError:
-                    pass  # closed by the server's client timeout: that is allowed too
 
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
