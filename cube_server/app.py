@@ -21,6 +21,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from aggregates.errors import QueryError
 from cube_server import errors
 from cube_server.api import api
+from cube_server.clients import Clients
 from cube_server.limits import Limits, limits
 from cube_server.lmi4all import register as register_lmi4all
 from cube_server.slicer_api import slicer_api
@@ -29,6 +30,11 @@ from etl.backends import QueryTimeout, WarehouseUnavailable, open_target
 from model.loader import load_model
 
 log = logging.getLogger("cube_server")
+
+
+def _flag(text: str) -> bool:
+    return str(text).strip().lower() not in ("", "0", "false", "no", "off")
+
 
 # Per-request limits (docs/limits.md): config key -> (environment variable, type, default).
 LIMITS: dict[str, tuple[str, Any, str]] = {
@@ -45,6 +51,11 @@ LIMITS: dict[str, tuple[str, Any, str]] = {
     "MAX_CONNECTIONS": ("LMI_CUBES_MAX_CONNECTIONS", int, "1000"),
     "MAX_HEADER_BYTES": ("LMI_CUBES_MAX_HEADER_BYTES", int, "16384"),
     "TRUSTED_PROXY": ("LMI_CUBES_TRUSTED_PROXY", str, ""),
+    # per client (cube_server/clients.py): "" and 0 turn a limit off
+    "CLIENT_RATE": ("LMI_CUBES_CLIENT_RATE", str, ""),
+    "CLIENT_CONCURRENCY": ("LMI_CUBES_CLIENT_CONCURRENCY", int, "0"),
+    "API_KEYS": ("LMI_CUBES_API_KEYS", str, ""),
+    "REQUIRE_API_KEY": ("LMI_CUBES_REQUIRE_API_KEY", _flag, "0"),
 }
 # Pages may load only what the package serves; none may be framed except the widget, which
 # other sites embed (embed.js makes an iframe of it).
@@ -101,6 +112,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(slicer_api)
     register_lmi4all(app)
     app.before_request(_start)
+    app.extensions["lmi_cubes_clients"] = Clients(app)
     app.after_request(_finish)
     app.register_error_handler(QueryError, errors.from_query_error)
     app.register_error_handler(HTTPException, errors.from_http_exception)

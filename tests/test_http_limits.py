@@ -326,3 +326,43 @@ def test_a_double_slash_path_is_no_redirect_to_another_host(base):
     assert "evil.example" not in location.split("/")[2:3] and not location.startswith("//")
     assert not location.startswith("http")
     assert response.headers["Content-Type"].startswith("application/json")
+
+
+def test_the_access_log_cuts_long_urls_and_no_control_socket_is_shared(warehouse, tmp_path):
+    """A 4,300-digit URL was logged whole; gunicorn's control socket sat at a path every
+    instance on the machine shares (under $HOME)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import free_port
+
+    port = free_port()
+    out = tmp_path / "access.log"
+    with out.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "lmi_cubes.cli", "serve", "--warehouse", str(warehouse),
+             "--port", str(port), "--workers", "1", "--threads", "2"],
+            stdout=log, stderr=subprocess.DEVNULL, start_new_session=True,
+            env={**os.environ, "HOME": str(tmp_path)},
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(f"{base}/version", timeout=20)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        digits = "9" * 4300
+        requests.get(f"{base}/api/v1/ashe/estimatePay?soc={digits}", timeout=10)
+        time.sleep(0.5)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    lines = [line for line in out.read_text().splitlines() if "estimatePay" in line]
+    assert lines and all(len(line) < 1000 and digits not in line for line in lines), lines
+    assert not (tmp_path / ".gunicorn").exists()
