@@ -194,6 +194,9 @@ class FormPost:
             length = -1 if chunked else int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -2
+        if length == 0 and kind in ("", self.FORM):  # no parameters: the same as a GET
+            environ["REQUEST_METHOD"] = "GET"
+            return
         if kind != self.FORM or length < -1:
             environ[self.PROBLEM] = "content_type"
         elif length > self.max_bytes:

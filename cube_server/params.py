@@ -44,6 +44,7 @@ class Param:
     multi: str | None = None
     minimum: int | None = None  # documented ranges of integer parameters (checked later,
     maximum: int | None = None  # by the engine, against the model and the data's years)
+    required: bool = False  # documented as required (the endpoint refuses a request without)
 
 
 CUT_GRAMMAR = (
@@ -167,7 +168,9 @@ ENDPOINTS: dict[str, tuple[Param, ...]] = {
         *COMMON,
     ),
     "crosstab": (
-        Param("rows", "Row axis, dim[@hierarchy][:level]", example="occupation:soc1"),
+        Param(
+            "rows", "Row axis, dim[@hierarchy][:level]", example="occupation:soc1", required=True
+        ),
         Param(
             "columns", "Column axis, dim[@hierarchy][:level] (optional)", example="region:nation"
         ),

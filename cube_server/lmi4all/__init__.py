@@ -57,6 +57,8 @@ def _cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Headers"] = "Authorization, Date, X-Requested-With"
     response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+    if request.method == "OPTIONS" and response.status_code == 200:
+        response.headers["Allow"] = "GET, HEAD, OPTIONS"  # the catch-all route takes the rest
     return response
 
 
