@@ -50,7 +50,7 @@ class Limits:
 
 
 def limits() -> Limits:
-    return current_app.extensions["lmi_cubes_limits"]  # type: ignore[no-any-return]
+    return current_app.extensions["lmi_cubes_limits"]
 
 
 def charge(cells: int, parameter: str, how: str) -> None:

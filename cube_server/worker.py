@@ -55,7 +55,7 @@ def error_body(status: int, reason: str, detail: str = "") -> tuple[bytes, str]:
     return orjson.dumps(body), request_id
 
 
-class JsonErrorTask(task.ErrorTask):  # type: ignore[misc]
+class JsonErrorTask(task.ErrorTask):
     """waitress's error answer, in the API's JSON error shape."""
 
     def execute(self) -> None:
@@ -75,7 +75,7 @@ class JsonErrorTask(task.ErrorTask):  # type: ignore[misc]
         self.write(body)
 
 
-class JsonErrorChannel(channel.HTTPChannel):  # type: ignore[misc]
+class JsonErrorChannel(channel.HTTPChannel):
     error_task_class = JsonErrorTask
 
 
@@ -120,7 +120,7 @@ def access_logged(app: Any, log: logging.Logger) -> Callable[..., Iterable[bytes
     return logged
 
 
-class BufferingWorker(Worker):  # type: ignore[misc]
+class BufferingWorker(Worker):
     """A gunicorn worker that serves with waitress (see the module's docstring)."""
 
     def run(self) -> None:

@@ -366,3 +366,10 @@ def test_the_access_log_cuts_long_urls_and_no_control_socket_is_shared(warehouse
     lines = [line for line in out.read_text().splitlines() if "estimatePay" in line]
     assert lines and all(len(line) < 1000 and digits not in line for line in lines), lines
     assert not (tmp_path / ".gunicorn").exists()
+
+
+def test_the_servers_own_refusals_in_api_v1_keep_its_error_shape(base):
+    """A URL over the length limit in /api/v1 fell through to its catch-all handler: a 500."""
+    digits = "9" * 5000
+    response = requests.get(f"{base}/api/v1/wf/predict?soc={digits}&minYear={digits}", timeout=10)
+    assert response.status_code == 414 and "POST" in response.json()["error"]

@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
 
 from aggregates.errors import QueryError
 from cube_server.errors import status_of
@@ -75,6 +76,17 @@ def _query_error(exc: QueryError) -> Response:
 @lmi4all.errorhandler(QueryTimeout)
 def _timeout(exc: QueryTimeout) -> Response:
     return error(504, str(exc))
+
+
+@lmi4all.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    """The server's own refusals (a URL or body too long, a client over its limits) in the
+    original's error shape, with the headers they carry (Retry-After, Allow)."""
+    response = error(exc.code or 500, exc.description or exc.name)
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 @lmi4all.errorhandler(Exception)
