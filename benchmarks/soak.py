@@ -53,7 +53,8 @@ CROSSTAB = "/cube/ashe_pay/crosstab?rows=occupation:soc2&columns=region:nation&m
 ORDINARY = [
     CROSSTAB,
     "/cube/ashe_pay/crosstab?rows=occupation:soc1&columns=gender&measure=median_pay",
-    "/cube/working_futures/crosstab?rows=occupation:soc2&columns=gender&measure=total_requirement",
+    "/cube/working_futures/crosstab?rows=occupation:soc2&columns=gender"
+    "&measure=total_requirement&from=2021&to=2027",
     "/cube/ashe_hours/aggregate?drilldown=region&aggregates=mean_hours",
     "/api/v1/ashe/estimatePay?soc=2231",
     "/health",
