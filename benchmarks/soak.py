@@ -1,7 +1,7 @@
 """Ordinary traffic and every known abuse at once, against `lmi-cubes serve`, for a bounded time.
 
     .venv/bin/python benchmarks/soak.py [--warehouse W] [--seconds 120] [--out FILE]
-    .venv/bin/python benchmarks/soak.py --slow-only [--seconds 60]
+    .venv/bin/python benchmarks/soak.py --slow-only [--seconds 60] [--uncached]
 
 Starts `lmi-cubes serve --workers 2 --threads 4` on the given warehouse (default: the tiny
 data, generated and loaded into a temporary directory), measures /health and an ordinary
@@ -379,11 +379,16 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--slow-only", action="store_true")
     parser.add_argument("--out", type=Path, help="write the result as JSON here too")
+    parser.add_argument(
+        "--uncached", action="store_true", help="result cache off: every cross-tab computed"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         warehouse = args.warehouse or tiny_warehouse(Path(tmp))
-        with served(warehouse, {}) as (base, master):
+        env = {"LMI_CUBES_CACHE_MB": "0"} if args.uncached else {}
+        with served(warehouse, env) as (base, master):
             result = soak(base, master, args.seconds, args.slow_only)
+    result["uncached"] = args.uncached
     result["date"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     result["verdicts"] = {name: ok for name, ok in verdicts(result)}
     text = json.dumps(result, indent=2)
