@@ -36,6 +36,7 @@ def test_a_client_over_its_rate_gets_a_429_saying_when_to_retry(base):
     assert statuses(base, 10, proxy) == [200] * 10
     refused = requests.get(f"{base}/cubes", headers=proxy, timeout=30)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert refused.headers["X-RateLimit-Limit"] == "10"
     assert refused.headers["Content-Type"].startswith("application/json")
     assert refused.json()["error"]["status"] == 429
     # another client, named by the trusted proxy, and the health check are not affected

@@ -376,3 +376,19 @@ def test_the_servers_own_refusals_in_api_v1_keep_its_error_shape(base):
     digits = "9" * 5000
     response = requests.get(f"{base}/api/v1/wf/predict?soc={digits}&minYear={digits}", timeout=10)
     assert response.status_code == 414 and "POST" in response.json()["error"]
+
+
+def test_wall_clock_and_response_size_limits(warehouse):
+    """A request of many short statements stopped at none of them: the request's own clock
+    is checked between its queries; an answer over the byte limit is refused, not sent."""
+    env = {"LMI_CUBES_REQUEST_TIMEOUT_S": "0.000001", "LMI_CUBES_MAX_RESPONSE_MB": "0.01"}
+    with serving(warehouse, env=env, workers=1, threads=2) as url:
+        slow = requests.get(
+            f"{url}/cube/ashe_pay/aggregate?drilldown=gender&aggregates=mean_pay|{DECILES}",
+            timeout=30,
+        )
+        assert slow.status_code == 504, slow.text[:300]
+        assert "limit of 1e-06 s" in slow.json()["error"]["message"]
+        big = requests.get(f"{url}{CROSSTAB}?rows=occupation:soc4&columns=region", timeout=30)
+        error = json_error(big, 413, "format")
+        assert "10,485 bytes" in error["message"] or "limit is 10,485" in error["message"]
