@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import os
 import re
@@ -19,6 +21,8 @@ from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from aggregates.errors import QueryError
 from cube_server import compression, errors
 from cube_server.api import api
+from cube_server.clients import Clients
+from cube_server.limits import Limits, limits
 from cube_server.lmi4all import register as register_lmi4all
 from cube_server.published_api import register as register_published
 from cube_server.slicer_api import slicer_api
@@ -29,11 +33,50 @@ from model.loader import load_model
 log = logging.getLogger("cube_server")
 
 
+def _flag(text: str) -> bool:
+    return str(text).strip().lower() not in ("", "0", "false", "no", "off")
+
+
+# Per-request limits (docs/limits.md): config key -> (environment variable, type, default).
+LIMITS: dict[str, tuple[str, Any, str]] = {
+    "REQUEST_CELLS": ("LMI_CUBES_REQUEST_CELLS", int, "120000"),
+    "REPORT_QUERIES": ("LMI_CUBES_REPORT_QUERIES", int, "32"),
+    "MAX_BODY_BYTES": ("LMI_CUBES_MAX_BODY_BYTES", int, str(1 << 20)),
+    "MAX_FORM_BYTES": ("LMI_CUBES_MAX_FORM_BYTES", int, str(256 << 10)),
+    "MAX_URL_BYTES": ("LMI_CUBES_MAX_URL_BYTES", int, "8190"),
+    "MAX_JSON_DEPTH": ("LMI_CUBES_MAX_JSON_DEPTH", int, "32"),
+    "MAX_RESPONSE_MB": ("LMI_CUBES_MAX_RESPONSE_MB", float, "32"),
+    "REQUEST_TIMEOUT_S": ("LMI_CUBES_REQUEST_TIMEOUT_S", float, "60"),
+    # how `serve` reads requests (cube_server/worker.py)
+    "CLIENT_TIMEOUT_S": ("LMI_CUBES_CLIENT_TIMEOUT_S", float, "30"),
+    "MAX_CONNECTIONS": ("LMI_CUBES_MAX_CONNECTIONS", int, "1000"),
+    "MAX_HEADER_BYTES": ("LMI_CUBES_MAX_HEADER_BYTES", int, "16384"),
+    "TRUSTED_PROXY": ("LMI_CUBES_TRUSTED_PROXY", str, ""),
+    # per client (cube_server/clients.py): "" and 0 turn a limit off
+    "CLIENT_RATE": ("LMI_CUBES_CLIENT_RATE", str, ""),
+    "CLIENT_CONCURRENCY": ("LMI_CUBES_CLIENT_CONCURRENCY", int, "0"),
+    "API_KEYS": ("LMI_CUBES_API_KEYS", str, ""),
+    "REQUIRE_API_KEY": ("LMI_CUBES_REQUIRE_API_KEY", _flag, "0"),
+}
+# Pages may load only what the package serves; none may be framed except the widget, which
+# other sites embed (embed.js makes an iframe of it).
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'{scripts}; img-src 'self' data:; "
+    "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors {ancestors}"
+)
+_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
+EMBEDDABLE = frozenset({"/widget"})
+LOGGED_URL = 512  # characters of a URL kept in a log line
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Config keys: WAREHOUSE (path, duckdb:/// or postgresql:// URL), MODEL_DIR, POOL_SIZE,
     QUERY_TIMEOUT_S, CACHE_MB (the result
     cache's budget per process in megabytes; 0 turns it off), USE_ROLLUPS (False answers
-    everything from the base facts)."""
+    everything from the base facts), and the per-request limits of docs/limits.md
+    (REQUEST_CELLS, REPORT_QUERIES, MAX_BODY_BYTES, MAX_FORM_BYTES, MAX_JSON_DEPTH,
+    MAX_RESPONSE_MB, REQUEST_TIMEOUT_S, MAX_URL_BYTES)."""
     app = Flask(__name__)
     app.config.update(
         WAREHOUSE=os.environ.get("LMI_CUBES_WAREHOUSE"),
@@ -43,8 +86,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # `serve` passes its --threads: a smaller pool would make requests queue, then fail
         POOL_SIZE=int(os.environ.get("LMI_CUBES_THREADS", "8")),
         QUERY_TIMEOUT_S=float(os.environ.get("LMI_CUBES_QUERY_TIMEOUT_S", "30")),
+        **{key: kind(os.environ.get(env, default)) for key, (env, kind, default) in LIMITS.items()},
     )
     app.config.update(config or {})
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY_BYTES"])
+    app.extensions["lmi_cubes_limits"] = Limits.of(app.config)
+    app.url_map.merge_slashes = False  # `//host/x` is a path that names nothing, not a redirect
     model_dir = app.config["MODEL_DIR"]
     model = load_model(Path(model_dir) if model_dir else None)
     state = WarehouseState(
@@ -57,7 +104,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.extensions["lmi_cubes"] = state
     app.teardown_request(lambda _exc: state.release())
-    app.wsgi_app = FormPost(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = FormPost(  # type: ignore[method-assign]
+        app.wsgi_app, int(app.config["MAX_FORM_BYTES"]), int(app.config["MAX_URL_BYTES"])
+    )
     app.add_url_rule("/favicon.ico", "favicon", _favicon)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api)
@@ -65,6 +114,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_lmi4all(app)
     register_published(app, state.warehouse.local_path)
     app.before_request(_start)
+    app.extensions["lmi_cubes_clients"] = Clients(app)
     app.after_request(_finish)
     compression.enable(app)  # runs before _finish: after_request handlers run last-first
     app.register_error_handler(QueryError, errors.from_query_error)
@@ -78,15 +128,33 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _start() -> None:
     g.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex[:16]
     g.started = time.perf_counter()
+    if (request.content_length or 0) > limits().body_bytes:
+        raise RequestEntityTooLarge(
+            f"a request body may be at most {limits().body_bytes:,} bytes; split the request"
+        )
     problem = request.environ.get(FormPost.PROBLEM)
     if problem == "too_large":
         raise RequestEntityTooLarge(
-            f"a POST body may be at most {FormPost.MAX_BYTES:,} bytes of form parameters"
+            f"a POST body may be at most {limits().form_bytes:,} bytes of form parameters"
         )
     if problem == "content_type":
         raise BadRequest(
             "POST takes the same parameters as GET, as an application/x-www-form-urlencoded body"
         )
+    if problem == "truncated":
+        raise BadRequest("the body is shorter than its Content-Length; send it whole")
+    if problem == "encoding":
+        raise BadRequest("the form body is not UTF-8 text; percent-encode it as a URL query")
+    if problem == "url_too_long":
+        raise UrlTooLong()
+
+
+class UrlTooLong(HTTPException):
+    code = 414
+    description = (
+        "the request line is too long; send the same parameters as an "
+        "application/x-www-form-urlencoded POST body instead"
+    )
 
 
 class FormPost:
@@ -96,20 +164,25 @@ class FormPost:
     servers accept in a request line; in a body it has room. The body is moved into the
     query string before Flask sees the request, so every endpoint, the parameter checks,
     the cache and the ETag treat both forms alike. Only the data endpoints (/cube/...) take
-    it; the body is bounded, and problems are answered by the app in the usual error shape.
+    it; the body is bounded, read whole (by Content-Length or chunked), and must be UTF-8;
+    problems are answered by the app in the usual error shape.
     """
 
-    MAX_BYTES = 256 * 1024
     PROBLEM = "lmi_cubes.post_problem"
     FORM = "application/x-www-form-urlencoded"
 
-    def __init__(self, wsgi_app: Any):
+    def __init__(self, wsgi_app: Any, max_bytes: int, max_url: int):
         self.wsgi_app = wsgi_app
+        self.max_bytes = max_bytes
+        self.max_url = max_url
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        if len(path) + len(environ.get("QUERY_STRING", "")) > self.max_url:
+            environ[self.PROBLEM] = "url_too_long"
+            environ["QUERY_STRING"] = ""
         # Slicer's /report takes its queries as a JSON body of its own
-        if (
+        elif (
             environ.get("REQUEST_METHOD") == "POST"
             and path.startswith("/cube/")
             and not path.rstrip("/").endswith("/report")
@@ -119,23 +192,67 @@ class FormPost:
 
     def _rewrite(self, environ: dict[str, Any]) -> None:
         kind = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
+            length = -1 if chunked else int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            length = -1
-        if kind != self.FORM or length < 0:
+            length = -2
+        if length == 0 and kind in ("", self.FORM):  # no parameters: the same as a GET
+            environ["REQUEST_METHOD"] = "GET"
+            return
+        if kind != self.FORM or length < -1:
             environ[self.PROBLEM] = "content_type"
-        elif length > self.MAX_BYTES:
+        elif length > self.max_bytes:
             environ[self.PROBLEM] = "too_large"
         else:
-            body = environ["wsgi.input"].read(length).decode("latin-1")
-            query = environ.get("QUERY_STRING", "")
-            environ["QUERY_STRING"] = "&".join(q for q in (query, body.strip()) if q)
-            environ["REQUEST_METHOD"] = "GET"
-            environ["CONTENT_LENGTH"] = "0"
-            environ["wsgi.input"] = BytesIO()
-            return
+            body = self._read(environ["wsgi.input"], length)
+            if body is None:
+                environ[self.PROBLEM] = "too_large"
+            elif length >= 0 and len(body) < length:
+                environ[self.PROBLEM] = "truncated"
+            elif not _utf8(body):
+                environ[self.PROBLEM] = "encoding"
+            else:
+                query = environ.get("QUERY_STRING", "")
+                text = body.decode("latin-1")  # WSGI strings carry bytes as latin-1
+                environ["QUERY_STRING"] = "&".join(q for q in (query, text.strip()) if q)
+                environ["REQUEST_METHOD"] = "GET"
+                environ["CONTENT_LENGTH"] = "0"
+                environ.pop("HTTP_TRANSFER_ENCODING", None)
+                environ["wsgi.input"] = BytesIO()
+                return
         environ["REQUEST_METHOD"] = "GET"  # answered by _start with the problem
+        environ["QUERY_STRING"] = ""
+
+    def _read(self, stream: Any, length: int) -> bytes | None:
+        """The whole body, or None past the limit; a chunked body is read to its end."""
+        if length >= 0:
+            return bytes(stream.read(length)) if length else b""
+        parts, size = [], 0
+        while chunk := stream.read(65536):
+            parts.append(chunk)
+            size += len(chunk)
+            if size > self.max_bytes:
+                return None
+        return b"".join(parts)
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return "\0" not in data.decode("utf-8")
+
+
+def _script_hashes(response: Response) -> str:
+    """The page's own inline scripts, allowed by their SHA-256 (and nothing else inline)."""
+    if response.direct_passthrough or response.is_streamed:
+        return ""
+    found = _INLINE_SCRIPT.findall(response.get_data())
+    return "".join(
+        f" 'sha256-{base64.b64encode(hashlib.sha256(x).digest()).decode()}'" for x in found
+    )
 
 
 def _favicon() -> Response:
@@ -161,6 +278,22 @@ def _finish(response: Response) -> Response:
     if response.mimetype == "text/csv" and "Content-Disposition" not in response.headers:
         response.headers["Content-Disposition"] = f'attachment; filename="{_download_name()}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype == "text/html":
+        embeddable = request.path in EMBEDDABLE
+        policy = PAGE_POLICY.format(
+            scripts=_script_hashes(response), ancestors="*" if embeddable else "'none'"
+        )
+        response.headers["Content-Security-Policy"] = policy
+        if not embeddable:
+            response.headers["X-Frame-Options"] = "DENY"
+    if (
+        request.method == "OPTIONS"
+        and request.path.startswith("/cube/")
+        and response.status_code == 200
+    ):
+        # POST is answered by every /cube/ endpoint (the form body becomes the query string)
+        response.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
     if request.method == "OPTIONS":  # a CORS preflight, answered as Slicer does
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = request.headers.get(
@@ -176,7 +309,7 @@ def _finish(response: Response) -> Response:
     log.info(
         "%s %s %s %.1fms id=%s",
         request.method,
-        request.full_path.rstrip("?"),
+        request.full_path.rstrip("?")[:LOGGED_URL],
         response.status_code,
         elapsed,
         g.get("request_id"),

@@ -13,8 +13,9 @@ that is too large.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
-from flask import Response, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from aggregates.errors import NotFound, QueryError, TooLarge
@@ -86,6 +87,9 @@ def from_http_exception(exc: HTTPException) -> Response:
     allowed = getattr(exc, "valid_methods", None)
     response = error_response(exc.code or 500, exc.description or exc.name, None, allowed)
     for name, value in exc.get_headers():
+        if name.lower() == "location":  # relative: never a host taken from the request
+            where = urlsplit(value)
+            value = "/" + (where.path.lstrip("/") + (f"?{where.query}" if where.query else ""))
         if name.lower() != "content-type":
             response.headers[name] = value
     return response
@@ -103,6 +107,10 @@ def from_timeout(exc: QueryTimeout) -> Response:
 
 
 def from_unexpected(exc: Exception) -> Response:
-    """Generic 500; the details go to the log only, tied to the request id."""
+    """Generic 500; the details go to the log only, tied to the request id. An error that
+    says the warehouse file is damaged is the warehouse's fault: a 503."""
+    unavailable = current_app.extensions["lmi_cubes"].fault(exc)
+    if unavailable is not None:
+        return from_unavailable(unavailable)
     log.exception("internal error (request %s)", getattr(g, "request_id", "-"), exc_info=exc)
     return error_response(500, "internal server error; quote the request id when reporting it")

@@ -39,6 +39,43 @@ RULES = (
 )
 
 
+# Slicer's report body: named queries, each with its kind and that kind's parameters
+REPORT: dict[str, Any] = {
+    "type": "object",
+    "required": ["queries"],
+    "properties": {
+        "queries": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["query"],
+                "properties": {
+                    "query": {
+                        "type": "string",
+                        "enum": ["aggregate", "members", "values", "cell", "details"],
+                    }
+                },
+            },
+        },
+        "cell": {"type": "array", "items": {"type": "object"}, "nullable": True},
+    },
+}
+
+
+# the spellings of true and false the parser takes (params.TRUE, params.FALSE), any case
+_BOOLEAN = (
+    r"^\s*([Tt][Rr][Uu][Ee]|1|[Yy][Ee][Ss]|[Oo][Nn]"
+    r"|[Ff][Aa][Ll][Ss][Ee]|0|[Nn][Oo]|[Oo][Ff][Ff])\s*$"
+)
+
+
+def _form(schema: dict[str, Any]) -> dict[str, Any]:
+    """A parameter as a form field: every value is text, so a boolean is its spellings."""
+    if schema.get("type") != "boolean":
+        return schema
+    return {"type": "string", "pattern": _BOOLEAN}
+
+
 def _schema(param: Param) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": param.kind}
     if param.enum:
@@ -49,9 +86,12 @@ def _schema(param: Param) -> dict[str, Any]:
         schema["minimum"] = param.minimum
     if param.maximum is not None:
         schema["maximum"] = param.maximum
+    if param.kind == "string" and param.multi is None and not param.enum:
+        schema["minLength"] = 1  # an empty value is refused; a combined list may be empty
     if param.name == "cut":
+        # empty is allowed: Slicer clients send `cut=` for "no cut"
         schema["pattern"] = (
-            r"^!?[A-Za-z_]\w*(@[A-Za-z_]\w*)?:[^|]*(\|!?[A-Za-z_]\w*(@[A-Za-z_]\w*)?:[^|]*)*$"
+            r"^(!?[A-Za-z_]\w*(@[A-Za-z_]\w*)?:[^|]*(\|!?[A-Za-z_]\w*(@[A-Za-z_]\w*)?:[^|]*)*)?$"
         )
     return schema
 
@@ -76,7 +116,7 @@ def _operation(
         entry: dict[str, Any] = {
             "name": param.name,
             "in": "query",
-            "required": False,
+            "required": param.required,
             "description": param.description,
             "schema": _schema(param),
         }
@@ -135,20 +175,21 @@ def openapi_document(model: Model, routes: Iterable[tuple[str, str, set[str]]]) 
                     "schema": {
                         "type": "object",
                         "properties": {
-                            p["name"]: p["schema"]
+                            p["name"]: _form(p["schema"])
                             for p in operation["parameters"]
                             if p["in"] == "query"
                         },
                     }
                 }
             }
+            body: dict[str, Any] = {"required": False, "content": form}
             if endpoint == "report":
-                form = {"application/json": {"schema": {"type": "object"}}}
+                body = {"required": True, "content": {"application/json": {"schema": REPORT}}}
             item["post"] = {
                 **operation,
                 "operationId": f"{endpoint}_post",
                 "parameters": [p for p in operation["parameters"] if p["in"] == "path"],
-                "requestBody": {"required": False, "content": form},
+                "requestBody": body,
             }
         paths[path] = item
     return {

@@ -44,6 +44,7 @@ class Param:
     multi: str | None = None
     minimum: int | None = None  # documented ranges of integer parameters (checked later,
     maximum: int | None = None  # by the engine, against the model and the data's years)
+    required: bool = False  # documented as required (the endpoint refuses a request without)
 
 
 CUT_GRAMMAR = (
@@ -182,6 +183,7 @@ ENDPOINTS: dict[str, tuple[Param, ...]] = {
             "Row axis, dim[@hierarchy][:level]; without a level, one level below the "
             "dimension's point cut (the top level without one), reported in `defaults`",
             example="occupation:soc1",
+            required=True,
         ),
         Param(
             "columns",

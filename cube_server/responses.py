@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from flask import Response, current_app, request
 
-from cube_server import params
+from cube_server import limits, params
 from cube_server.state import Served, WarehouseState
 
 # a body and its mimetype, and optionally headers that belong to the body (a file name)
@@ -46,6 +46,7 @@ def cached(endpoint: str) -> Callable[[View], Callable[..., Response]]:
             hit = st.cache.get(key)
             if hit is None:
                 body, mimetype, *extra = view(served=served, p=dict(parsed), **kwargs)
+                limits.check_response(len(body))
                 etag = hashlib.sha256(repr((served.vintage, key[1:])).encode()).hexdigest()[:20]
                 data = body.encode() if isinstance(body, str) else body
                 hit = (data, mimetype, etag, *extra)

@@ -10,6 +10,7 @@ every value a run withheld stays null, so merging never reveals a withheld cell.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from aggregates.cuts import parse_cuts
@@ -17,8 +18,8 @@ from aggregates.engine import Engine, Result
 from aggregates.errors import QueryError
 from aggregates.model import Cube, Dimension, Hierarchy, Level
 from aggregates.paging import json_number
-from aggregates.query import Request
-from cube_server import params, slicer, slicer_cells
+from aggregates.query import Query, Request
+from cube_server import limits, params, slicer, slicer_cells
 from cube_server.errors import parameter_of
 from cube_server.formats import CellGrid
 
@@ -71,8 +72,25 @@ def _default_aggregates(cube: Cube, engine: Engine, items: Items, cut: str | Non
     ]
 
 
-def run(engine: Engine, cube_name: str, p: dict[str, Any]) -> dict[str, Any]:
-    """The Slicer aggregation result (Cubes' `AggregationResult.to_dict`) plus our fields."""
+@dataclass(frozen=True)
+class Plan:
+    """The queries one /aggregate request will run, resolved but not yet run: the request's
+    cost (cells x parameter sets) is known and checked before any of them starts."""
+
+    cube: Cube
+    items: Items
+    chosen: list[slicer.Concrete]
+    queries: list[tuple[list[slicer.Concrete], Query]]
+
+    @property
+    def cells(self) -> int:
+        return sum(q.cell_count for _, q in self.queries)
+
+
+SPLIT = "split it into requests of fewer aggregates (each set of age, decile or years is a query)"
+
+
+def plan(engine: Engine, cube_name: str, p: dict[str, Any]) -> Plan:
     cube = engine.model.cube(cube_name)
     if p.get("split"):
         raise QueryError(
@@ -84,7 +102,7 @@ def run(engine: Engine, cube_name: str, p: dict[str, Any]) -> dict[str, Any]:
     axes = [f"{d.name}@{h.name}:{lv.name}" for d, h, lv in items]
     wanted = names(p["aggregates"]) or _default_aggregates(cube, engine, items, p["cut"])
     chosen = list({c.name: c for c in (slicer.resolve_aggregate(cube, n) for n in wanted)}.values())
-    runs: list[tuple[list[slicer.Concrete], Result]] = []
+    queries = []
     for (age, decile, y0, y1, _), group in _groups(cube, engine, p, chosen).items():
         query = engine.query(
             Request(
@@ -99,6 +117,22 @@ def run(engine: Engine, cube_name: str, p: dict[str, Any]) -> dict[str, Any]:
                 fallback=p["fallback"],
             )
         )
+        queries.append((group, query))
+    return Plan(cube, items, chosen, queries)
+
+
+def run(engine: Engine, cube_name: str, p: dict[str, Any]) -> dict[str, Any]:
+    """The Slicer aggregation result (Cubes' `AggregationResult.to_dict`) plus our fields."""
+    planned = plan(engine, cube_name, p)
+    limits.charge(planned.cells, "aggregates", SPLIT)
+    return execute(engine, planned, p)
+
+
+def execute(engine: Engine, planned: Plan, p: dict[str, Any]) -> dict[str, Any]:
+    items, chosen = planned.items, planned.chosen
+    runs: list[tuple[list[slicer.Concrete], Result]] = []
+    for group, query in planned.queries:
+        limits.check_time()
         runs.append((group, engine.run(query)))
     order = [c.name for c in chosen]
     grids = [CellGrid(result, group[0].base.name) for group, result in runs]

@@ -8,19 +8,21 @@ withholds.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
 from flask import Blueprint, Response, request
 from werkzeug.datastructures import MultiDict
 
-from aggregates.cuts import parse_cuts
+from aggregates.cuts import MAX_CUT_PARTS, parse_cuts
 from aggregates.engine import Engine
 from aggregates.errors import QueryError
 from aggregates.query import Request
-from cube_server import VERSION, errors, params, slicer, slicer_aggregate, slicer_cells
+from cube_server import VERSION, errors, limits, params, slicer, slicer_aggregate, slicer_cells
 from cube_server.responses import as_json, cached, state
 from cube_server.state import Served
 
@@ -220,39 +222,91 @@ def fact(cube: str, fact_id: str) -> Response:
 @slicer_api.route("/cube/<cube>/report", methods=["GET", "POST"])
 def report(cube: str) -> Response:
     """Several queries in one request (Cubes' `browser.report`); not cached, as a body
-    is part of the request. Errors name the query: `queries.<name>.<parameter>`."""
+    is part of the request. Errors name the query: `queries.<name>.<parameter>`. Every query
+    is resolved before any runs, so the request's whole cost is checked first."""
     p = params.parse("cell", request.args)
     engine = state().current().engine
     engine.model.cube(cube)
-    spec = request.get_json(force=True, silent=True)
-    if not isinstance(spec, dict) or not isinstance(spec.get("queries"), dict):
-        raise QueryError("queries", "the body must be JSON with a 'queries' object", ["queries"])
+    spec = _report_body()
+    bounds = limits.limits()
+    if len(spec["queries"]) > bounds.report_queries:
+        raise limits.OverBudget(
+            "queries",
+            f"a report may hold at most {bounds.report_queries} queries, not "
+            f"{len(spec['queries'])}; split it into several reports",
+        )
     cut = p["cut"]
     if spec.get("cell") is not None:  # replaces the URL's cut, as in Cubes
         if not isinstance(spec["cell"], list):
             raise QueryError("cell", "cell must be a list of cuts")
+        if len(spec["cell"]) > MAX_CUT_PARTS:
+            raise QueryError("cell", f"cell may list at most {MAX_CUT_PARTS} cuts")
         cut = "|".join(slicer_cells.cut_string(x) for x in spec["cell"]) or None
+    planned = {}
+    for name, query in spec["queries"].items():
+        with _named(name, query):
+            planned[name] = _plan_query(engine, cube, cut, query)
+    cells = sum(x[1].cells for x in planned.values() if x is not None)
+    limits.charge(cells, "queries", "split it into several reports, or ask for fewer aggregates")
     result = {}
     for name, query in spec["queries"].items():
-        try:
-            result[name] = _report_query(engine, cube, cut, query)
-        except QueryError as exc:
-            kind = query.get("query") if isinstance(query, dict) else None
-            field = errors.parameter_of("members" if kind == "values" else str(kind), exc.parameter)
-            raise type(exc)(f"queries.{name}.{field}", exc.message, exc.choices) from None
-    return Response(orjson.dumps(result), mimetype="application/json")
+        limits.check_time()
+        with _named(name, query):
+            result[name] = _run_query(engine, cube, cut, query, planned[name])
+    body = orjson.dumps(result)
+    limits.check_response(len(body))
+    return Response(body, mimetype="application/json")
 
 
-def _report_query(engine: Engine, cube: str, cut: str | None, query: Any) -> Any:
+def _report_body() -> dict[str, Any]:
+    """The JSON body, bounded in bytes (the app's body limit) and in nesting."""
+    data = request.get_data(cache=False)
+    problem = "the body must be JSON with a 'queries' object"
+    try:
+        spec = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        if "depth" in str(exc):
+            problem = "the body is nested too deeply"
+        raise QueryError("queries", problem, ["queries"]) from None
+    if limits.too_deep(spec, limits.limits().json_depth):
+        raise QueryError("queries", "the body is nested too deeply", ["queries"])
+    if not isinstance(spec, dict) or not isinstance(spec.get("queries"), dict):
+        raise QueryError("queries", problem, ["queries"])
+    return spec
+
+
+@contextlib.contextmanager
+def _named(name: str, query: Any) -> Iterator[None]:
+    """A query's errors name it: `queries.<name>.<parameter>`."""
+    try:
+        yield
+    except QueryError as exc:
+        kind = query.get("query") if isinstance(query, dict) else None
+        field = errors.parameter_of("members" if kind == "values" else str(kind), exc.parameter)
+        raise type(exc)(f"queries.{name[:80]}.{field}", exc.message, exc.choices) from None
+
+
+def _plan_query(engine: Engine, cube: str, cut: str | None, query: Any) -> Any:
+    """What an aggregate query will run (its cost is counted before anything runs); the
+    other kinds are cheap and checked when they run."""
     if not isinstance(query, dict) or not isinstance(query.get("query"), str):
         raise QueryError("query", "each query needs a 'query' type", REPORT_TYPES)
-    kind = query["query"]
+    if query["query"] != "aggregate":
+        return None
     cut = _rollup(engine, cube, cut, query.get("rollup"))
-    if kind == "aggregate":
-        args = _args(query, ("drilldown", "aggregates", "order", "page", "page_size", "pagesize",
-                             "split", "age", "decile", "from", "to", "fallback"))  # fmt: skip
-        args.setlist("cut", [cut] if cut else [])
-        return slicer_aggregate.run(engine, cube, params.parse("aggregate", args))
+    args = _args(query, ("drilldown", "aggregates", "order", "page", "page_size", "pagesize",
+                         "split", "age", "decile", "from", "to", "fallback"))  # fmt: skip
+    args.setlist("cut", [cut] if cut else [])
+    p = params.parse("aggregate", args)
+    return p, slicer_aggregate.plan(engine, cube, p)
+
+
+def _run_query(engine: Engine, cube: str, cut: str | None, query: Any, planned: Any) -> Any:
+    kind = query["query"]
+    if planned is not None:
+        p, plan = planned
+        return slicer_aggregate.execute(engine, plan, p)
+    cut = _rollup(engine, cube, cut, query.get("rollup"))
     if kind in ("members", "values"):
         args = _args(query, ("depth", "level", "hierarchy", "page", "page_size", "pagesize",
                              "order"))  # fmt: skip

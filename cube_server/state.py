@@ -77,6 +77,7 @@ class WarehouseState:
         self._served: Served | None = None
         self._users: dict[int, int] = {}  # id(Served) -> requests using it
         self._retired: dict[int, Served] = {}
+        self._damaged: dict[Hashable, str] = {}  # versions a query found damaged -> why
         self._lock = threading.Lock()
 
     def current(self) -> Served:
@@ -114,8 +115,20 @@ class WarehouseState:
                     raise
         raise AssertionError("unreachable")
 
+    def fault(self, exc: BaseException) -> WarehouseUnavailable | None:
+        """An unexpected error of a request that says the version it read is damaged: that
+        version is answered with 503s (and /health is unhealthy) until another is published."""
+        unavailable = self.warehouse.damaged(exc)
+        served: Served | None = g.get("lmi_served") if has_request_context() else None
+        if unavailable is not None and served is not None:
+            with self._lock:
+                self._damaged[served.identity] = str(unavailable)
+        return unavailable
+
     def _switch(self, pin: bool) -> Served:
         version = self.warehouse.version()
+        if version in self._damaged:
+            raise WarehouseUnavailable(self._damaged[version])
         served = self._served
         if served is not None and served.identity == version and not pin:
             return served
@@ -153,3 +166,14 @@ class WarehouseState:
         # by the next request, never cached under the previous version's key
         opened = reader.version if reader.version is not None else version
         return Served(engine, opened, info["vintage"], info["loaded_at"], info["row_counts"])
+
+
+def problem_of(warehouse: Warehouse, model: Model) -> str | None:
+    """What a server opening this warehouse now would answer 503 with, or None when it
+    opens: `serve` reports it in one line at start-up instead of at the first request."""
+    state = WarehouseState(warehouse, model, cache_bytes=0, pool_size=1)
+    try:
+        state.current().engine.reader.close()
+    except WarehouseUnavailable as exc:
+        return str(exc)
+    return None

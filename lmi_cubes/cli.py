@@ -297,7 +297,6 @@ EXAMPLES = (
     "cube/working_futures/crosstab?rows=occupation:soc2&columns=gender&measure=total_requirement"
     "&from=2020&to=2030&format=csv&layout=wide",
 )
-ACCESS_LOG = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms id=%({x-request-id}o)s'
 
 
 @main.command("serve")
@@ -325,26 +324,33 @@ def serve_command(warehouse: str | None, host: str, port: int, workers: int, thr
         say(f"step 2 of 2: validating and loading it into {_shown(target)}")
         _load_or_exit(demo, target, say)
     else:
-        try:  # a corrupt or truncated warehouse is reported now, not at the first request
-            target.open(version, pool_size=1).close()
-        except WarehouseUnavailable as exc:
-            click.echo(f"warning: {exc}; the server answers 503 until it is fixed", err=True)
+        from cube_server.state import problem_of
+
+        problem = problem_of(target, load_model())  # reported now, not at the first request
+        if problem is not None:
+            click.echo(f"warning: {problem}; the server answers 503 until it is fixed", err=True)
     url = f"http://{host}:{port}/"
     click.echo(f"Serving {_shown(target)} at {url}", err=True)
     click.echo(f"  explorer {url}   compare jobs {url}widget   API {url}docs", err=True)
     click.echo("Try:", err=True)
     for example in EXAMPLES:
         click.echo(f"  curl '{url}{example}'", err=True)
+    _exec_server(target, host, port, workers, threads)
+
+
+def _exec_server(target: Warehouse, host: str, port: int, workers: int, threads: int) -> None:
+    """Replace this process with gunicorn managing `workers` processes, each serving with
+    waitress (cube_server/worker.py: requests are read whole before a thread sees them)."""
     env = {**os.environ, ENV_VAR: target.target, "LMI_CUBES_THREADS": str(threads)}
     argv = [
         sys.executable, "-m", "gunicorn",
-        "--workers", str(workers), "--worker-class", "cube_server.worker.JsonErrorWorker",
+        "--workers", str(workers), "--worker-class", "cube_server.worker.BufferingWorker",
         "--threads", str(threads),
-        # the longest request line gunicorn allows with a limit (a 5 KB cut fits); longer
-        # ones get a JSON 414 that points to POST
-        "--limit-request-line", "8190",
-        "--bind", f"{host}:{port}", "--access-logfile", "-", "--access-logformat", ACCESS_LOG,
-        "--graceful-timeout", "10", "cube_server.app:create_app()",
+        "--bind", f"{host}:{port}", "--access-logfile", "-",
+        "--graceful-timeout", "10",
+        # the control socket's default path is shared by every gunicorn on the machine
+        "--no-control-socket",
+        "cube_server.app:create_app()",
     ]  # fmt: skip
     os.execve(sys.executable, argv, env)
 

@@ -12,7 +12,8 @@ import itertools
 import logging
 from typing import Any
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
 
 from aggregates.errors import QueryError
 from aggregates.query import AGES, default_period
@@ -57,6 +58,8 @@ def _cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Headers"] = "Authorization, Date, X-Requested-With"
     response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+    if request.method == "OPTIONS" and response.status_code == 200:
+        response.headers["Allow"] = "GET, HEAD, OPTIONS"  # the catch-all route takes the rest
     return response
 
 
@@ -75,8 +78,22 @@ def _timeout(exc: QueryTimeout) -> Response:
     return error(504, str(exc))
 
 
+@lmi4all.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    """The server's own refusals (a URL or body too long, a client over its limits) in the
+    original's error shape, with the headers they carry (Retry-After, Allow)."""
+    response = error(exc.code or 500, exc.description or exc.name)
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
 @lmi4all.errorhandler(Exception)
 def _unexpected(exc: Exception) -> Response:
+    unavailable = current_app.extensions["lmi_cubes"].fault(exc)
+    if unavailable is not None:
+        return error(503, f"The data is unavailable: {unavailable}")
     log.exception("internal error in /api/v1 %s", request.path, exc_info=exc)
     return error(500, "Internal server error.")
 
@@ -96,7 +113,7 @@ def soc_search() -> Response:
 @lmi4all.get("/soc/code/<soc>")
 def soc_code(soc: str) -> Response:
     occupation = occupation_index(served()).occupations.get(
-        int(soc) if soc.isascii() and soc.isdigit() else -1
+        int(soc) if soc.isascii() and soc.isdigit() and len(soc) <= 9 else -1
     )
     if occupation is None:  # the original's quirk: an empty 200 means "not found"
         # text, not JSON: an empty body is not a JSON document (clients test for "")
@@ -302,5 +319,7 @@ def wf_filter_info(name: str) -> Response:
 def other(rest: str) -> Response:
     """Paths outside this server's scope (vacancies, census, LFS, ESS...) and non-GET calls."""
     if request.method not in ("GET", "HEAD"):
-        return error(405, "Only GET requests are supported.")
+        response = error(405, "Only GET requests are supported.")
+        response.headers["Allow"] = "GET, HEAD, OPTIONS"
+        return response
     return error(404, f"/api/v1/{rest[:80]} is not available on this server.")

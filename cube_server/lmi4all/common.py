@@ -27,7 +27,11 @@ from etl.backends import WarehouseUnavailable
 JSON_TYPE = "application/json; charset=utf-8"
 JSONP_TYPE = "application/javascript; charset=utf-8"
 _CALLBACK = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$")
-_LEADING_INT = re.compile(r"^\s*(-?\d+)")
+# ASCII digits only (`\d` also takes Arabic-Indic and fullwidth ones); nine at most, so no
+# number reaches int()'s 4,300-digit guard or overflows a key downstream
+_LEADING_INT = re.compile(r"^[ \t]*(-?[0-9]+)")
+_MAX_DIGITS = 9
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # The "note" the original put on unreliable Working Futures items.
 NOTE = "The sample size for this estimate is small, so the data may be inaccurate."
 SOC_LEVELS = ("soc1", "soc2", "soc3", "soc4")
@@ -51,9 +55,13 @@ def served() -> Served:
 
 
 def lenient_int(value: str | None) -> int | None:
-    """The leading integer of a value ('2136coarse=false' -> 2136), or None."""
-    match = _LEADING_INT.match(value or "")
-    return int(match.group(1)) if match else None
+    """The leading integer of a value ('2136coarse=false' -> 2136), or None; a control
+    character anywhere, or more than nine digits, is no number."""
+    text = value or ""
+    match = _LEADING_INT.match(text)
+    if match is None or _CONTROL.search(text) or len(match.group(1).lstrip("-")) > _MAX_DIGITS:
+        return None
+    return int(match.group(1))
 
 
 def lenient_bool(value: str | None) -> bool:

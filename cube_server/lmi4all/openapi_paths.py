@@ -7,13 +7,27 @@ from typing import Any
 TAG = "LMI for All v1"
 
 
+# The original read its parameters leniently and clients rely on it: a number is the leading
+# ASCII digits of the value ('2136coarse=false' is 2136), an empty optional value is no
+# value, a boolean is "starts with true, 1 or yes". The document says exactly that, so what it
+# allows is what the server accepts (cube_server/lmi4all/common.py).
+_TEXT = r"[^\x00-\x08\x0b-\x1f\x7f]"
+LENIENT_INT = rf"^[ \t]*-?[0-9]{{1,9}}([^0-9\x00-\x08\x0b-\x1f\x7f]{_TEXT}*)?$"
+
+
 def _query(name: str, description: str, kind: str = "string", required: bool = False) -> Any:
+    schema: dict[str, Any] = {"type": "string"}
+    if kind == "integer":
+        pattern = LENIENT_INT if required else f"^$|{LENIENT_INT}"
+        schema = {"type": "string", "pattern": pattern}
+    elif required:
+        schema["pattern"] = r"\S"
     return {
         "name": name,
         "in": "query",
         "required": required,
         "description": description,
-        "schema": {"type": kind},
+        "schema": schema,
     }
 
 
@@ -46,7 +60,7 @@ FILTERS = _query(
 BREAKDOWN_NAMES = ["region", "gender", "status", "qualification", "industry"]
 BREAKDOWN = {
     **_query("breakdown", "Add a breakdown array per year by this dimension"),
-    "schema": {"type": "string", "enum": BREAKDOWN_NAMES},
+    "schema": {"type": "string", "enum": ["", *BREAKDOWN_NAMES]},
 }
 AGE = _query("age", "Age in years (20-65): pay at that age", "integer")
 YEARS = [

@@ -8,6 +8,7 @@ Readers pin one version for as long as a request uses it.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -19,6 +20,7 @@ from typing import Any
 from etl.backends.errors import WarehouseUnavailable
 from etl.backends.reader import DEFAULT_TIMEOUT_S, Reader
 
+log = logging.getLogger("etl.backends")
 CHECK_ENV = "LMI_CUBES_VERSION_CHECK_S"  # how stale a server's view of the pointer may be
 
 
@@ -74,15 +76,24 @@ class Warehouse(ABC):
         """Copy a finished DuckDB build into a new version and make it the published one."""
 
     def unreadable(self, exc: BaseException) -> WarehouseUnavailable:
-        """The error for a version that opened but cannot be read, without server paths."""
+        """The error for a version that cannot be read. The public sees what happened and
+        what to do, never the backend's text (paths, checksums, block offsets, hosts); that
+        goes to the server's log."""
         first = (str(exc).strip().splitlines() or [""])[0][:300]
+        log.error("warehouse %s unreadable: %s: %s", self.name, type(exc).__name__, first)
         return WarehouseUnavailable(
-            f"the warehouse {self.name} cannot be read ({type(exc).__name__}: "
-            f"{self.redact(first)}); load the data again"
+            f"the warehouse {self.name} is damaged or incomplete and cannot be read; "
+            "load the data again"
         )
 
     def redact(self, text: str) -> str:
         return text
+
+    def damaged(self, exc: BaseException) -> WarehouseUnavailable | None:
+        """The 503 for an error that says the opened version itself is damaged (found by a
+        query, after it opened cleanly), else None: the server then stops serving that
+        version until another is published."""
+        return None
 
     def missing(self) -> str:
         return f"no warehouse has been loaded into {self.name} yet; run `lmi-cubes load DATA`"

@@ -23,6 +23,14 @@ from etl.backends.reader import DEFAULT_TIMEOUT_S, Reader
 from etl.warehouse import FileIdentity, open_read_only
 
 MAGIC = b"DUCK"  # at offset 8 of every DuckDB database file
+# What DuckDB says when the bytes of the file are wrong (a block fails its checksum, the file
+# ends early) or when such an error has invalidated the database instance
+_DAMAGE = re.compile(
+    r"Corrupt database file|does not match stored checksum|Could not read enough bytes"
+    r"|database has been invalidated",
+)
+# not InternalException: a request that trips a DuckDB bug must not take the version down
+_DAMAGE_TYPES = frozenset({"IOException", "FatalException"})
 
 
 class DuckDBWarehouse(Warehouse):
@@ -49,7 +57,10 @@ class DuckDBWarehouse(Warehouse):
             pinned = Path(f"/proc/self/fd/{fd}") if sys.platform == "linux" else self.path
             st = os.fstat(fd)
             identity = FileIdentity(st.st_ino, st.st_mtime_ns, st.st_size)
-            engine = open_read_only(pinned, pool_size=pool_size)
+            try:  # attaching reads the catalog: a truncated or corrupt file fails here
+                engine = open_read_only(pinned, pool_size=pool_size)
+            except Exception as exc:
+                raise self.unreadable(exc) from exc
             try:  # a cheap probe: a truncated file fails here, not in a user's request
                 with engine.connect() as con:
                     con.execute(sa.text("SELECT count(*) FROM load_runs")).fetchall()
@@ -60,6 +71,16 @@ class DuckDBWarehouse(Warehouse):
             os.close(fd)
             raise
         return Reader(engine, identity, timeout_s, close=lambda: os.close(fd))
+
+    def damaged(self, exc: BaseException) -> WarehouseUnavailable | None:
+        seen: BaseException | None = exc
+        while seen is not None:
+            orig = getattr(seen, "orig", None)
+            for e in (seen, orig) if isinstance(orig, BaseException) else (seen,):
+                if type(e).__name__ in _DAMAGE_TYPES or _DAMAGE.search(str(e)):
+                    return self.unreadable(e)
+            seen = seen.__cause__ or seen.__context__
+        return None
 
     def redact(self, text: str) -> str:
         """DuckDB's messages name the file; the public sees only its name."""
