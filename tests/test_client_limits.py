@@ -9,7 +9,7 @@ import concurrent.futures
 import pytest
 import requests
 
-from conftest import serving
+from support import serving
 
 LIMITED = {
     "LMI_CUBES_CLIENT_RATE": "10/minute",

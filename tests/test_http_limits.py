@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from conftest import serving
+from support import serving
 
 CROSSTAB = "/cube/ashe_pay/crosstab"
 AGES = "|".join(f"mean_pay_at_age_{a}" for a in range(20, 66))

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from conftest import serving
+from support import serving
 
 HOLD_S = float(os.environ.get("LMI_CUBES_SLOW_HOLD_S", "10"))
 CROSSTAB = "/cube/ashe_pay/crosstab?rows=occupation:soc2&columns=region:nation&measure=mean_pay"

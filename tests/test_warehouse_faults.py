@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import requests
 
-from conftest import free_port
+from support import free_port
 
 CROSSTAB = "/cube/ashe_pay/crosstab?rows=occupation:soc1&columns=gender&measure=employment"
 # what DuckDB's own messages carry and the public must not see
