@@ -115,8 +115,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_published(app, state.warehouse.local_path)
     app.before_request(_start)
     app.extensions["lmi_cubes_clients"] = Clients(app)
+    # after_request handlers run last-first: _finish reads the page it is given (its inline
+    # scripts' hashes) before compression rewrites the body
+    compression.enable(app)
     app.after_request(_finish)
-    compression.enable(app)  # runs before _finish: after_request handlers run last-first
     app.register_error_handler(QueryError, errors.from_query_error)
     app.register_error_handler(HTTPException, errors.from_http_exception)
     app.register_error_handler(WarehouseUnavailable, errors.from_unavailable)

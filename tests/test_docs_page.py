@@ -79,9 +79,10 @@ def test_every_form_starts_on_a_cube_and_sending_answers_from_the_api(browser, b
                 assert p["description"] in described[p["name"]]
         for select in section.find_elements(By.CSS_SELECTOR, "select[data-in=path]"):
             assert select.get_attribute("value"), (path, select.get_attribute("name"))
-        if "{cube}" in path:
+        if "{cube}" in path:  # the modelled cubes' forms start on ashe_pay, the published
             cube = section.find_element(By.CSS_SELECTOR, "select[name=cube]")
-            assert cube.get_attribute("value") == "ashe_pay"
+            first = "ashe_published" if path.startswith("/published/") else "ashe_pay"
+            assert cube.get_attribute("value") == first, path
         answer = section.find_element(By.CSS_SELECTOR, "pre.answer")
         browser.execute_script("arguments[0].scrollIntoView()", section)
         section.find_element(By.CSS_SELECTOR, "button[type=submit]").click()

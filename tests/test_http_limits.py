@@ -339,7 +339,7 @@ def test_the_access_log_cuts_long_urls_and_no_control_socket_is_shared(warehouse
     import subprocess
     import sys
 
-    from conftest import free_port
+    from support import free_port
 
     port = free_port()
     out = tmp_path / "access.log"
