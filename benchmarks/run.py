@@ -185,17 +185,26 @@ def url_of(cube: str, params: dict[str, str]) -> str:
 
 
 @contextlib.contextmanager
-def server(warehouse: Path, rollups: bool, cache: bool) -> Iterator[tuple[int, int]]:
+def server(
+    warehouse: Path,
+    rollups: bool | None = None,
+    cache: bool | None = None,
+    env: dict[str, str] | None = None,
+    workers: int = 2,
+) -> Iterator[tuple[int, int]]:
+    """`lmi-cubes serve` on a free port: (port, master pid). `rollups` and `cache` None leave
+    the server's defaults (cache True: 256 MB); `env` adds settings."""
     port = free_port()
-    env = {
-        **os.environ,
-        "LMI_CUBES_ROLLUPS": "1" if rollups else "0",
-        "LMI_CUBES_CACHE_MB": "256" if cache else "0",
-    }
+    settings = {**os.environ, **(env or {})}
+    if rollups is not None:
+        settings["LMI_CUBES_ROLLUPS"] = "1" if rollups else "0"
+    if cache is not None:
+        settings["LMI_CUBES_CACHE_MB"] = "256" if cache else "0"
     proc = subprocess.Popen(
         [sys.executable, "-m", "lmi_cubes.cli", "serve", "--warehouse", str(warehouse),
-         "--port", str(port), "--workers", "2", "--threads", "4"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+         "--port", str(port), "--workers", str(workers), "--threads", "4"],
+        env=settings, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
