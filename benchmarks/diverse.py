@@ -188,8 +188,10 @@ def measure(
     per_shape: int = 3,
     rounds: int = 5,
     protection: str | None = None,
+    before: Path | None = None,
 ) -> list[str]:
-    """The report's section: the load on three servers, then every shape one by one."""
+    """The report's section: the load on three servers (a fourth, the default server run
+    from the code in `before`, for an A/B in the same run), then every shape one by one."""
     from benchmarks.run import peak_memory_mb, server, timed
 
     catalog = Catalog.read(load_model(), open_read_only(warehouse))
@@ -199,6 +201,11 @@ def measure(
         ("rollups, cache off", {"LMI_CUBES_CACHE_MB": "0"}),
         ("rollups off, cache off", {"LMI_CUBES_CACHE_MB": "0", "LMI_CUBES_ROLLUPS": "0"}),
     ]
+    if before is not None:
+        pythonpath = os.pathsep.join([str(before), os.environ.get("PYTHONPATH", "")])
+        configs.append(
+            (f"default, code before the change ({before.name})", {"PYTHONPATH": pythonpath})
+        )
     loads = [Load(label) for label, _ in configs]
     load_avg: list[tuple[float, float, float]] = [os.getloadavg()]
     with contextlib.ExitStack() as stack:
@@ -410,10 +417,18 @@ def main() -> None:
     parser.add_argument("--windows", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--protection", choices=["none", "table"])
+    parser.add_argument(
+        "--before", type=Path, help="a checkout of the code before a change: a fourth server"
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     lines = measure(
-        args.warehouse, args.seconds, args.windows, rounds=args.rounds, protection=args.protection
+        args.warehouse,
+        args.seconds,
+        args.windows,
+        rounds=args.rounds,
+        protection=args.protection,
+        before=args.before,
     )
     print("\n".join(lines))
     if args.out:
