@@ -49,8 +49,7 @@ ADMIT_AFTER = 2  # the request for a set of columns that builds its projection
 MAX_GROUPS = 1_000_000  # dense grid of groups; larger shapes go to DuckDB
 SCALE = 1_000_000  # the measures are DECIMAL(.., 6)
 SPLIT = 2**26
-CACHE_BYTES = 32 << 20  # projections kept per process
-ASKED = 4096  # sets of columns remembered as asked for (admission)
+CACHE_BYTES = 16 << 20  # projections kept per process
 
 
 @dataclass(frozen=True)
@@ -155,14 +154,11 @@ class Resident:
         self.catalog = catalog
         self.projections: SizedLRU[Table | None] = SizedLRU(cache_bytes, _nbytes)
         self.admit_after, self.max_groups = admit_after, max_groups
-        # sets of columns asked for and not (yet) built: key -> times asked
-        self._asked: SizedLRU[int] = SizedLRU(ASKED, lambda key, count: 1)
         self._positions: dict[tuple[Any, ...], np.ndarray | None] = {}
 
     def clear(self) -> None:
         """Forget every projection and every set of columns asked for."""
         self.projections.clear()
-        self._asked.clear()
 
     def projection(
         self, cursor: Any, query: Query, source: Source, measures: list[str], dims: set[str]
@@ -180,12 +176,10 @@ class Resident:
         found, table = self.projections.lookup(key)
         if found:
             return table
-        _, asked = self._asked.lookup(key)
-        asked = (asked or 0) + 1
+        asked = self.projections.asked(key)
         sizes = [self._distinct(query, source, d, years) for d in dims]
         groups = estimated_groups(sizes, source.rows)
         if not worth_building(groups, asked >= self.admit_after, self.max_groups):
-            self._asked.put(key, asked)
             return None
         table = read(cursor, source, measures, kept, years)
         self.projections.put(key, table)

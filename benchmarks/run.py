@@ -6,7 +6,10 @@ same queries timed directly in DuckDB on the base fact tables in the same run.
 
 Generates and loads `full` data on first use (kept under benchmarks/data/, not committed),
 then runs the fixed query mix below against three server configurations, one at a time:
-base tables without cache, rollups without cache, rollups with cache. Cube runs as a peer
+base tables without cache, rollups without cache, rollups with cache; then the diverse
+concurrent load of benchmarks/diverse.py (eight clients, eight shapes, random extra cuts) on
+the default, cache-off and rollups-off servers side by side, with --protection to declare a
+reliability policy in every cube. Cube runs as a peer
 (benchmarks/cube_peer.py) in the base-table rounds when it is installed: its answers are
 checked against the engine's GROUP BY and timed in the same interleaved rounds as raw DuckDB
 and our server; without Cube the column is skipped with a printed note. The 10x scale row
@@ -51,7 +54,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script: benchmarks/ is not an installed package
     sys.path.insert(0, str(HERE.parent))
 
-from benchmarks import cube_peer  # noqa: E402
+from benchmarks import cube_peer, diverse  # noqa: E402
 
 SCALE_SUMMARY = HERE / "results" / "scale-latest.json"
 
@@ -351,6 +354,14 @@ def main() -> None:
         help="run benchmarks/scale.py first (10x full; an hour or more) for the scale row",
     )
     parser.add_argument(
+        "--diverse-seconds", type=float, default=20.0, help="each window of the diverse load"
+    )
+    parser.add_argument(
+        "--protection",
+        choices=["none", "table"],
+        help="the reliability policy every cube declares (a model copy) for the diverse load",
+    )
+    parser.add_argument(
         "--out", type=Path, default=HERE / "results" / f"{datetime.now(UTC):%Y-%m-%d}.md"
     )
     args = parser.parse_args()
@@ -433,8 +444,8 @@ def main() -> None:
     wf_times: list[float] = []
     load_before = os.getloadavg()
     first: dict[str, float] = {}
-    with server(args.warehouse, rollups=True, cache=False) as (port, pid):
-        for url in urls:  # the first request of each shape builds its projection
+    with server(args.warehouse, rollups=True, cache=False, workers=1) as (port, pid):
+        for url in urls:  # the first request of each shape: the SQL on its rollup
             first[url] = timed(port, url)
         for _ in range(args.repeat):  # interleaved rounds: every query sees the same load
             for url in urls:
@@ -462,6 +473,10 @@ def main() -> None:
         rps, served, errors = throughput(port, urls, clients=8, seconds=args.seconds)
         memory["rollups and cache, after the load test"] = peak_memory_mb(pid)
 
+    print("diverse load ...")
+    diverse_lines = diverse.measure(
+        args.warehouse, seconds=args.diverse_seconds, protection=args.protection
+    )
     load_after = os.getloadavg()
     tables, cells = {}, {}
     for (_, cube, p), url in zip(MIX, urls, strict=True):
@@ -482,7 +497,7 @@ def main() -> None:
         f"Each figure is the median of {args.repeat} interleaved rounds unless stated (every query once per round); raw DuckDB runs alternate with the base-table requests, on a read-only connection in the client process.",
         f"Load average (1, 5, 15 min) before the rollup runs {load_before[0]:.1f}, {load_before[1]:.1f}, {load_before[2]:.1f}; at the end {load_after[0]:.1f}, {load_after[1]:.1f}, {load_after[2]:.1f} (other engineers' test runs share the 2 cores).",
         "Times are HTTP round trips measured by the client (they include the client and the HTTP stack, so they are an upper bound on server time).",
-        "Uncached means the response cache is off (`LMI_CUBES_CACHE_MB=0`): every request is computed. Rollup answers are summed from per-process projections of the rollups (aggregates/resident.py), which the first request of each shape builds (its time is the last column); the rounds run after that.",
+        "Uncached means the response cache is off (`LMI_CUBES_CACHE_MB=0`): every request is computed. Rollup answers are summed from per-process projections of the rollups (aggregates/resident.py) once a shape's columns have been asked for before (the first request of each shape is answered by the SQL on its rollup; its time is the last column), or by that SQL when the projection would be too large to keep; the rounds run after the first request, on one worker over one kept-alive connection.",
         "",
         "## Per query (ms)",
         "",
@@ -519,7 +534,7 @@ def main() -> None:
         f"| rollup answer, 1,000-5,000 cells, p50 <= 8 ms | per-query medians {', '.join(f'{t:.1f}' for t in large)} ms | {'yes' if all(t <= 8 for t in large) else 'no'} |",
         f"| rollups >= 10x the base-table time on ASHE | median {statistics.median(ashe_speedups):.1f}x (per query {min(ashe_speedups):.1f}..{max(ashe_speedups):.1f}x; all cubes median {statistics.median(speedups):.1f}x) | {'yes' if min(ashe_speedups) >= 10 else 'no'} |",
         f"| base table, uncached, <= 1.15x raw DuckDB on every query | median ratio {statistics.median(ratios):.2f}, per query {min(ratios):.2f}..{max(ratios):.2f} ({sum(x > 1.15 for x in ratios)} over 1.15) | {'yes' if max(ratios) <= 1.15 else 'no'} |",
-        f"| (not a target) rollup answer, first request of its shape on a fresh server (builds the projection) | per-query {min(first.values()):.1f}..{max(first.values()):.1f} ms, median {statistics.median(first.values()):.1f} ms | - |",
+        f"| (not a target) rollup answer, first request of its shape on a fresh server (the SQL on the rollup) | per-query {min(first.values()):.1f}..{max(first.values()):.1f} ms, median {statistics.median(first.values()):.1f} ms | - |",
         f"| repeated request, p50 <= 1 ms | p50 {pct(cached_all, 0.5):.2f} ms, p95 {pct(cached_all, 0.95):.2f} ms | {'yes' if pct(cached_all, 0.5) <= 1 else 'no'} |",
         f"| 8 clients, distinct uncached queries of the mix, >= 400 req/s, 0 errors | rollups: {rps_uncached:.0f} req/s ({served_uncached:,} requests over {args.seconds:.0f} s, {errors_uncached} errors); base tables: {rps_base:.0f} req/s ({served_base:,}, {errors_base} errors) | {'yes' if rps_uncached >= 400 and errors_uncached == 0 else 'no'} |",
         f"| peak memory of the whole server under that load <= 480 MB (2 workers) | {peak:,.0f} MB (rollups); {memory['base tables, no cache, after 8 clients']:,.0f} MB (base tables) | {'yes' if peak <= 480 else 'no'} |",
@@ -533,6 +548,7 @@ def main() -> None:
         *(f"- {k}: {v:,.0f} MB" for k, v in memory.items()),
         "",
     ]
+    lines += diverse_lines
     lines += cube_section(peer, cube_run, MIX, urls, raw, results, cells)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines))

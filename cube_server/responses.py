@@ -47,7 +47,7 @@ def cached(endpoint: str) -> Callable[[View], Callable[..., Response]]:
                 body, mimetype = view(served=served, p=dict(parsed), **kwargs)
                 etag = hashlib.sha256(repr((served.vintage, key[1:])).encode()).hexdigest()[:20]
                 hit = (body.encode() if isinstance(body, str) else body, mimetype, etag)
-                st.cache.put(key, hit)
+                st.cache.offer(key, hit)
             body, mimetype, etag = hit
             response = Response(body, mimetype=mimetype)
             response.set_etag(etag)
