@@ -362,6 +362,11 @@ def main() -> None:
         help="the reliability policy every cube declares (a model copy) for the diverse load",
     )
     parser.add_argument(
+        "--before",
+        type=Path,
+        help="a checkout of earlier code: its default server joins the diverse load (A/B)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=HERE / "results" / f"{datetime.now(UTC):%Y-%m-%d}.md"
     )
     args = parser.parse_args()
@@ -475,7 +480,10 @@ def main() -> None:
 
     print("diverse load ...")
     diverse_lines = diverse.measure(
-        args.warehouse, seconds=args.diverse_seconds, protection=args.protection
+        args.warehouse,
+        seconds=args.diverse_seconds,
+        protection=args.protection,
+        before=args.before,
     )
     load_after = os.getloadavg()
     tables, cells = {}, {}
