@@ -126,6 +126,7 @@ class Load:
     times: list[tuple[int, float, str]] = field(default_factory=list)  # (shape, ms, path)
     errors: int = 0
     peak_mb: float = 0.0
+    cpu_s: float = 0.0  # CPU time of the server's processes (all threads) during the windows
 
     def p(self, q: float) -> float:
         from benchmarks.run import pct
@@ -164,6 +165,19 @@ def window(port: int, load: Load, streams: list[Iterator[tuple[int, str]]], seco
     for t in threads:
         t.join()
     load.rates.append(done[0] / (time.monotonic() - started))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of the server's master and workers, every thread (DuckDB's
+    included): what the load cost the server, whatever else the machine ran meanwhile."""
+    from benchmarks.run import children
+
+    total = 0
+    for p in [pid, *children(pid)]:
+        with contextlib.suppress(FileNotFoundError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 @contextlib.contextmanager
@@ -217,10 +231,12 @@ def measure(
             stack.enter_context(server(warehouse, env={**env, **extra})) for _, env in configs
         ]
         for w in range(windows):
-            for (port, _pid), load in zip(servers, loads, strict=True):
+            for (port, pid), load in zip(servers, loads, strict=True):
                 print(f"diverse load: {load.label}, window {w + 1} of {windows} ...")
                 streams = [stream(paths, 1000 * w + c) for c in range(8)]
+                before_cpu = cpu_seconds(pid)
                 window(port, load, streams, seconds)
+                load.cpu_s += cpu_seconds(pid) - before_cpu
                 load_avg.append(os.getloadavg())
         for (_port, pid), load in zip(servers, loads, strict=True):
             load.peak_mb = peak_memory_mb(pid)
@@ -345,12 +361,18 @@ def report(
         f"Load average (1 min) during the windows {min(ones):.1f}..{max(ones):.1f} "
         f"(5 min at the end {load_avg[-1][1]:.1f}).",
         "",
-        "| server | req/s per window | p50 ms | p95 ms | p95 / p50 | errors | peak memory (all processes) |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "Server CPU per request is the CPU time of all the server's processes and threads "
+        "during its windows over the requests served: what a request costs the server, "
+        "much less sensitive than times to what else the machine runs.",
+        "",
+        "| server | req/s per window | server CPU ms per request | p50 ms | p95 ms | p95 / p50 | "
+        "errors | peak memory (all processes) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for load in loads:
         lines.append(
-            f"| {load.label} | {', '.join(f'{r:.0f}' for r in load.rates)} | {load.p(0.5):.0f} | "
+            f"| {load.label} | {', '.join(f'{r:.0f}' for r in load.rates)} | "
+            f"{1000 * load.cpu_s / max(len(load.times), 1):.1f} | {load.p(0.5):.0f} | "
             f"{load.p(0.95):.0f} | {load.p(0.95) / load.p(0.5):.1f} | {load.errors} | "
             f"{load.peak_mb:,.0f} MB |"
         )
@@ -429,6 +451,10 @@ def report(
         f"{statistics.median(base.rates):.0f} req/s (median window) = "
         f"{statistics.median(default.rates) / statistics.median(base.rates):.2f}x | "
         f"{_yes(statistics.median(default.rates) >= 1.5 * statistics.median(base.rates))} |",
+        f"| (capacity) server CPU per request, rollups off / default | "
+        f"{base.cpu_s / max(len(base.times), 1) * 1000:.1f} / "
+        f"{default.cpu_s / max(len(default.times), 1) * 1000:.1f} ms = "
+        f"{(base.cpu_s / max(len(base.times), 1)) / max(default.cpu_s / max(len(default.times), 1), 1e-9):.2f}x | - |",
         f"| default p95 <= 3x p50 | p50 {default.p(0.5):.0f} ms, p95 {default.p(0.95):.0f} ms "
         f"({default.p(0.95) / default.p(0.5):.1f}x) | {_yes(default.p(0.95) <= 3 * default.p(0.5))} |",
         f"| 0 errors | {sum(load.errors for load in loads)} | "

@@ -261,16 +261,16 @@ def timed(port: int, path: str) -> float:
     return elapsed
 
 
+def children(pid: int) -> list[int]:
+    """The server master's processes (its workers)."""
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in found.stdout.split()]
+
+
 def peak_memory_mb(pid: int) -> float:
     """Peak resident memory (VmHWM) of the server's master and workers, summed."""
     total = 0
-    pids = [pid] + [
-        int(p)
-        for p in subprocess.run(
-            ["pgrep", "-P", str(pid)], capture_output=True, text=True
-        ).stdout.split()
-    ]
-    for p in pids:
+    for p in [pid, *children(pid)]:
         with contextlib.suppress(FileNotFoundError):
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
