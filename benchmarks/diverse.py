@@ -218,17 +218,17 @@ def measure(
         ("rollups off, cache off", {"LMI_CUBES_CACHE_MB": "0", "LMI_CUBES_ROLLUPS": "0"}),
     ]
     if before is not None:
-        pythonpath = os.pathsep.join([str(before), os.environ.get("PYTHONPATH", "")])
-        configs.append(
-            (f"default, code before the change ({before.name})", {"PYTHONPATH": pythonpath})
-        )
+        configs.append((f"default, code before the change ({before.name})", {}))
     loads = [Load(label) for label, _ in configs]
     load_avg: list[tuple[float, float, float]] = [os.getloadavg()]
     with contextlib.ExitStack() as stack:
         model_dir = stack.enter_context(model_with(protection))
         extra = {"LMI_CUBES_MODEL_DIR": str(model_dir)} if model_dir else {}
         servers = [
-            stack.enter_context(server(warehouse, env={**env, **extra})) for _, env in configs
+            stack.enter_context(
+                server(warehouse, env={**env, **extra}, code=before if i == 3 else None)
+            )
+            for i, (_, env) in enumerate(configs)
         ]
         for w in range(windows):
             for (port, pid), load in zip(servers, loads, strict=True):
@@ -258,7 +258,34 @@ def measure(
         load_avg.append(os.getloadavg())
     routes = Routes(warehouse)
     lines = report(loads, singles, first, later, load_avg, seconds, windows, protection, routes)
-    return lines + single_requests(warehouse, rounds=max(rounds, 15))
+    lines += single_requests(warehouse, rounds=max(rounds, 15))
+    return lines + memory_by_workers(warehouse, paths, seconds=min(seconds, 12.0))
+
+
+def memory_by_workers(
+    warehouse: Path, paths: Paths, seconds: float, counts: tuple[int, ...] = (1, 2, 3, 4)
+) -> list[str]:
+    """Peak memory of the default server under the load, by its number of workers."""
+    from benchmarks.run import children, peak_memory_mb, server
+
+    lines = [
+        f"Peak memory of the default server after {seconds:.0f} s of the diverse load, by "
+        "workers (VmHWM summed over the master and the workers; each worker's own peak):",
+        "",
+        "| workers | whole server | master | each worker |",
+        "|---:|---:|---:|---|",
+    ]
+    for count in counts:
+        with server(warehouse, workers=count) as (port, pid):
+            load = Load(f"{count} workers")
+            window(port, load, [stream(paths, 50_000 + c) for c in range(8)], seconds)
+            workers = [peak_memory_mb(w) for w in children(pid)]
+            whole = peak_memory_mb(pid)
+        lines.append(
+            f"| {count} | {whole:,.0f} MB | {whole - sum(workers):,.0f} MB | "
+            f"{', '.join(f'{w:,.0f}' for w in workers)} MB |"
+        )
+    return [*lines, ""]
 
 
 def single_requests(warehouse: Path, rounds: int) -> list[str]:

@@ -194,20 +194,24 @@ def server(
     cache: bool | None = None,
     env: dict[str, str] | None = None,
     workers: int = 2,
+    code: Path | None = None,
 ) -> Iterator[tuple[int, int]]:
     """`lmi-cubes serve` on a free port: (port, master pid). `rollups` and `cache` None leave
-    the server's defaults (cache True: 256 MB); `env` adds settings."""
+    the server's defaults (cache True: 256 MB); `env` adds settings; `code` is a checkout to
+    run instead of this one (`python -m` puts the working directory first on the path)."""
     port = free_port()
     settings = {**os.environ, **(env or {})}
     if rollups is not None:
         settings["LMI_CUBES_ROLLUPS"] = "1" if rollups else "0"
     if cache is not None:
         settings["LMI_CUBES_CACHE_MB"] = "256" if cache else "0"
+    if code is not None:
+        settings["PYTHONPATH"] = str(code)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lmi_cubes.cli", "serve", "--warehouse", str(warehouse),
+        [sys.executable, "-m", "lmi_cubes.cli", "serve", "--warehouse", str(warehouse.resolve()),
          "--port", str(port), "--workers", str(workers), "--threads", "4"],
         env=settings, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        start_new_session=True, cwd=code,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
