@@ -2,24 +2,30 @@
 cross-tab shapes with one to four extra cuts drawn at random, so nearly every request is new.
 
     .venv/bin/python benchmarks/diverse.py [--warehouse FILE] [--seconds N] [--windows N]
-                                           [--protection none|table] [--out FILE]
+                                           [--protection none|table] [--before DIR]
+                                           [--out FILE] [--replay]
 
 Part of benchmarks/run.py (its "Diverse load" section); runnable alone for a quicker answer.
 Three servers run side by side on the same warehouse: the default one (`lmi-cubes serve` as
 shipped: rollups and the response cache), the same with the cache off, and the same with
 rollups and the cache off. Load windows alternate between them (A B C A B C ...), so every
 server sees the same machine load; each client replays the same seeded request stream on
-every server. Per server: throughput per window, p50 and p95 over all windows, errors, peak
-memory of the whole process tree (VmHWM of master and workers, summed), and the slowest
-shapes. Then, per shape, the same requests (with and without extra cuts) timed one by one on
-the rollup server and on the base-table server, interleaved: the first request (which may
-build a projection) and the median of later ones. Not part of the test suite.
+every server. Per server: throughput per window, the server's CPU time per request, p50 and
+p95 over all windows, errors, peak memory of the whole process tree (VmHWM of master and
+workers, summed), latency by the table read and by shape. Then, per shape, the same requests
+(with and without extra cuts) timed one by one on the rollup server and on the base-table
+server, interleaved: the first request and the median of later ones; single requests of each
+shape on one worker, cache off and cached; and the default server's peak memory under the
+load by number of workers. --before DIR adds the default server run from a checkout of
+earlier code; --replay only answers the load's requests in this process, one after another,
+counting the projections built. Not part of the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import math
 import os
@@ -218,7 +224,7 @@ def measure(
         ("rollups off, cache off", {"LMI_CUBES_CACHE_MB": "0", "LMI_CUBES_ROLLUPS": "0"}),
     ]
     if before is not None:
-        configs.append((f"default, code before the change ({before.name})", {}))
+        configs.append(("default, code before the change", {}))
     loads = [Load(label) for label, _ in configs]
     load_avg: list[tuple[float, float, float]] = [os.getloadavg()]
     with contextlib.ExitStack() as stack:
@@ -507,6 +513,40 @@ def _yes(met: bool) -> str:
     return "yes" if met else "no"
 
 
+def replay(warehouse: Path, requests: int = 1200) -> str:
+    """The load's requests answered one after another in this process (no HTTP): wall and
+    CPU time, and how many projections were built and the time they took."""
+    from aggregates import resident
+
+    routes = Routes(warehouse)
+    paths = Paths(routes.engine.catalog)
+    per_client = requests // 8
+    urls = [u for c in range(8) for _, u in itertools.islice(stream(paths, c), per_client)]
+    random.Random(1).shuffle(urls)
+    build = resident.read
+    builds: list[float] = []
+
+    def timed_read(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return build(*args, **kwargs)
+        finally:
+            builds.append(time.perf_counter() - started)
+
+    resident.read = timed_read  # type: ignore[assignment]
+    try:
+        started, cpu = time.perf_counter(), time.process_time()
+        for path in urls:
+            routes.engine.run(routes.query(path))
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    finally:
+        resident.read = build  # type: ignore[assignment]
+    return (
+        f"{len(urls)} requests of the diverse load in process: wall {wall:.1f} s, CPU "
+        f"{cpu:.1f} s; {len(builds)} projections built, taking {sum(builds):.1f} s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=HERE / "data" / "full.duckdb")
@@ -518,7 +558,13 @@ def main() -> None:
         "--before", type=Path, help="a checkout of the code before a change: a fourth server"
     )
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--replay", action="store_true", help="only the load's requests in this process, timed"
+    )
     args = parser.parse_args()
+    if args.replay:
+        print(replay(args.warehouse))
+        return
     lines = measure(
         args.warehouse,
         args.seconds,

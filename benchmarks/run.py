@@ -538,7 +538,7 @@ def main() -> None:
     peak = memory["rollups, no cache, after 8 clients of distinct uncached queries"]
     lines += [
         "",
-        "## Against the targets (issue 14)",
+        "## Against the targets",
         "",
         "| target | measured | met |",
         "|---|---|---|",
