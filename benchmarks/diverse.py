@@ -3,7 +3,7 @@ cross-tab shapes with one to four extra cuts drawn at random, so nearly every re
 
     .venv/bin/python benchmarks/diverse.py [--warehouse FILE] [--seconds N] [--windows N]
                                            [--protection none|table] [--before DIR]
-                                           [--out FILE] [--replay]
+                                           [--out FILE] [--replay] [--variants S ...]
 
 Part of benchmarks/run.py (its "Diverse load" section); runnable alone for a quicker answer.
 Three servers run side by side on the same warehouse: the default one (`lmi-cubes serve` as
@@ -18,7 +18,8 @@ server, interleaved: the first request and the median of later ones; single requ
 shape on one worker, cache off and cached; and the default server's peak memory under the
 load by number of workers. --before DIR adds the default server run from a checkout of
 earlier code; --replay only answers the load's requests in this process, one after another,
-counting the projections built. Not part of the test suite.
+counting the projections built; --variants compares server settings side by side. Not part
+of the test suite.
 """
 
 from __future__ import annotations
@@ -513,6 +514,48 @@ def _yes(met: bool) -> str:
     return "yes" if met else "no"
 
 
+def variants(warehouse: Path, settings: list[str], seconds: float, windows: int = 3) -> list[str]:
+    """The default server with each of `settings` ("NAME=VALUE,NAME=VALUE", or "-" for none)
+    side by side under the load, windows alternating: what a setting costs in memory and
+    time (e.g. LMI_CUBES_DUCKDB_MEMORY, the DuckDB buffer pool per worker)."""
+    from benchmarks.run import peak_memory_mb, server
+
+    paths = Paths(Catalog.read(load_model(), open_read_only(warehouse)))
+    loads = [Load(setting) for setting in settings]
+    with contextlib.ExitStack() as stack:
+        servers = [
+            stack.enter_context(
+                server(
+                    warehouse,
+                    env=dict(kv.split("=", 1) for kv in setting.split(",") if setting != "-"),
+                )
+            )
+            for setting in settings
+        ]
+        for w in range(windows):
+            for (port, pid), load in zip(servers, loads, strict=True):
+                before_cpu = cpu_seconds(pid)
+                window(port, load, [stream(paths, 1000 * w + c) for c in range(8)], seconds)
+                load.cpu_s += cpu_seconds(pid) - before_cpu
+        for (_port, pid), load in zip(servers, loads, strict=True):
+            load.peak_mb = peak_memory_mb(pid)
+    lines = [
+        f"Default server (2 workers) by setting, {windows} alternating "
+        f"windows of {seconds:.0f} s of the diverse load; load average "
+        f"{os.getloadavg()[0]:.1f} at the end:",
+        "",
+        "| setting | req/s per window | server CPU ms per request | p50 ms | p95 ms | peak memory |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for load in loads:
+        lines.append(
+            f"| {load.label} | {', '.join(f'{r:.0f}' for r in load.rates)} | "
+            f"{1000 * load.cpu_s / max(len(load.times), 1):.1f} | {load.p(0.5):.0f} | "
+            f"{load.p(0.95):.0f} | {load.peak_mb:,.0f} MB |"
+        )
+    return [*lines, ""]
+
+
 def replay(warehouse: Path, requests: int = 1200) -> str:
     """The load's requests answered one after another in this process (no HTTP): wall and
     CPU time, and how many projections were built and the time they took."""
@@ -561,7 +604,15 @@ def main() -> None:
     parser.add_argument(
         "--replay", action="store_true", help="only the load's requests in this process, timed"
     )
+    parser.add_argument(
+        "--variants",
+        nargs="+",
+        help="only the default server with each setting, e.g. - LMI_CUBES_DUCKDB_MEMORY=64MB",
+    )
     args = parser.parse_args()
+    if args.variants:
+        print("\n".join(variants(args.warehouse, args.variants, args.seconds)))
+        return
     if args.replay:
         print(replay(args.warehouse))
         return
