@@ -45,9 +45,17 @@ def test_the_server_caches_repeated_requests_only(warehouse):
         f"/cube/ashe_pay/crosstab?rows=occupation:{level}&columns=gender"
         for level in ("soc1", "soc2", "soc3")
     ]
-    bodies = [client.get(url).get_data() for url in once]
+    headers = ("ETag", "Cache-Control", "X-Data-Vintage", "Content-Type")
+
+    def answers() -> list[tuple[bytes, list[str | None]]]:
+        out = []
+        for url in once:
+            response = client.get(url)
+            out.append((response.get_data(), [response.headers.get(h) for h in headers]))
+        return out
+
+    first = answers()  # computed, not kept
     assert len(cache) == 0 and cache.bytes == 0
-    again = [client.get(url).get_data() for url in once]
-    assert len(cache) == 3 and again == bodies
-    third = [client.get(url).get_data() for url in once]
-    assert third == bodies
+    assert answers() == first  # computed again, kept
+    assert len(cache) == 3
+    assert answers() == first  # served from the cache: the same bytes and headers
