@@ -1,5 +1,9 @@
 """A thread-safe least-recently-used cache bounded in bytes, for the per-worker projections
-of rollups (aggregates/resident.py) and the rendered responses (cube_server/state.py)."""
+of rollups (aggregates/resident.py) and the rendered responses (cube_server/state.py).
+
+It also counts how often each missing key was asked for (the last `ASKED_KEYS` of them), so
+a caller can keep only what is asked for again: under many different requests, mostly new,
+entries made for one request and never used again would evict those that are."""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
+
+ASKED_KEYS = 4096  # missing keys whose requests are counted
 
 
 class SizedLRU(Generic[V]):
@@ -27,6 +33,7 @@ class SizedLRU(Generic[V]):
         self.size_of = size_of
         self.bytes = 0
         self._items: OrderedDict[Any, tuple[V, int]] = OrderedDict()
+        self._asked: OrderedDict[Any, int] = OrderedDict()
         self._lock = threading.Lock()
 
     def lookup(self, key: Any) -> tuple[bool, V | None]:
@@ -38,6 +45,16 @@ class SizedLRU(Generic[V]):
                 return True, self._items[key][0]
         return False, None
 
+    def asked(self, key: Any) -> int:
+        """Count one more request for `key` (not kept): how many there have been, this one
+        included, while it was among the last `ASKED_KEYS` keys asked for."""
+        with self._lock:
+            count = self._asked.pop(key, 0) + 1
+            self._asked[key] = count
+            if len(self._asked) > ASKED_KEYS:
+                self._asked.popitem(last=False)
+            return count
+
     def put(self, key: Any, value: V) -> None:
         size = self.size_of(key, value)
         if size > self.max_item_bytes:
@@ -45,6 +62,7 @@ class SizedLRU(Generic[V]):
         with self._lock:
             if key in self._items:
                 self.bytes -= self._items.pop(key)[1]
+            self._asked.pop(key, None)
             self._items[key] = (value, size)
             self.bytes += size
             while self.bytes > self.max_bytes:
@@ -53,6 +71,7 @@ class SizedLRU(Generic[V]):
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._asked.clear()
             self.bytes = 0
 
     def __len__(self) -> int:

@@ -1,12 +1,16 @@
 """Flame graph of the served benchmark mix under load: where the server's CPU goes.
 
-    .venv/bin/python benchmarks/flame.py [--warehouse FILE] [--seconds N] [--base] [--out DIR]
+    .venv/bin/python benchmarks/flame.py [--warehouse FILE] [--seconds N] [--base] [--diverse]
+                                         [--wall] [--out DIR]
 
 Starts `lmi-cubes serve --workers 2 --threads 4` with the response cache off (rollups, or
 the fact tables with --base), warms it up, then runs 8 clients of the mix's distinct
 queries while py-spy samples both workers (only threads holding the GIL, i.e. Python's own
 CPU time; DuckDB's native threads are not sampled). Writes one flame graph SVG per worker
-and prints the top functions by own and by inclusive samples, for the benchmark report.
+and prints the top functions by own and by inclusive samples, for the benchmark report. --diverse runs the diverse load of
+benchmarks/diverse.py instead (the default server's settings but the cache off); --wall
+samples every active thread, not only the one holding the GIL, so time spent in DuckDB
+calls shows under the Python function that made them.
 py-spy is a benchmark tool, not a dependency of the server: `pip install py-spy`.
 Not part of the tests.
 """
@@ -25,7 +29,11 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script: benchmarks/ is not installed
     sys.path.insert(0, str(HERE.parent))
 
+from aggregates.catalog import Catalog  # noqa: E402
+from benchmarks import diverse  # noqa: E402
 from benchmarks.run import MIX, server, throughput, timed, url_of  # noqa: E402
+from etl.warehouse import open_read_only  # noqa: E402
+from model.loader import load_model  # noqa: E402
 
 
 def top(raw_files: list[Path], n: int) -> list[str]:
@@ -55,6 +63,8 @@ def main() -> None:
     parser.add_argument("--warehouse", type=Path, default=HERE / "data" / "full.duckdb")
     parser.add_argument("--seconds", type=float, default=12.0)
     parser.add_argument("--base", action="store_true")
+    parser.add_argument("--diverse", action="store_true", help="the diverse load")
+    parser.add_argument("--wall", action="store_true", help="every active thread, not the GIL's")
     parser.add_argument("--out", type=Path, default=HERE / "data" / "flame")
     args = parser.parse_args()
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
@@ -78,12 +88,20 @@ def main() -> None:
                 spies.append(
                     subprocess.Popen(
                         [spy, "record", "-p", w, "-d", str(int(args.seconds)), "-r", "100",
-                         "--gil", "--nonblocking", "-f", fmt, "-o", str(out)],
+                         *([] if args.wall else ["--gil"]), "--nonblocking", "-f", fmt,
+                         "-o", str(out)],
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                     )
                 )  # fmt: skip
         time.sleep(1.0)
-        rps, done, errors = throughput(port, urls, clients=8, seconds=args.seconds - 2)
+        if args.diverse:
+            paths = diverse.Paths(Catalog.read(load_model(), open_read_only(args.warehouse)))
+            load = diverse.Load("diverse")
+            streams = [diverse.stream(paths, c) for c in range(8)]
+            diverse.window(port, load, streams, args.seconds - 2)
+            rps, done, errors = load.rates[0], len(load.times), load.errors
+        else:
+            rps, done, errors = throughput(port, urls, clients=8, seconds=args.seconds - 2)
         for p in spies:
             p.wait()
     print(f"8 clients under py-spy: {rps:.0f} req/s, {done} requests, {errors} errors")

@@ -6,7 +6,10 @@ same queries timed directly in DuckDB on the base fact tables in the same run.
 
 Generates and loads `full` data on first use (kept under benchmarks/data/, not committed),
 then runs the fixed query mix below against three server configurations, one at a time:
-base tables without cache, rollups without cache, rollups with cache. Cube runs as a peer
+base tables without cache, rollups without cache, rollups with cache; then the diverse
+concurrent load of benchmarks/diverse.py (eight clients, eight shapes, random extra cuts) on
+the default, cache-off and rollups-off servers side by side, with --protection to declare a
+reliability policy in every cube. Cube runs as a peer
 (benchmarks/cube_peer.py) in the base-table rounds when it is installed: its answers are
 checked against the engine's GROUP BY and timed in the same interleaved rounds as raw DuckDB
 and our server; without Cube the column is skipped with a printed note. The 10x scale row
@@ -51,7 +54,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script: benchmarks/ is not an installed package
     sys.path.insert(0, str(HERE.parent))
 
-from benchmarks import cube_peer  # noqa: E402
+from benchmarks import cube_peer, diverse  # noqa: E402
 
 SCALE_SUMMARY = HERE / "results" / "scale-latest.json"
 
@@ -185,17 +188,30 @@ def url_of(cube: str, params: dict[str, str]) -> str:
 
 
 @contextlib.contextmanager
-def server(warehouse: Path, rollups: bool, cache: bool) -> Iterator[tuple[int, int]]:
+def server(
+    warehouse: Path,
+    rollups: bool | None = None,
+    cache: bool | None = None,
+    env: dict[str, str] | None = None,
+    workers: int = 2,
+    code: Path | None = None,
+) -> Iterator[tuple[int, int]]:
+    """`lmi-cubes serve` on a free port: (port, master pid). `rollups` and `cache` None leave
+    the server's defaults (cache True: 256 MB); `env` adds settings; `code` is a checkout to
+    run instead of this one (`python -m` puts the working directory first on the path)."""
     port = free_port()
-    env = {
-        **os.environ,
-        "LMI_CUBES_ROLLUPS": "1" if rollups else "0",
-        "LMI_CUBES_CACHE_MB": "256" if cache else "0",
-    }
+    settings = {**os.environ, **(env or {})}
+    if rollups is not None:
+        settings["LMI_CUBES_ROLLUPS"] = "1" if rollups else "0"
+    if cache is not None:
+        settings["LMI_CUBES_CACHE_MB"] = "256" if cache else "0"
+    if code is not None:
+        settings["PYTHONPATH"] = str(code)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lmi_cubes.cli", "serve", "--warehouse", str(warehouse),
-         "--port", str(port), "--workers", "2", "--threads", "4"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [sys.executable, "-m", "lmi_cubes.cli", "serve", "--warehouse", str(warehouse.resolve()),
+         "--port", str(port), "--workers", str(workers), "--threads", "4"],
+        env=settings, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, cwd=code,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
@@ -249,16 +265,16 @@ def timed(port: int, path: str) -> float:
     return elapsed
 
 
+def children(pid: int) -> list[int]:
+    """The server master's processes (its workers)."""
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in found.stdout.split()]
+
+
 def peak_memory_mb(pid: int) -> float:
     """Peak resident memory (VmHWM) of the server's master and workers, summed."""
     total = 0
-    pids = [pid] + [
-        int(p)
-        for p in subprocess.run(
-            ["pgrep", "-P", str(pid)], capture_output=True, text=True
-        ).stdout.split()
-    ]
-    for p in pids:
+    for p in [pid, *children(pid)]:
         with contextlib.suppress(FileNotFoundError):
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
@@ -340,6 +356,19 @@ def main() -> None:
         "--scale-run",
         action="store_true",
         help="run benchmarks/scale.py first (10x full; an hour or more) for the scale row",
+    )
+    parser.add_argument(
+        "--diverse-seconds", type=float, default=20.0, help="each window of the diverse load"
+    )
+    parser.add_argument(
+        "--protection",
+        choices=["none", "table"],
+        help="the reliability policy every cube declares (a model copy) for the diverse load",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a checkout of earlier code: its default server joins the diverse load (A/B)",
     )
     parser.add_argument(
         "--out", type=Path, default=HERE / "results" / f"{datetime.now(UTC):%Y-%m-%d}.md"
@@ -424,8 +453,8 @@ def main() -> None:
     wf_times: list[float] = []
     load_before = os.getloadavg()
     first: dict[str, float] = {}
-    with server(args.warehouse, rollups=True, cache=False) as (port, pid):
-        for url in urls:  # the first request of each shape builds its projection
+    with server(args.warehouse, rollups=True, cache=False, workers=1) as (port, pid):
+        for url in urls:  # the first request of each shape: the SQL on its rollup
             first[url] = timed(port, url)
         for _ in range(args.repeat):  # interleaved rounds: every query sees the same load
             for url in urls:
@@ -453,6 +482,13 @@ def main() -> None:
         rps, served, errors = throughput(port, urls, clients=8, seconds=args.seconds)
         memory["rollups and cache, after the load test"] = peak_memory_mb(pid)
 
+    print("diverse load ...")
+    diverse_lines = diverse.measure(
+        args.warehouse,
+        seconds=args.diverse_seconds,
+        protection=args.protection,
+        before=args.before,
+    )
     load_after = os.getloadavg()
     tables, cells = {}, {}
     for (_, cube, p), url in zip(MIX, urls, strict=True):
@@ -473,7 +509,7 @@ def main() -> None:
         f"Each figure is the median of {args.repeat} interleaved rounds unless stated (every query once per round); raw DuckDB runs alternate with the base-table requests, on a read-only connection in the client process.",
         f"Load average (1, 5, 15 min) before the rollup runs {load_before[0]:.1f}, {load_before[1]:.1f}, {load_before[2]:.1f}; at the end {load_after[0]:.1f}, {load_after[1]:.1f}, {load_after[2]:.1f} (other jobs share the 2 cores).",
         "Times are HTTP round trips measured by the client (they include the client and the HTTP stack, so they are an upper bound on server time).",
-        "Uncached means the response cache is off (`LMI_CUBES_CACHE_MB=0`): every request is computed. Rollup answers are summed from per-process projections of the rollups (aggregates/resident.py), which the first request of each shape builds (its time is the last column); the rounds run after that.",
+        "Uncached means the response cache is off (`LMI_CUBES_CACHE_MB=0`): every request is computed. Rollup answers are summed from per-process projections of the rollups (aggregates/resident.py) once a shape's columns have been asked for before (the first request of each shape is answered by the SQL on its rollup; its time is the last column), or by that SQL when the projection would be too large to keep; the rounds run after the first request, on one worker over one kept-alive connection.",
         "",
         "## Per query (ms)",
         "",
@@ -510,7 +546,7 @@ def main() -> None:
         f"| rollup answer, 1,000-5,000 cells, p50 <= 8 ms | per-query medians {', '.join(f'{t:.1f}' for t in large)} ms | {'yes' if all(t <= 8 for t in large) else 'no'} |",
         f"| rollups >= 10x the base-table time on ASHE | median {statistics.median(ashe_speedups):.1f}x (per query {min(ashe_speedups):.1f}..{max(ashe_speedups):.1f}x; all cubes median {statistics.median(speedups):.1f}x) | {'yes' if min(ashe_speedups) >= 10 else 'no'} |",
         f"| base table, uncached, <= 1.15x raw DuckDB on every query | median ratio {statistics.median(ratios):.2f}, per query {min(ratios):.2f}..{max(ratios):.2f} ({sum(x > 1.15 for x in ratios)} over 1.15) | {'yes' if max(ratios) <= 1.15 else 'no'} |",
-        f"| (not a target) rollup answer, first request of its shape on a fresh server (builds the projection) | per-query {min(first.values()):.1f}..{max(first.values()):.1f} ms, median {statistics.median(first.values()):.1f} ms | - |",
+        f"| (not a target) rollup answer, first request of its shape on a fresh server (the SQL on the rollup) | per-query {min(first.values()):.1f}..{max(first.values()):.1f} ms, median {statistics.median(first.values()):.1f} ms | - |",
         f"| repeated request, p50 <= 1 ms | p50 {pct(cached_all, 0.5):.2f} ms, p95 {pct(cached_all, 0.95):.2f} ms | {'yes' if pct(cached_all, 0.5) <= 1 else 'no'} |",
         f"| 8 clients, distinct uncached queries of the mix, >= 400 req/s, 0 errors | rollups: {rps_uncached:.0f} req/s ({served_uncached:,} requests over {args.seconds:.0f} s, {errors_uncached} errors); base tables: {rps_base:.0f} req/s ({served_base:,}, {errors_base} errors) | {'yes' if rps_uncached >= 400 and errors_uncached == 0 else 'no'} |",
         f"| peak memory of the whole server under that load <= 480 MB (2 workers) | {peak:,.0f} MB (rollups); {memory['base tables, no cache, after 8 clients']:,.0f} MB (base tables) | {'yes' if peak <= 480 else 'no'} |",
@@ -524,6 +560,7 @@ def main() -> None:
         *(f"- {k}: {v:,.0f} MB" for k, v in memory.items()),
         "",
     ]
+    lines += diverse_lines
     lines += cube_section(peer, cube_run, MIX, urls, raw, results, cells)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines))

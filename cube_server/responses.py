@@ -50,7 +50,7 @@ def cached(endpoint: str) -> Callable[[View], Callable[..., Response]]:
                 etag = hashlib.sha256(repr((served.vintage, key[1:])).encode()).hexdigest()[:20]
                 data = body.encode() if isinstance(body, str) else body
                 hit = (data, mimetype, etag, *extra)
-                st.cache.put(key, hit)
+                st.cache.offer(key, hit)
             body, mimetype, etag, *extra = hit
             response = Response(body, mimetype=mimetype)
             for headers in extra:

@@ -49,13 +49,22 @@ def _weight(key: Any, value: Any) -> int:
 
 class ResultCache(SizedLRU[Any]):
     """Rendered responses, keyed by vintage and request, bounded in bytes; one entry may
-    take at most an eighth of the budget."""
+    take at most an eighth of the budget. A response is kept from the second time its
+    request comes (`offer`): one-off requests, most of a public API's, do not evict the
+    repeated ones, nor fill the workers' memory."""
+
+    ADMIT_AFTER = 2
 
     def __init__(self, max_bytes: int):
         super().__init__(max_bytes, _weight, max_bytes // 8)
 
     def get(self, key: Any) -> Any:
         return self.lookup(key)[1]
+
+    def offer(self, key: Any, value: Any) -> None:
+        """Keep a rendered response if its request has come before."""
+        if self.asked(key) >= self.ADMIT_AFTER:
+            self.put(key, value)
 
 
 class WarehouseState:

@@ -196,6 +196,7 @@ def test_the_result_cache_is_bounded_in_bytes(warehouse):
     for level in ("soc1", "soc2", "soc3"):
         for region in ("nation", "region"):
             url = f"/cube/ashe_pay/crosstab?rows=occupation:{level}&columns=region:{region}"
-            assert client.get(url).status_code == 200
+            for _ in range(2):  # a response is kept from its request's second time
+                assert client.get(url).status_code == 200
     state = app.extensions["lmi_cubes"]
     assert 0 < state.cache.bytes <= 0.05 * (1 << 20)

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from aggregates.engine import Engine
 from aggregates.errors import QueryError
+from aggregates.resident import PROJECTION_GROUPS, Resident, estimated_groups, worth_building
 from aggregates.rollups import can_answer, choose
-from etl.warehouse import open_read_only
+from etl.warehouse import open_read_only, shared
 from model.loader import load_model
 from support import ask
 
@@ -337,6 +338,8 @@ def test_resident_rollups_sum_exactly_what_duckdb_sums(engines, data):
     duckdb_only = Engine(
         rollup_engine.model, rollup_engine.warehouse, use_rollups=True, use_resident=False
     )
+    # every projection built at its first request, however large
+    eager = Resident(rollup_engine.catalog, admit_after=1, max_groups=10**9)
     cube, kwargs = data.draw(random_query(rollup_engine))
     try:
         query = ask(rollup_engine, cube, **kwargs)
@@ -344,7 +347,13 @@ def test_resident_rollups_sum_exactly_what_duckdb_sums(engines, data):
         assume(False)
         return
     source = rollup_engine.source_for(query)
-    resident = rollup_engine._grid(query, rollup_engine._fetch(query, source))
+    instance = shared(rollup_engine.warehouse)
+    assert instance is not None
+    summed_here = eager.fetch(instance.cursor(), query, source)
+    assume(summed_here is not None)  # a base table, no axes, or a shape DuckDB must sum
+    if query.year_from is not None:
+        summed_here = rollup_engine._period(query, summed_here)
+    resident = rollup_engine._grid(query, summed_here)
     summed = duckdb_only._grid(query, duckdb_only._fetch(query, source))
     assert resident.keys() == summed.keys()
     for name, grid in summed.items():
@@ -353,11 +362,70 @@ def test_resident_rollups_sum_exactly_what_duckdb_sums(engines, data):
 
 def test_rollup_answers_are_summed_from_resident_projections(engines):
     _, rollup_engine = engines
+    rollup_engine.resident.clear()
     query = ask(rollup_engine, "ashe_pay", axes=["occupation:soc1"], measures=["mean_pay"])
     source = rollup_engine.source_for(query)
     assert source.table.startswith("rollup_")
-    rollup_engine.run(query)
+    first = rollup_engine.run(query)
+    # a set of columns asked for once is answered by the SQL, with its cuts in the scan
+    assert not [k for k in rollup_engine.resident.projections._items if k[0] == source.table]
+    again = rollup_engine.run(query)
     cached = [k for k in rollup_engine.resident.projections._items if k[0] == source.table]
     assert cached and all(rollup_engine.resident.projections.lookup(k)[1] for k in cached)
     # the projection is the rollup summed down to the columns the query uses
     assert ("rollup_ashe_pay_soc1_sector", None, ("occupation",)) in cached
+    for name, values in first.values.items():
+        np.testing.assert_array_equal(values, again.values[name])
+
+
+def test_large_projections_are_never_built_and_the_sql_answers(engines):
+    """A projection estimated above the limit is left to the SQL, however often asked."""
+    base_engine, rollup_engine = engines
+    kwargs = dict(
+        axes=["occupation:soc2", "region"], measures=["mean_pay"], cut="industry:1|gender:2"
+    )
+    query = ask(rollup_engine, "ashe_pay", **kwargs)
+    source = rollup_engine.source_for(query)
+    assert source.table == "rollup_ashe_pay_soc2_ind22"
+    small = Resident(rollup_engine.catalog, max_groups=10)
+    instance = shared(rollup_engine.warehouse)
+    assert instance is not None
+    for _ in range(3):
+        assert small.fetch(instance.cursor(), query, source) is None
+    assert len(small.projections) == 0
+    # with room for it, the second request builds it
+    roomy = Resident(rollup_engine.catalog)
+    assert roomy.fetch(instance.cursor(), query, source) is None
+    assert roomy.fetch(instance.cursor(), query, source) is not None
+    assert len(roomy.projections) == 1
+    base = base_engine.run(ask(base_engine, "ashe_pay", **kwargs))
+    for name, values in rollup_engine.run(query).values.items():
+        np.testing.assert_array_equal(values, base.values[name])
+
+
+@pytest.mark.parametrize(
+    ("sizes", "rows", "groups"),
+    [
+        ([], 500, 1),  # no columns: one group
+        ([25, 12, 2], 10**6, 600),  # the product of the columns' distinct keys
+        ([25, 12, 2], 100, 100),  # never more than the rows summed
+        ([369, 75, 3, 2], 108_115, 108_115),
+        ([0, 12], 1000, 12),  # an empty level counts as one key
+    ],
+)
+def test_estimated_groups(sizes, rows, groups):
+    assert estimated_groups(sizes, rows) == groups
+
+
+@pytest.mark.parametrize(
+    ("groups", "asked_before", "built"),
+    [
+        (10, False, False),  # first request of a set of columns: the SQL answers
+        (10, True, True),  # asked before and small: built, then kept
+        (PROJECTION_GROUPS, True, True),
+        (PROJECTION_GROUPS + 1, True, False),  # too large to keep: always the SQL
+        (PROJECTION_GROUPS + 1, False, False),
+    ],
+)
+def test_worth_building(groups, asked_before, built):
+    assert worth_building(groups, asked_before) is built
