@@ -16,6 +16,7 @@ import orjson
 from flask import Response, current_app, request
 
 from cube_server import params
+from cube_server.published_api import store_version
 from cube_server.state import Served, WarehouseState
 
 # a body and its mimetype, and optionally headers that belong to the body (a file name)
@@ -27,7 +28,8 @@ def state() -> WarehouseState:
 
 
 def cache_key(served: Served, path: str, parsed: dict[str, Any]) -> tuple[Any, ...]:
-    return (served.identity, path, tuple(sorted(parsed.items())))
+    # the published store's version too: /cubes lists its cubes
+    return (served.identity, path, tuple(sorted(parsed.items())), store_version())
 
 
 def cached(endpoint: str) -> Callable[[View], Callable[..., Response]]:

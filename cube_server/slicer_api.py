@@ -20,7 +20,15 @@ from aggregates.cuts import parse_cuts
 from aggregates.engine import Engine
 from aggregates.errors import QueryError
 from aggregates.query import Request
-from cube_server import VERSION, errors, params, slicer, slicer_aggregate, slicer_cells
+from cube_server import (
+    VERSION,
+    errors,
+    params,
+    published_slicer,
+    slicer,
+    slicer_aggregate,
+    slicer_cells,
+)
 from cube_server.responses import as_json, cached, state
 from cube_server.state import Served
 
@@ -82,7 +90,8 @@ def cubes(served: Served, p: dict[str, Any]) -> tuple[bytes, str]:
                 "info": {},
             }
             for c in served.engine.model.cubes
-        ],
+        ]
+        + published_slicer.cube_entries(),
         p,
     )
 
