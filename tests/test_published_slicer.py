@@ -80,6 +80,9 @@ def test_slicer_routes_answer_as_the_published_routes(served) -> None:
         for key, (figure,) in zip(keys, body["cells"], strict=True):
             written = _cell(book, sheet, key, "D")  # column D: the median, or a symbol
             assert (figure["value"], figure["flag"]) == expected_flag(written, None), key
+    documented = _get(f"{base}/openapi.json").json()["paths"]
+    for tail in ("model", "members/{dimension}", "aggregate", "cell", "crosstab"):
+        assert ASHE in documented[f"/cube/{{cube}}/{tail}"]["get"]["description"], tail
     one = _get(f"{base}/cube/{ASHE}/cell", **cell).json()["cell"]
     assert one["value"] == _cell(book, "Female", "2135", "O")  # column O: the 75th percentile
 
