@@ -12,38 +12,21 @@ from typing import Any
 import pytest
 import requests
 from official_workbooks import OCCUPATIONS, expected_flag, write_ashe, write_wf
-from openpyxl import load_workbook
+from published_serving import serving_published, workbook_cell
 
 from aggregates.published_choice import ASHE, WF
 from cube_server.app import create_app
 from cube_server.published_slicer import NameClash
 from etl.official.importer import import_files
 from model.loader import default_model_dir
-from support import serving
 
 SOC4 = [code for _, code in OCCUPATIONS if len(code) == 4]
 
 
-def _cell(path: Path, sheet: str, code: str, column: str) -> Any:
-    """A figure read straight from the workbook: the row whose code column holds `code`."""
-    book = load_workbook(path, read_only=True, data_only=True)
-    for row in book[sheet].iter_rows():
-        if row[1].value is not None and str(row[1].value).strip() == code:
-            return next(c.value for c in row if c.column_letter == column)
-    raise AssertionError(f"{code} not in {sheet}")
-
-
 @pytest.fixture()
 def served(tmp_path: Path, warehouse: Path):
-    """A copy of the tiny warehouse with an ASHE occupation table imported beside it, served
-    by a real process; yields (base URL, warehouse copy, workbook path)."""
-    target = tmp_path / "w.duckdb"
-    shutil.copy(warehouse, target)
-    book = tmp_path / "table14a.xlsx"
-    write_ashe(book)
-    import_files([book], target, "provisional")
-    with serving(target, workers=1, threads=2) as url:
-        yield url, target, book
+    with serving_published(tmp_path, warehouse) as served:
+        yield served
 
 
 def _get(url: str, **params: str) -> requests.Response:
@@ -78,13 +61,15 @@ def test_slicer_routes_answer_as_the_published_routes(served) -> None:
         keys = [m["key"] for m in body["rows"]["members"]]
         assert keys == SOC4
         for key, (figure,) in zip(keys, body["cells"], strict=True):
-            written = _cell(book, sheet, key, "D")  # column D: the median, or a symbol
+            written = workbook_cell(book, sheet, key, "D")  # column D: the median, or a symbol
             assert (figure["value"], figure["flag"]) == expected_flag(written, None), key
     documented = _get(f"{base}/openapi.json").json()["paths"]
     for tail in ("model", "members/{dimension}", "aggregate", "cell", "crosstab"):
         assert ASHE in documented[f"/cube/{{cube}}/{tail}"]["get"]["description"], tail
     one = _get(f"{base}/cube/{ASHE}/cell", **cell).json()["cell"]
-    assert one["value"] == _cell(book, "Female", "2135", "O")  # column O: the 75th percentile
+    assert one["value"] == workbook_cell(
+        book, "Female", "2135", "O"
+    )  # column O: the 75th percentile
 
 
 def test_published_cube_errors_are_the_published_routes_errors(served) -> None:
@@ -122,8 +107,8 @@ def test_a_running_server_sees_a_second_import_on_the_next_request(served, tmp_p
     write_wf(tmp_path / "wf.xlsm")
     import_files([book, tmp_path / "wf.xlsm"], target, "provisional")
     after = _get(f"{base}/cube/{ASHE}/crosstab", **query).json()["cells"][0][0]["value"]
-    assert before == _cell(tmp_path / "before.xlsx", "All", "2136", "D") != 999.9
-    assert after == 999.9 == _cell(book, "All", "2136", "D")
+    assert before == workbook_cell(tmp_path / "before.xlsx", "All", "2136", "D") != 999.9
+    assert after == 999.9 == workbook_cell(book, "All", "2136", "D")
     names = [c["name"] for c in _get(f"{base}/cubes").json()]
     assert WF in names and ASHE in names
 
