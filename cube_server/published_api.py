@@ -167,6 +167,11 @@ def model(cube: str) -> Response:
         "measures": sorted({m for t in tables for m in t.measures}),
         "cross_classifications": sorted({t.classification() for t in tables}),
         "tables": [_table_json(t) for t in tables],
+        # the members of the dimensions every table has besides its rows (sex, status...)
+        "free_members": {
+            name: [{"key": k, "label": label} for k, label in published_choice.FREE_MEMBERS[name]]
+            for name in published_choice.FREE_TOTALS[cube]
+        },
     }
     return Response(json.dumps(body), mimetype="application/json")
 
