@@ -152,3 +152,13 @@ def test_explorer_offers_only_published_tables_with_marks_and_provenance(browser
     Select(browser.find_element(By.ID, "cube")).select_by_value("ashe_pay")
     WebDriverWait(browser, 30).until(lambda d: d.find_element(By.ID, "table-view").is_displayed())
     assert not browser.find_element(By.ID, "published-view").is_displayed()
+
+
+def test_slicer_page_lists_only_cubes_with_a_slicer_model(browser, served) -> None:
+    base, _, _ = served
+    browser.get(f"{base}/slicer")
+    WebDriverWait(browser, 30).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#dimension option")
+    )
+    assert ASHE not in _options(browser, "cube") and "ashe_pay" in _options(browser, "cube")
+    assert not browser.find_elements(By.CSS_SELECTOR, "#view .error")
