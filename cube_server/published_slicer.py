@@ -62,10 +62,10 @@ def route(app: Flask, model: Model) -> None:
 
 
 def _dispatching(
-    original: Callable[..., Response], published_view: Callable[..., Response]
-) -> Callable[..., Response]:
+    original: Callable[..., Any], published_view: Callable[..., Response]
+) -> Callable[..., Any]:
     @functools.wraps(original)
-    def view(**kwargs: Any) -> Response:
+    def view(**kwargs: Any) -> Any:
         if kwargs.get("cube") in CUBE_LABELS:
             return _cached(published_view, kwargs)
         return original(**kwargs)
