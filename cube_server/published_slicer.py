@@ -108,7 +108,12 @@ def cube_entries() -> list[dict[str, Any]]:
     entries = []
     for cube in store.cubes():
         tables = [t for t in store.tables if t.cube == cube]
-        sources = sorted({f"{t.provenance['table']} ({t.year} {t.release})" for t in tables})
+        edition = (
+            (lambda t: f"{t.year} {t.release}")
+            if cube == ASHE
+            else (lambda t: f"{t.area}, {t.release}")
+        )
+        sources = sorted({f"{t.provenance['table']} ({edition(t)})" for t in tables})
         entries.append(
             {
                 "name": cube,

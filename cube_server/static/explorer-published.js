@@ -46,7 +46,8 @@ const PublishedExplorer = (() => {
     return axes.every((a) => axesOf(t).includes(a));
   }
   function editionOf(t) { return Object.entries(t.selectors).map(([k, v]) => `${k}:${v}`).join("|"); }
-  function editionLabel(t) { return `${t.table}, ${Object.values(t.selectors).join(" ")}`; }
+  // the year and release (ASHE) or area and round (Working Futures) that pick a table
+  function editionLabel(t) { return Object.values(t.selectors).join(" "); }
 
   // the controls, each offering only what some imported table has with the other choices
   function fillControls() {
@@ -64,7 +65,7 @@ const PublishedExplorer = (() => {
     select("published-measure", model.measures.map((m) => [m, m.replaceAll("_", " ")]), choice.measure);
     select("published-rows", rowOptions.map((a) => [a, axisLabel(a)]), choice.rows);
     select("published-columns", [["", "(none)"], ...colOptions.map((a) => [a, axisLabel(a)])], choice.columns);
-    select("published-edition", [["", "latest (revised before provisional)"], ...editions], choice.edition);
+    select("published-edition", [["", "latest"], ...editions], choice.edition);
     // dimensions every fitting table has besides its rows, read at one member (the total by default)
     const free = Object.keys(model.free_members).filter((d) => !axes.some((a) => dimOf(a) === d) && fitting.some((t) => t.free.includes(d)));
     byId("published-filters").replaceChildren(...free.map((d) => make("label", {}, `${LABELS[d] || d} `,
@@ -79,7 +80,7 @@ const PublishedExplorer = (() => {
     return new URLSearchParams(q);
   }
   function cellNode(cell) {
-    const why = cell.reason || cell.note || "";
+    const why = [cell.reason || cell.note, cell.cv !== undefined ? `CV ${cell.cv}%` : ""].filter(Boolean).join("; ");
     const mark = MARKS[cell.flag] || "";
     const shown = cell.value === null || cell.value === undefined ? "" : Number(cell.value).toLocaleString("en-GB");
     return make("td", { class: `num ${cell.flag}`, "data-flag": cell.flag, title: why || undefined },
@@ -106,7 +107,7 @@ const PublishedExplorer = (() => {
         MARKS[c.flag] ? `[${MARKS[c.flag]}] ` : "", `${c.flag.replaceAll("_", " ")}: ${c.reason || c.note}`)));
       const p = t.provenance;
       byId("published-provenance").textContent = [`${p.publication}, ${p.title && p.title.startsWith(p.table) ? p.title : `${p.table}${p.title ? ` (${p.title})` : ""}`}`,
-        `${p.year} ${p.release}${p.period ? `, ${p.period}` : ""}`, p.area, p.caveat, p.attribution].filter(Boolean).join(". ") + ".";
+        `${p.year} ${p.release}${p.period && p.period !== p.release ? `, ${p.period}` : ""}`, p.area, p.caveat, p.attribution].filter(Boolean).join(". ") + ".";
       document.body.dataset.publishedRenders = String(Number(document.body.dataset.publishedRenders || 0) + 1);
     }).catch((err) => {
       if (mine !== generation) return;
