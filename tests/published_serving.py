@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +27,17 @@ def workbook_cell(path: Path, sheet: str, code: str, column: str) -> Any:
 
 
 @contextlib.contextmanager
-def serving_published(directory: Path, warehouse: Path) -> Iterator[tuple[str, Path, Path]]:
-    """Yields (base URL, warehouse copy, workbook path) of a served ASHE Table 14 import."""
+def serving_published(
+    directory: Path, warehouse: Path, more: Callable[[Path], None] | None = None
+) -> Iterator[tuple[str, Path, Path]]:
+    """Yields (base URL, warehouse copy, workbook path) of a served ASHE Table 14 import
+    (provisional); `more(warehouse copy)` may import more before the server starts."""
     target = directory / "w.duckdb"
     shutil.copy(warehouse, target)
     book = directory / "table14a.xlsx"
     write_ashe(book)
     import_files([book], target, "provisional")
+    if more is not None:
+        more(target)
     with serving(target, workers=1, threads=2) as url:
         yield url, target, book

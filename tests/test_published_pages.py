@@ -7,21 +7,39 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from official_workbooks import OCCUPATIONS
+from official_workbooks import OCCUPATIONS, WF_OCCUPATIONS, WF_YEARS, write_ashe, write_wf
 from published_serving import serving_published, workbook_cell
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from aggregates.published_choice import ASHE
+from aggregates.published_choice import ASHE, WF
+from etl.official.importer import import_files
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
+REVISED_2136_MEDIAN = 999.9
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory, warehouse: Path):
-    with serving_published(tmp_path_factory.mktemp("published"), warehouse) as served:
+    """Table 14 provisional (the workbook yielded), its revision (SOC 2136's median on the
+    All sheet changed) and a Working Futures workbook."""
+    directory = tmp_path_factory.mktemp("published")
+
+    def more(target: Path) -> None:
+        def revise(book: Any) -> None:
+            book["All"]["D16"] = REVISED_2136_MEDIAN
+
+        (directory / "revised").mkdir()
+        write_ashe(directory / "revised" / "table14a.xlsx", edit=revise)
+        import_files([directory / "revised" / "table14a.xlsx"], target, "revised")
+        write_wf(directory / "wf.xlsm")
+        import_files([directory / "wf.xlsm"], target, None)
+
+    with serving_published(directory, warehouse, more) as served:
         yield served
 
 
@@ -55,7 +73,7 @@ def test_widget_labels_a_published_figure_with_its_source(browser, served) -> No
     assert published.text.startswith(f"£{mean:,} ")
     source = published.find_element(By.CLASS_NAME, "published-source").text
     assert "Office for National Statistics" in source
-    assert "Table 14.1a" in source and "2022 (provisional)" in source
+    assert "Table 14.1a" in source and "2022 (revised)" in source  # the latest release
     assert "Open Government Licence v3.0" in source
     label = cards["2136"].find_element(
         By.XPATH, ".//dd[@data-source='published']/preceding-sibling::dt[1]"
@@ -140,7 +158,7 @@ def test_explorer_offers_only_published_tables_with_marks_and_provenance(browser
     assert disclosive == [("[x]", "suppressed", "disclosive (withheld by ONS)")]
     provenance = browser.find_element(By.ID, "published-provenance").text
     assert "Office for National Statistics" in provenance and "Table 14.1a" in provenance
-    assert "2022 provisional" in provenance
+    assert "2022 revised" in provenance
     assert provenance.endswith("Open Government Licence v3.0.")
     _choose(browser, "#published-measure", "weekly_pay_gross_median")
     _choose(browser, "#published-columns", "sex")
@@ -162,3 +180,37 @@ def test_slicer_page_lists_only_cubes_with_a_slicer_model(browser, served) -> No
     )
     assert ASHE not in _options(browser, "cube") and "ashe_pay" in _options(browser, "cube")
     assert not browser.find_elements(By.CSS_SELECTOR, "#view .error")
+
+
+def test_explorer_editions_and_a_working_futures_table(browser, served) -> None:
+    base, _, book = served
+    browser.get(f"{base}/?cube={ASHE}&rows=occupation:soc4&measure=weekly_pay_gross_median")
+    WebDriverWait(browser, 30).until(lambda d: _renders(d) > 0)
+    label = dict((c, n) for n, c in OCCUPATIONS)["2136"]
+    editions = _options(browser, "published-edition")
+    assert editions[0] == "" and sorted(editions[1:]) == [
+        "year:2022|release:provisional",
+        "year:2022|release:revised",
+    ]
+    assert _table(browser)[label][0][0] == f"{REVISED_2136_MEDIAN}[?]"  # latest: revised
+    _choose(browser, "#published-edition", "year:2022|release:provisional")
+    provisional = workbook_cell(book, "All", "2136", "D")
+    assert _table(browser)[label][0][0] == f"{provisional:g}[?]"
+    assert "2022 provisional" in browser.find_element(By.ID, "published-provenance").text
+    # Working Futures: its own dimensions; gender and status only where a table has them
+    before = _renders(browser)
+    Select(browser.find_element(By.ID, "cube")).select_by_value(WF)
+    WebDriverWait(browser, 30).until(lambda d: _renders(d) > before)
+    rows = _options(browser, "published-rows")
+    assert "year" in rows and "occupation:soc_major" in rows and "sex" not in rows
+    _choose(browser, "#published-measure", "employment")
+    _choose(browser, "#published-rows", "occupation:soc_major")
+    _choose(browser, "#published-columns", "year")
+    heads = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#published-table thead th")]
+    assert heads[1:] == [str(y) for y in WF_YEARS]
+    filters = browser.find_elements(By.CSS_SELECTOR, "#published-filters select")
+    assert {f.get_attribute("data-dimension") for f in filters} == {"gender", "status"}
+    _choose(browser, "#published-filters select[data-dimension=gender]", "female")
+    assert not browser.find_elements(By.CSS_SELECTOR, "#published-table .error")
+    assert list(_table(browser)) == list(WF_OCCUPATIONS)
+    assert "Department for Education" in browser.find_element(By.ID, "published-provenance").text
