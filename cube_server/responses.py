@@ -16,7 +16,6 @@ import orjson
 from flask import Response, current_app, request
 
 from cube_server import params
-from cube_server.published_api import store_version
 from cube_server.state import Served, WarehouseState
 
 # a body and its mimetype, and optionally headers that belong to the body (a file name)
@@ -28,8 +27,10 @@ def state() -> WarehouseState:
 
 
 def cache_key(served: Served, path: str, parsed: dict[str, Any]) -> tuple[Any, ...]:
-    # the published store's version too: /cubes lists its cubes
-    return (served.identity, path, tuple(sorted(parsed.items())), store_version())
+    # with the version of every other store an answer may show (the published tables, which
+    # /cubes lists), as registered in `cache_versions`: an import is seen at once
+    versions = tuple(version() for version in current_app.extensions.get("cache_versions", ()))
+    return (served.identity, path, tuple(sorted(parsed.items())), versions)
 
 
 def cached(endpoint: str) -> Callable[[View], Callable[..., Response]]:

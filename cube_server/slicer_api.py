@@ -20,15 +20,7 @@ from aggregates.cuts import parse_cuts
 from aggregates.engine import Engine
 from aggregates.errors import QueryError
 from aggregates.query import Request
-from cube_server import (
-    VERSION,
-    errors,
-    params,
-    published_slicer,
-    slicer,
-    slicer_aggregate,
-    slicer_cells,
-)
+from cube_server import VERSION, errors, params, slicer, slicer_aggregate, slicer_cells
 from cube_server.responses import as_json, cached, state
 from cube_server.state import Served
 
@@ -80,6 +72,8 @@ def version(served: Served, p: dict[str, Any]) -> tuple[bytes, str]:
 @slicer_api.get("/cubes")
 @cached("cubes")
 def cubes(served: Served, p: dict[str, Any]) -> tuple[bytes, str]:
+    from cube_server.published_slicer import cube_entries  # the imported publications
+
     return as_json(
         [
             {
@@ -91,7 +85,7 @@ def cubes(served: Served, p: dict[str, Any]) -> tuple[bytes, str]:
             }
             for c in served.engine.model.cubes
         ]
-        + published_slicer.cube_entries(),
+        + cube_entries(),
         p,
     )
 
