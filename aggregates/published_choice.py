@@ -151,7 +151,7 @@ def choose(tables: Iterable[TableInfo], query: PublishedQuery) -> TableInfo:
                 return False
         for name in selectors:
             chosen = query.cut.get(name)
-            if chosen and str(_selector(t, name)) not in chosen:
+            if chosen and str(selector(t, name)) not in chosen:
                 return False
         return True
 
@@ -179,7 +179,7 @@ def choose(tables: Iterable[TableInfo], query: PublishedQuery) -> TableInfo:
     )
 
 
-def _selector(t: TableInfo, name: str) -> str | int:
+def selector(t: TableInfo, name: str) -> str | int:
     if name == "year":
         return t.year
     if name == "area":

@@ -62,6 +62,16 @@ def register(app: Flask, warehouse_path: Path) -> None:
     app.extensions[EXTENSION] = PublishedState(path)
     app.register_blueprint(published_api)
     app.extensions.setdefault("openapi_extensions", []).append(extend_openapi)
+    app.extensions.setdefault("cache_versions", []).append(store_version)
+    from cube_server import published_slicer  # it wraps this module's views
+
+    published_slicer.route(app, app.extensions["lmi_cubes"].model)
+
+
+def store_version() -> FileIdentity | None:
+    """The published store's version: part of every cache key, so an import is seen at once."""
+    state = current_app.extensions.get(EXTENSION)
+    return None if state is None else FileIdentity.of(state.path)
 
 
 def _state() -> PublishedState:
@@ -157,8 +167,32 @@ def model(cube: str) -> Response:
         ],
         "measures": sorted({m for t in tables for m in t.measures}),
         "cross_classifications": sorted({t.classification() for t in tables}),
+        "tables": [_table_json(t) for t in tables],
+        # the members of the dimensions every table has besides its rows (sex, status...)
+        "free_members": {
+            name: [{"key": k, "label": label} for k, label in published_choice.FREE_MEMBERS[name]]
+            for name in published_choice.FREE_TOTALS[cube]
+        },
     }
     return Response(json.dumps(body), mimetype="application/json")
+
+
+def _table_json(t: published_choice.TableInfo) -> dict[str, Any]:
+    """One table's cross-classification as a page needs it to offer only what exists: its
+    classifying dimension and levels, the other dimensions it classifies by, its measures
+    and the selector members (year and release, or area and round) that pick it."""
+    return {
+        "table": t.provenance.get("table", t.table_no),
+        "dimension": t.dimension,
+        "levels": list(t.levels),
+        "free": sorted(t.free),
+        "measures": sorted(t.measures),
+        "selectors": {
+            name: str(published_choice.selector(t, name))
+            for name in published_choice.SELECTORS[t.cube]
+        },
+        "provenance": dict(t.provenance),
+    }
 
 
 @published_api.get("/published/<cube>/members/<dimension>")

@@ -116,3 +116,13 @@ def extend_openapi(document: dict[str, Any]) -> None:
                 },
             }
         }
+    for path, operation in document["paths"].items():
+        tail = path.removeprefix("/cube/{cube}/")
+        if tail != path and f"/published/{{cube}}/{tail}" in PATHS:
+            for op in operation.values():
+                if isinstance(op, dict):
+                    op["description"] = (
+                        op.get("description", "")
+                        + f" A published-statistics cube ({ASHE}, {WF}) answers here exactly "
+                        f"as /published/{{cube}}/{tail} does, with that endpoint's parameters."
+                    ).strip()

@@ -27,7 +27,10 @@ def state() -> WarehouseState:
 
 
 def cache_key(served: Served, path: str, parsed: dict[str, Any]) -> tuple[Any, ...]:
-    return (served.identity, path, tuple(sorted(parsed.items())))
+    # with the version of every other store an answer may show (the published tables, which
+    # /cubes lists), as registered in `cache_versions`: an import is seen at once
+    versions = tuple(version() for version in current_app.extensions.get("cache_versions", ()))
+    return (served.identity, path, tuple(sorted(parsed.items())), versions)
 
 
 def cached(endpoint: str) -> Callable[[View], Callable[..., Response]]:

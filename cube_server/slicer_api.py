@@ -74,6 +74,8 @@ def version(served: Served, p: dict[str, Any]) -> tuple[bytes, str]:
 @slicer_api.get("/cubes")
 @cached("cubes")
 def cubes(served: Served, p: dict[str, Any]) -> tuple[bytes, str]:
+    from cube_server.published_slicer import cube_entries  # the imported publications
+
     return as_json(
         [
             {
@@ -84,7 +86,8 @@ def cubes(served: Served, p: dict[str, Any]) -> tuple[bytes, str]:
                 "info": {},
             }
             for c in served.engine.model.cubes
-        ],
+        ]
+        + cube_entries(),
         p,
     )
 

@@ -548,6 +548,9 @@ def test_a_zip_without_workbooks_and_a_code_twice(tmp_path: Path) -> None:
         archive.writestr("readme.txt", "no workbooks here")
     line = _rejected(tmp_path, [tmp_path / "empty.zip"])
     assert line.startswith("empty.zip: the zip file holds no .xls/.xlsx/.xlsm")
+    (tmp_path / "downloads").mkdir()
+    line = _rejected(tmp_path, [tmp_path / "downloads"])
+    assert line.startswith("downloads: no .xls, .xlsx, .xlsm or .zip files in it")
 
     def twice(book: Any) -> None:
         book["Male"]["B10"] = "1116"  # SOC 1115's row now repeats 1116

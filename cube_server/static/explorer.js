@@ -26,6 +26,7 @@ const state = { cube: "", measure: "", rows: "", columns: "", cuts: {}, age: "30
 let model = null;
 let lastTable = null;
 let yearKeys = [];  // the current data set's years, oldest first
+let publishedCubes = new Set();
 
 // never ask for from >= to: move the other end of the range past the one just chosen
 function orderYears(changed) {
@@ -652,7 +653,12 @@ async function refresh() {
 }
 
 function bind() {
-  $("cube").addEventListener("change", async () => { state.cube = $("cube").value; state.cuts = {}; state.rows = ""; state.columns = ""; await loadModel(); refresh(); });
+  $("cube").addEventListener("change", async () => {
+    state.cube = $("cube").value;
+    if (publishedCubes.has(state.cube)) { await PublishedExplorer.open(state.cube); return; }
+    PublishedExplorer.close();
+    state.cuts = {}; state.rows = ""; state.columns = ""; await loadModel(); refresh();
+  });
   $("measure").addEventListener("change", () => { state.measure = $("measure").value; refresh(); });
   $("rows").addEventListener("change", () => { state.rows = $("rows").value; refresh(); });
   $("columns").addEventListener("change", () => { state.columns = $("columns").value; refresh(); });
@@ -678,6 +684,14 @@ async function start() {
     const asked = state.cube;
     state.cube = cubes.some((c) => c.name === "ashe_pay") ? "ashe_pay" : cubes[0].name;
     if (asked) notes.push(`cube=${asked} is not a data set here; showing ${cubes.find((c) => c.name === state.cube).label} instead.`);
+  }
+  // imported publications: served as published, by explorer-published.js
+  publishedCubes = new Set(cubes.filter((c) => c.category === "published statistics").map((c) => c.name));
+  if (publishedCubes.has(state.cube)) {
+    $("cube").value = state.cube;
+    await PublishedExplorer.open(state.cube);
+    document.body.dataset.ready = "true";
+    return;
   }
   await loadModel(true);
   await refresh();

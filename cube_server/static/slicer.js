@@ -76,7 +76,9 @@ async function draw() {
 async function start() {
   const [version, info] = await Promise.all([get("version"), get("info")]);
   $("server").textContent = `Slicer API ${version.api_version}, ${info.cubes.length} cubes, authentication ${info.authentication.type}`;
-  const cubes = await get("cubes");
+  // a published cube's model is its publisher's tables, not Slicer's hierarchies: the
+  // explorer shows those, this page the modelled cubes
+  const cubes = (await get("cubes")).filter((c) => c.category !== "published statistics");
   $("cube").replaceChildren(...cubes.map((c) => el("option", { value: c.name }, c.label)));
   const wanted = new URLSearchParams(location.search).get("cube");
   if (wanted) $("cube").value = wanted;

@@ -46,11 +46,26 @@ function absent(label) {
   return [node("dt", {}, label), node("dd", { class: "absent" }, node("span", { class: "flag suppressed", title: "The pay survey (ASHE) has no figures for this group" }, "not surveyed"))];
 }
 
+// estimatePay answers from an imported ONS occupation table when one has the group: that
+// figure is shown as published (unrounded), labelled with its publication, table and year
+async function publishedPay(soc) {
+  const body = await api(`api/v1/ashe/estimatePay?${new URLSearchParams({ soc })}`).catch(() => null);
+  const items = ((body && body.series) || []).filter((i) => i.source);
+  return items.length ? items[items.length - 1] : null;
+}
+function publishedRow(item) {
+  const s = item.source;
+  return [node("dt", {}, `Mean weekly pay ${item.year}`),
+    node("dd", { "data-measure": "mean_pay", "data-source": "published" }, money(s.published_value),
+      node("span", { class: "source published-source" }, ` Source: ${s.publication}, ${s.table}, ${item.year} (${s.release}). ${s.attribution}`))];
+}
+
 async function card(occ) {
   const cut = `occupation:${occ.path.join(",")}`;
   const q = (cube, extra) => api(`cube/${cube}/aggregate?${new URLSearchParams({ cut, ...extra })}`).then((r) => r.summary).catch(() => null);
   const none = Promise.resolve(null);
-  const [pay, hours, jobs, outlook] = await Promise.all([
+  const [published, pay, hours, jobs, outlook] = await Promise.all([
+    publishedPay(occ.key),
     occ.inAshe ? q("ashe_pay", { aggregates: "mean_pay|median_pay" }) : none,
     occ.inAshe ? q("ashe_hours", { aggregates: "mean_hours" }) : none,
     q("working_futures", { aggregates: "employment" }),
@@ -61,9 +76,10 @@ async function card(occ) {
     node("h3", {}, `${occ.label} (${occ.key})`),
     occ.inAshe ? "" : node("p", { class: "source" }, "The pay survey (ASHE) does not cover this group; the employment outlook is from Working Futures."),
     node("dl", {},
-      ...(occ.inAshe ? [row(`Mean weekly pay ${asheYears}`, pay, "mean_pay", money), row(`Median weekly pay ${asheYears}`, pay, "median_pay", money),
+      ...(published ? [publishedRow(published)] : []),
+      ...(occ.inAshe ? [published ? "" : row(`Mean weekly pay ${asheYears}`, pay, "mean_pay", money), row(`Median weekly pay ${asheYears}`, pay, "median_pay", money),
         row(`Weekly hours ${asheYears}`, hours, "mean_hours", (v) => `${v} h`)]
-        : [absent(`Mean weekly pay ${asheYears}`), absent(`Median weekly pay ${asheYears}`), absent(`Weekly hours ${asheYears}`)]),
+        : [published ? "" : absent(`Mean weekly pay ${asheYears}`), absent(`Median weekly pay ${asheYears}`), absent(`Weekly hours ${asheYears}`)]),
       row(`Employment ${years.from}`, jobs, "employment", num),
       row(`Change ${years.from}–${years.to}`, outlook, "employment_change", change),
       row(`Job openings ${years.from}–${years.to}`, outlook, "total_requirement", num)));

@@ -304,7 +304,7 @@ def import_files(
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": [],
     }
-    paths = expand(paths)
+    given, paths = paths, expand(paths)
     # every file given, checksummed before it is read (a rejected run says what it was given);
     # on success the workbooks inside zips too
     files = [(p.name, file_checksum(p)) for p in paths if p.is_file()]
@@ -312,6 +312,11 @@ def import_files(
         building = sidecar(store, f"building-{run_id}")
         try:
             say(f"reading {len(paths)} file(s)")
+            if not paths:  # a folder without workbooks: say so, change nothing
+                names = ", ".join(p.name for p in given) or "(no files)"
+                raise ImportFailed(
+                    [ImportProblem(names, "", 0, "", "no .xls, .xlsx, .xlsm or .zip files in it")]
+                )
             tables = read_files(paths, release)
             files.extend(
                 sorted(
