@@ -23,6 +23,7 @@ from aggregates.engine import Engine
 from aggregates.errors import QueryError
 from aggregates.query import Request
 from cube_server import VERSION, errors, limits, params, slicer, slicer_aggregate, slicer_cells
+from cube_server.published_slicer import cube_entries
 from cube_server.responses import as_json, cached, state
 from cube_server.state import Served
 
@@ -74,8 +75,6 @@ def version(served: Served, p: dict[str, Any]) -> tuple[bytes, str]:
 @slicer_api.get("/cubes")
 @cached("cubes")
 def cubes(served: Served, p: dict[str, Any]) -> tuple[bytes, str]:
-    from cube_server.published_slicer import cube_entries  # the imported publications
-
     return as_json(
         [
             {
