@@ -58,14 +58,14 @@ MEASURE = "mean_pay"
 
 # (rows, columns, fixed cut): the shapes of the load, each asked for mean pay
 SHAPES: list[tuple[str, str, str]] = [
-    ("region", "industry:ind75", ""),
-    ("occupation:soc2", "region", "gender:2"),
+    ("region:region", "industry:ind75", ""),
+    ("occupation:soc2", "region:region", "gender:2"),
     ("occupation:soc4", "gender", ""),
     ("industry:ind75", "qualification:broad3", ""),
     ("occupation:soc1", "region:nation", ""),
     ("occupation:soc3", "industry:sector6", "status:1"),
-    ("industry:ind22", "region", "qualification:1"),
-    ("occupation:soc4", "qualification", ""),
+    ("industry:ind22", "region:region", "qualification:1"),
+    ("occupation:soc4", "qualification:qualification", ""),
 ]
 
 # dimension -> the levels an extra cut may select a member of (a path from the top)
