@@ -3,7 +3,8 @@ cross-tab shapes with one to four extra cuts drawn at random, so nearly every re
 
     .venv/bin/python benchmarks/diverse.py [--warehouse FILE] [--seconds N] [--windows N]
                                            [--protection none|table] [--before DIR]
-                                           [--out FILE] [--replay] [--variants S ...]
+                                           [--out FILE] [--replay] [--coverage]
+                                           [--variants S ...]
 
 Part of benchmarks/run.py (its "Diverse load" section); runnable alone for a quicker answer.
 Three servers run side by side on the same warehouse: the default one (`lmi-cubes serve` as
@@ -17,7 +18,8 @@ workers, summed), latency by the table read and by shape. Then, per shape, the s
 server, interleaved: the first request and the median of later ones; single requests of each
 shape on one worker, cache off and cached; and the default server's peak memory under the
 load by number of workers. --before DIR adds the default server run from a checkout of
-earlier code; --replay only answers the load's requests in this process, one after another,
+earlier code; --coverage only lists the table the rollup chooser picks for each request
+of the load, and what the requests left to the fact table need; --replay only answers the load's requests in this process, one after another,
 counting the projections built; --variants compares server settings side by side. Not part
 of the test suite.
 """
@@ -37,6 +39,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,14 +58,14 @@ MEASURE = "mean_pay"
 
 # (rows, columns, fixed cut): the shapes of the load, each asked for mean pay
 SHAPES: list[tuple[str, str, str]] = [
-    ("region", "industry:ind75", ""),
-    ("occupation:soc2", "region", "gender:2"),
+    ("region:region", "industry:ind75", ""),
+    ("occupation:soc2", "region:region", "gender:2"),
     ("occupation:soc4", "gender", ""),
     ("industry:ind75", "qualification:broad3", ""),
     ("occupation:soc1", "region:nation", ""),
     ("occupation:soc3", "industry:sector6", "status:1"),
-    ("industry:ind22", "region", "qualification:1"),
-    ("occupation:soc4", "qualification", ""),
+    ("industry:ind22", "region:region", "qualification:1"),
+    ("occupation:soc4", "qualification:qualification", ""),
 ]
 
 # dimension -> the levels an extra cut may select a member of (a path from the top)
@@ -590,6 +593,37 @@ def replay(warehouse: Path, requests: int = 1200) -> str:
     )
 
 
+def coverage(warehouse: Path, requests: int = 2400) -> str:
+    """Which table the rollup chooser picks for the load's requests (no query is run), and the
+    dimensions and levels of the requests left to the fact table: what a rollup would have to
+    keep to answer them."""
+    routes = Routes(warehouse)
+    paths = Paths(routes.engine.catalog)
+    per_client = requests // 8
+    tables: Counter[str] = Counter()
+    facts: Counter[tuple[str, str]] = Counter()
+    for c in range(8):
+        for i, path in itertools.islice(stream(paths, c), per_client):
+            query = routes.query(path)
+            table = routes.engine.source_for(query).table
+            tables[table] += 1
+            if table == routes.engine.sources[CUBE][0].table:
+                needs = [f"{a.dimension.name}:{a.level.name}" for a in query.axes]
+                needs += [f"cut {cut.dimension}:{cut.level}" for cut in query.cuts]
+                facts[(shape_name(SHAPES[i]), ", ".join(sorted(needs)))] += 1
+    total = sum(tables.values())
+    lines = [f"{total} requests of the diverse load (8 clients' streams), by the table chosen:", ""]
+    lines += [f"- {t}: {n} ({100 * n / total:.1f}%)" for t, n in tables.most_common()]
+    if facts:
+        lines += [
+            "",
+            "Left to the fact table (shape; the levels it needs), most frequent first:",
+            "",
+        ]
+        lines += [f"- {n} x {s}; {needs}" for (s, needs), n in facts.most_common()]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=HERE / "data" / "full.duckdb")
@@ -605,6 +639,9 @@ def main() -> None:
         "--replay", action="store_true", help="only the load's requests in this process, timed"
     )
     parser.add_argument(
+        "--coverage", action="store_true", help="only the table the chooser picks per request"
+    )
+    parser.add_argument(
         "--variants",
         nargs="+",
         help="only the default server with each setting, e.g. - LMI_CUBES_DUCKDB_MEMORY=64MB",
@@ -615,6 +652,9 @@ def main() -> None:
         return
     if args.replay:
         print(replay(args.warehouse))
+        return
+    if args.coverage:
+        print(coverage(args.warehouse))
         return
     lines = measure(
         args.warehouse,

@@ -64,6 +64,16 @@ def routed(engine: Engine, cube: str, **kwargs) -> str:
             dict(
                 axes=["occupation:soc4", "region:nation"], measures=["employment"], cut="industry:2"
             ),
+            "rollup_ashe_pay_soc4_ind22_region",
+        ),
+        # ...at the cut's level: no rollup keeps unit groups, regions and 75 industries
+        (
+            "ashe_pay",
+            dict(
+                axes=["occupation:soc4", "region:nation"],
+                measures=["employment"],
+                cut="industry:2,5,6",
+            ),
             "fact_ashe_pay",
         ),
         # a cut at a level the rollup keeps whole members of is fine
@@ -386,7 +396,7 @@ def test_large_projections_are_never_built_and_the_sql_answers(engines):
     )
     query = ask(rollup_engine, "ashe_pay", **kwargs)
     source = rollup_engine.source_for(query)
-    assert source.table == "rollup_ashe_pay_soc2_ind22"
+    assert source.table == "rollup_ashe_pay_soc3_sector_region"
     small = Resident(rollup_engine.catalog, max_groups=10)
     instance = shared(rollup_engine.warehouse)
     assert instance is not None
