@@ -325,7 +325,7 @@ def report(
         "rounds (each query at every scale in turn), client on the same machine.",
         f"Load average (1, 5, 15 min) before the timed runs {load[0][0]:.1f}, {load[0][1]:.1f}, "
         f"{load[0][2]:.1f}; after {load[1][0]:.1f}, {load[1][1]:.1f}, {load[1][2]:.1f} (other "
-        "engineers' jobs share the 2 cores, so single figures move by 20-30% between runs).",
+        "jobs share the 2 cores, so single figures move by 20-30% between runs).",
         "",
         "## Build (generate and load, one at a time)",
         "",
