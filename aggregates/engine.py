@@ -18,14 +18,15 @@ from aggregates import period, reliability, rollups
 from aggregates.catalog import Catalog
 from aggregates.derived import LookupTable
 from aggregates.measures import REPLACEMENT, Measures, year_component
-from aggregates.model import TABLE_PROTECTION, Model, check_warehouse
 from aggregates.paging import Cells
 from aggregates.query import Query, Request, build_query
 from aggregates.resident import Resident
 from aggregates.result import Result
 from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, compile_statement
+from aggregates.warehouse_check import check_warehouse
 from etl.backends.reader import Frame, Reader, table_columns
 from etl.warehouse import shared
+from model import TABLE_PROTECTION, Model
 
 SQL_CACHE_SIZE = 4096
 

@@ -39,9 +39,9 @@ import numpy as np
 
 from aggregates.catalog import Catalog
 from aggregates.lru import SizedLRU
-from aggregates.model import Dimension, Level
 from aggregates.query import Query
 from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, source_keys
+from model import Dimension, Level
 
 PROJECTION_ROWS = 250_000
 PROJECTION_GROUPS = 20_000  # the most groups a projection may have, as estimated

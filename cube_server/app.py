@@ -18,7 +18,6 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
-from aggregates.errors import QueryError
 from cube_server import compression, errors
 from cube_server.api import api
 from cube_server.clients import Clients
@@ -28,6 +27,7 @@ from cube_server.published_api import register as register_published
 from cube_server.slicer_api import slicer_api
 from cube_server.state import WarehouseState
 from etl.backends import QueryTimeout, WarehouseUnavailable, open_target
+from model.errors import QueryError
 from model.loader import load_model
 
 log = logging.getLogger("cube_server")

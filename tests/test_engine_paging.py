@@ -16,10 +16,10 @@ import pytest
 
 import oracle
 from aggregates.engine import Engine
-from aggregates.errors import QueryError
 from aggregates.paging import MAX_PAGE_SIZE
 from aggregates.result import Result
 from etl.warehouse import open_read_only
+from model.errors import QueryError
 from model.loader import load_model
 from support import ask
 

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from aggregates.errors import ModelError
-from aggregates.model import check_warehouse
+from aggregates.warehouse_check import check_warehouse
 from etl.warehouse import open_read_only
+from model.errors import ModelError
 from model.loader import default_model_dir, load_model
 
 
