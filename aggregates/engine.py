@@ -24,9 +24,9 @@ from aggregates.resident import Resident
 from aggregates.result import Result
 from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, compile_statement
 from aggregates.warehouse_check import check_warehouse
-from etl.backends.reader import Frame, Reader, table_columns
-from etl.warehouse import shared
 from model import TABLE_PROTECTION, Model
+from warehouse.files import shared
+from warehouse.reader import Frame, Reader, table_columns
 
 SQL_CACHE_SIZE = 4096
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from etl.backends.reader import table_columns
 from model import Model
 from model.errors import ModelError
+from warehouse.reader import table_columns
 
 
 def check_warehouse(model: Model, engine: Any) -> None:

@@ -59,8 +59,8 @@ from benchmarks.run import (  # noqa: E402
     timed,
     url_of,
 )
-from etl.warehouse import DEFAULT_MEMORY_LIMIT, open_read_only  # noqa: E402
 from model.loader import load_model  # noqa: E402
+from warehouse.files import DEFAULT_MEMORY_LIMIT, open_read_only  # noqa: E402
 
 DATA = HERE / "data"
 BUILDS = DATA / "scale-builds.json"

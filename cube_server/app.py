@@ -26,9 +26,9 @@ from cube_server.lmi4all import register as register_lmi4all
 from cube_server.published_api import register as register_published
 from cube_server.slicer_api import slicer_api
 from cube_server.state import WarehouseState
-from etl.backends import QueryTimeout, WarehouseUnavailable, open_target
 from model.errors import QueryError
 from model.loader import load_model
+from warehouse import QueryTimeout, WarehouseUnavailable, open_target
 
 log = logging.getLogger("cube_server")
 

@@ -19,8 +19,8 @@ from flask import Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from cube_server.statuses import TYPES
-from etl.backends.errors import QueryTimeout, WarehouseUnavailable
 from model.errors import NotFound, QueryError, TooLarge
+from warehouse.errors import QueryTimeout, WarehouseUnavailable
 
 log = logging.getLogger("cube_server")
 

@@ -13,15 +13,15 @@ from pathlib import Path
 import click
 
 from aggregates import rollups
-from etl.backends import Warehouse, WarehouseUnavailable, open_target
 from etl.generate import MAX_WF_DENSITY, SCALES, generate, wf_multiplier_limit
-from etl.journal import sidecar
 from etl.load import JOURNAL_NOT_WRITTEN, LoadError, LoadResult, load, rebuild
 from etl.official.importer import RELEASES, import_files
 from etl.official.problems import ImportFailed
 from etl.problems import ValidationFailed
-from etl.warehouse import ENV_VAR, WarehouseTargetError, default_warehouse
 from model.loader import load_model
+from warehouse import Warehouse, WarehouseUnavailable, open_target
+from warehouse.files import ENV_VAR, WarehouseTargetError, default_warehouse
+from warehouse.journal import sidecar
 
 
 def _progress() -> Callable[[str], None]:

@@ -103,7 +103,7 @@ def spark_namespace(server: str) -> str:
 
 
 def drop_spark_namespace(url: str) -> None:
-    from etl.backends.spark import SparkWarehouse, _tick
+    from warehouse.spark import SparkWarehouse, _tick
 
     wh = SparkWarehouse(sa.make_url(url))
     con = wh.connect()

@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from aggregates.warehouse_check import check_warehouse
-from etl.warehouse import open_read_only
 from model.errors import ModelError
 from model.loader import default_model_dir, load_model
+from warehouse.files import open_read_only
 
 
 def test_shipped_models_load_and_match_the_warehouse(warehouse):

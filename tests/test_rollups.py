@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from aggregates.engine import Engine
 from aggregates.resident import PROJECTION_GROUPS, Resident, estimated_groups, worth_building
 from aggregates.rollups import can_answer, choose
-from etl.warehouse import open_read_only, shared
 from model.errors import QueryError
 from model.loader import load_model
 from support import ask
+from warehouse.files import open_read_only, shared
 
 
 @pytest.fixture(scope="module")

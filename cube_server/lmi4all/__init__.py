@@ -34,8 +34,8 @@ from cube_server.lmi4all.common import (
 )
 from cube_server.lmi4all.openapi_paths import extend_openapi
 from cube_server.lmi4all.search import occupation_index
-from etl.backends import QueryTimeout
 from model.errors import QueryError
+from warehouse import QueryTimeout
 
 log = logging.getLogger("cube_server")
 lmi4all = Blueprint("lmi4all", __name__, url_prefix="/api/v1")

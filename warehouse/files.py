@@ -141,7 +141,7 @@ def open_read_only(path: Path, memory_limit: str | None = None, pool_size: int =
         "duckdb:///:memory:",
         creator=lambda: ConnectionWrapper(instance.new_cursor()),
         poolclass=sa.pool.QueuePool,
-        pool_size=pool_size,  # the server passes its thread count (etl/backends)
+        pool_size=pool_size,  # the server passes its thread count (warehouse/)
         max_overflow=2 * pool_size,
         pool_pre_ping=False,
     )

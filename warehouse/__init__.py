@@ -11,10 +11,10 @@ import os
 
 import sqlalchemy as sa
 
-from etl.backends.base import Warehouse
-from etl.backends.errors import QueryTimeout, WarehouseUnavailable
-from etl.backends.reader import Reader, table_columns
-from etl.warehouse import WarehouseTargetError, resolve_target
+from warehouse.base import Warehouse
+from warehouse.errors import QueryTimeout, WarehouseUnavailable
+from warehouse.files import WarehouseTargetError, resolve_target
+from warehouse.reader import Reader, table_columns
 
 __all__ = [
     "QueryTimeout",
@@ -38,12 +38,12 @@ def open_target(target: str | os.PathLike[str] | Warehouse | None) -> Warehouse:
             raise WarehouseTargetError(f"not a path or SQLAlchemy URL: {text!r}") from exc
         backend = url.get_backend_name()
         if backend == "postgresql":
-            from etl.backends.postgres import PostgresWarehouse  # psycopg only when used
+            from warehouse.postgres import PostgresWarehouse  # psycopg only when used
 
             return PostgresWarehouse(url)
         if backend == "hive":
             try:
-                from etl.backends.spark import SparkWarehouse  # pyhive only when used
+                from warehouse.spark import SparkWarehouse  # pyhive only when used
             except ImportError as exc:
                 raise WarehouseTargetError(
                     "a hive:// warehouse (Spark's Thrift server) needs the spark extra: "
@@ -56,6 +56,6 @@ def open_target(target: str | os.PathLike[str] | Warehouse | None) -> Warehouse:
                 "PostgreSQL (postgresql://user@host:port/database) or Spark's Thrift server "
                 f"(hive://host:port/namespace); got a {backend!r} URL"
             )
-    from etl.backends.duckdb_file import DuckDBWarehouse
+    from warehouse.duckdb_file import DuckDBWarehouse
 
     return DuckDBWarehouse(resolve_target(text))

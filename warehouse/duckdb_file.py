@@ -17,10 +17,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from etl.backends.base import Warehouse
-from etl.backends.errors import WarehouseUnavailable
-from etl.backends.reader import DEFAULT_TIMEOUT_S, Reader
-from etl.warehouse import FileIdentity, open_read_only
+from warehouse.base import Warehouse
+from warehouse.errors import WarehouseUnavailable
+from warehouse.files import FileIdentity, open_read_only
+from warehouse.reader import DEFAULT_TIMEOUT_S, Reader
 
 MAGIC = b"DUCK"  # at offset 8 of every DuckDB database file
 # What DuckDB says when the bytes of the file are wrong (a block fails its checksum, the file

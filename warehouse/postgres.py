@@ -23,10 +23,10 @@ import psycopg
 import sqlalchemy as sa
 from psycopg.types.numeric import FloatLoader
 
-from etl.backends.base import ThrottledPointer, Warehouse, open_build
-from etl.backends.errors import VersionGone, WarehouseUnavailable
-from etl.backends.reader import DEFAULT_TIMEOUT_S, Reader
-from etl.warehouse import default_warehouse
+from warehouse.base import ThrottledPointer, Warehouse, open_build
+from warehouse.errors import VersionGone, WarehouseUnavailable
+from warehouse.files import default_warehouse
+from warehouse.reader import DEFAULT_TIMEOUT_S, Reader
 
 PREFIX = "lmi_v_"
 POINTER = "lmi_cubes.published"

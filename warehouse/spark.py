@@ -41,10 +41,10 @@ from pyhive.exc import Error as HiveError
 from TCLIService.ttypes import TOperationState
 from thrift.Thrift import TException
 
-from etl.backends.base import ThrottledPointer, Warehouse, open_build
-from etl.backends.errors import QueryTimeout, VersionGone, WarehouseUnavailable
-from etl.backends.reader import DEFAULT_TIMEOUT_S, Frame, Reader
-from etl.warehouse import WarehouseTargetError, default_warehouse
+from warehouse.base import ThrottledPointer, Warehouse, open_build
+from warehouse.errors import QueryTimeout, VersionGone, WarehouseUnavailable
+from warehouse.files import WarehouseTargetError, default_warehouse
+from warehouse.reader import DEFAULT_TIMEOUT_S, Frame, Reader
 
 STAGING_ENV = "LMI_CUBES_STAGING_DIR"
 EXCHANGE_ENV = "LMI_CUBES_SPARK_EXCHANGE_DIR"

@@ -17,10 +17,10 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
-from etl.backends.errors import WarehouseUnavailable
-from etl.backends.reader import DEFAULT_TIMEOUT_S, Reader
+from warehouse.errors import WarehouseUnavailable
+from warehouse.reader import DEFAULT_TIMEOUT_S, Reader
 
-log = logging.getLogger("etl.backends")
+log = logging.getLogger("warehouse")
 CHECK_ENV = "LMI_CUBES_VERSION_CHECK_S"  # how stale a server's view of the pointer may be
 
 
