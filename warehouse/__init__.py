@@ -11,6 +11,7 @@ import os
 
 import sqlalchemy as sa
 
+from lmi_cubes.settings import Settings
 from warehouse.base import Warehouse
 from warehouse.errors import QueryTimeout, WarehouseUnavailable
 from warehouse.files import WarehouseTargetError, resolve_target
@@ -27,9 +28,14 @@ __all__ = [
 ]
 
 
-def open_target(target: str | os.PathLike[str] | Warehouse | None) -> Warehouse:
+def open_target(
+    target: str | os.PathLike[str] | Warehouse | None, settings: Settings | None = None
+) -> Warehouse:
+    """The warehouse a target names; `settings` (else the environment's) give the staging
+    directory, the DuckDB memory limit and how often a remote pointer is read."""
     if isinstance(target, Warehouse):
         return target
+    settings = settings or Settings.from_env()
     text = None if target is None else os.fspath(target)
     if text is not None and "://" in text:
         try:
@@ -40,7 +46,7 @@ def open_target(target: str | os.PathLike[str] | Warehouse | None) -> Warehouse:
         if backend == "postgresql":
             from warehouse.postgres import PostgresWarehouse  # psycopg only when used
 
-            return PostgresWarehouse(url)
+            return PostgresWarehouse(url, settings)
         if backend == "hive":
             try:
                 from warehouse.spark import SparkWarehouse  # pyhive only when used
@@ -49,7 +55,7 @@ def open_target(target: str | os.PathLike[str] | Warehouse | None) -> Warehouse:
                     "a hive:// warehouse (Spark's Thrift server) needs the spark extra: "
                     "pip install 'lmi-cubes[spark]'"
                 ) from exc
-            return SparkWarehouse(url)
+            return SparkWarehouse(url, settings)
         if backend != "duckdb":
             raise WarehouseTargetError(
                 "supported warehouses: a DuckDB file (a path or duckdb:///path/file.duckdb), "
@@ -58,4 +64,4 @@ def open_target(target: str | os.PathLike[str] | Warehouse | None) -> Warehouse:
             )
     from warehouse.duckdb_file import DuckDBWarehouse
 
-    return DuckDBWarehouse(resolve_target(text))
+    return DuckDBWarehouse(resolve_target(text, settings), settings)
