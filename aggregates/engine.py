@@ -182,7 +182,7 @@ class Engine:
         instance = shared(self.warehouse)
         resident = None
         if instance is not None and self.use_resident and source.table != query.cube.fact:
-            resident = self.resident.fetch(instance.cursor(), query, source)
+            resident = self.resident.fetch(self.reader, instance.cursor(), query, source)
         # a rollup summed in process memory from its projection (resident.py), else the SQL
         # through the warehouse layer (this thread's cursor of the shared DuckDB instance, or
         # a pooled connection), with the layer's time limit
