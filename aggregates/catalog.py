@@ -17,9 +17,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from aggregates.cuts import CutSpec
-from aggregates.errors import NotFound, QueryError
-from aggregates.model import Cube, Dimension, Hierarchy, Level, Model
-from etl.backends.reader import table_columns
+from model import Cube, Dimension, Hierarchy, Level, Model
+from model.errors import NotFound, QueryError
+from warehouse.reader import table_columns
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from aggregates.errors import QueryError
+from model.errors import QueryError
 
 CutKind = Literal["point", "set", "range"]
 Path = tuple[str, ...]

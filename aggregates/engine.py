@@ -18,14 +18,15 @@ from aggregates import period, reliability, rollups
 from aggregates.catalog import Catalog
 from aggregates.derived import LookupTable
 from aggregates.measures import REPLACEMENT, Measures, year_component
-from aggregates.model import TABLE_PROTECTION, Model, check_warehouse
 from aggregates.paging import Cells
 from aggregates.query import Query, Request, build_query
 from aggregates.resident import Resident
 from aggregates.result import Result
 from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, compile_statement
-from etl.backends.reader import Frame, Reader, table_columns
-from etl.warehouse import shared
+from aggregates.warehouse_check import check_warehouse
+from model import TABLE_PROTECTION, Model
+from warehouse.files import shared
+from warehouse.reader import Frame, Reader, table_columns
 
 SQL_CACHE_SIZE = 4096
 
@@ -181,7 +182,7 @@ class Engine:
         instance = shared(self.warehouse)
         resident = None
         if instance is not None and self.use_resident and source.table != query.cube.fact:
-            resident = self.resident.fetch(instance.cursor(), query, source)
+            resident = self.resident.fetch(self.reader, instance.cursor(), query, source)
         # a rollup summed in process memory from its projection (resident.py), else the SQL
         # through the warehouse layer (this thread's cursor of the shared DuckDB instance, or
         # a pooled connection), with the layer's time limit

@@ -13,9 +13,9 @@ import numpy as np
 from aggregates import derived
 from aggregates.catalog import Catalog
 from aggregates.derived import LookupTable
-from aggregates.model import PERIOD_KINDS, Aggregate, Cube, Lookup
 from aggregates.query import Query
 from aggregates.sql import EMPLOYMENT_YEAR
+from model import PERIOD_KINDS, Aggregate, Cube, Lookup
 
 REPLACEMENT = "replacement"
 

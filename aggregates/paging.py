@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from aggregates.catalog import Catalog, attribute_ref
-from aggregates.errors import QueryError
+from model.errors import QueryError
 
 if TYPE_CHECKING:
     from aggregates.query import Axis

@@ -17,7 +17,6 @@ from typing import Any
 
 import duckdb
 
-from aggregates.errors import NotFound, QueryError
 from aggregates.published_choice import (
     ASHE,
     CLASSIFYING,
@@ -36,6 +35,7 @@ from aggregates.published_choice import (
     choose,
     dimensions_of,
 )
+from model.errors import NotFound, QueryError
 
 WITHHELD = "suppressed"
 MISSING: dict[str, Any] = {"value": None, "flag": "not_available", "reason": "not in the table"}

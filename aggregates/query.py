@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from aggregates.catalog import Catalog, Cut
 from aggregates.cuts import CutSpec, parse_cuts
-from aggregates.errors import NotFound, QueryError, TooLarge
-from aggregates.model import Aggregate, Cube, Dimension, Hierarchy, Level
 from aggregates.paging import Sort, check_page, order_fields, resolve_order
+from model import Aggregate, Cube, Dimension, Hierarchy, Level
+from model.errors import NotFound, QueryError, TooLarge
 
 DECILES = (10, 20, 30, 40, 50, 60, 70, 80, 90)
 AGES = range(20, 66)  # pay at an age, and the ages the age-ratio file must cover

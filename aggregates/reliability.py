@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from aggregates import hypercube
-from aggregates.model import TABLE_PROTECTION, Reliability
+from model import TABLE_PROTECTION, Reliability
 
 SUPPRESSED, LOW, RELIABLE, NOT_APPLICABLE = (
     "suppressed",

@@ -35,13 +35,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import duckdb
 import numpy as np
 
 from aggregates.catalog import Catalog
 from aggregates.lru import SizedLRU
-from aggregates.model import Dimension, Level
 from aggregates.query import Query
 from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, source_keys
+from model import Dimension, Level
+from warehouse import Reader
 
 PROJECTION_ROWS = 250_000
 PROJECTION_GROUPS = 20_000  # the most groups a projection may have, as estimated
@@ -62,6 +64,7 @@ class Table:
 
 
 def read(
+    reader: Reader,
     cursor: Any,
     source: Source,
     measures: list[str],
@@ -70,7 +73,9 @@ def read(
 ) -> Table | None:
     """The rollup summed by `columns` (with `years`, (year column, years), over those years
     only), measures as exact integers of millionths; None when it has more than
-    `PROJECTION_ROWS` rows or its values could not be summed exactly this way."""
+    `PROJECTION_ROWS` rows or its values could not be summed exactly this way. The statement
+    runs through the reader, on this thread's cursor, within the statement time limit: over
+    it, the request is a 504 like any other statement's."""
     keys = [f'"{k}"' for k in columns]
     # DuckDB sums the DECIMALs exactly, then each sum is scaled to an integer: the same
     # integers as summing the scaled values, without a HUGEINT cast on every row (which was
@@ -85,8 +90,8 @@ def read(
     group = f" GROUP BY {', '.join(keys)}" if keys else ""
     sql = f'SELECT {", ".join([*keys, *sums])} FROM "{source.table}"{where}{group}'
     try:
-        data = cursor.execute(f"{sql} LIMIT {PROJECTION_ROWS + 1}").fetchnumpy()
-    except Exception:  # an overflowing cast or sum: DuckDB sums this table
+        data = reader.columns(f"{sql} LIMIT {PROJECTION_ROWS + 1}", cursor)
+    except duckdb.DataError:  # a sum or its cast to BIGINT overflows: DuckDB sums this table
         return None
     out: dict[str, np.ndarray] = {}
     for k in columns:
@@ -161,7 +166,13 @@ class Resident:
         self.projections.clear()
 
     def projection(
-        self, cursor: Any, query: Query, source: Source, measures: list[str], dims: set[str]
+        self,
+        reader: Reader,
+        cursor: Any,
+        query: Query,
+        source: Source,
+        measures: list[str],
+        dims: set[str],
     ) -> Table | None:
         """The rollup summed down to the columns of `dims` over the years the query reads
         (cached); None when it is not worth building (yet) or cannot be summed here."""
@@ -181,7 +192,7 @@ class Resident:
         groups = estimated_groups(sizes, source.rows)
         if not worth_building(groups, asked >= self.admit_after, self.max_groups):
             return None
-        table = read(cursor, source, measures, kept, years)
+        table = read(reader, cursor, source, measures, kept, years)
         self.projections.put(key, table)
         return table
 
@@ -236,8 +247,11 @@ class Resident:
         self._positions[key] = lut
         return lut
 
-    def fetch(self, cursor: Any, query: Query, source: Source) -> dict[str, Any] | None:
-        """The same columns and groups as the compiled GROUP BY gives, or None."""
+    def fetch(
+        self, reader: Reader, cursor: Any, query: Query, source: Source
+    ) -> dict[str, Any] | None:
+        """The same columns and groups as the compiled GROUP BY gives, or None; `cursor` is
+        this thread's cursor of the reader's shared DuckDB instance."""
         if not query.axes:
             return None
         cube = query.cube
@@ -256,7 +270,7 @@ class Resident:
             if rates is None or time is None:
                 return None
             used |= {rates.dimension, time.name}
-        table = self.projection(cursor, query, source, measures, used)
+        table = self.projection(reader, cursor, query, source, measures, used)
         if table is None:
             return None
         groups: list[tuple[str, Dimension | None, Level | None, tuple[int, ...]]] = [

@@ -13,9 +13,9 @@ import duckdb
 from duckdb_engine import Dialect
 
 from aggregates.catalog import Catalog, Cut
-from aggregates.model import Cube, Dimension, Model
 from aggregates.query import Axis, Query
 from aggregates.sql import Source, compile_statement
+from model import Cube, Dimension, Model
 
 
 def _covers(catalog: Catalog, dim: Dimension, have: str, want: str) -> bool:

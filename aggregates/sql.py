@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from aggregates.catalog import Catalog, Cut
-from aggregates.model import Cube, Dimension, Level
 from aggregates.query import Query
+from model import Cube, Dimension, Level
 
 EMPLOYMENT_YEAR, YEAR_KEY = "employment_year", "year_key"
 REPLACEMENT_KEY = "replacement_key"  # the member replacement rates are given for

@@ -482,8 +482,8 @@ def main() -> None:
 
     from aggregates.engine import Engine
     from benchmarks.run import MIX, free_port, raw_statements, url_of
-    from etl.warehouse import open_read_only
     from model.loader import load_model
+    from warehouse.files import open_read_only
 
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=HERE / "data" / "full.duckdb")

@@ -50,8 +50,8 @@ if str(HERE.parent) not in sys.path:  # run as a script: benchmarks/ is not inst
     sys.path.insert(0, str(HERE.parent))
 
 from aggregates.catalog import Catalog  # noqa: E402
-from etl.warehouse import open_read_only  # noqa: E402
 from model.loader import default_model_dir, load_model  # noqa: E402
+from warehouse.files import open_read_only  # noqa: E402
 
 CUBE = "ashe_pay"
 MEASURE = "mean_pay"

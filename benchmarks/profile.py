@@ -29,8 +29,8 @@ from aggregates import reliability
 from aggregates.engine import Engine
 from benchmarks.run import MIX, query_of, url_of
 from cube_server import formats
-from etl.warehouse import open_read_only
 from model.loader import load_model
+from warehouse.files import open_read_only
 
 HERE = Path(__file__).resolve().parent
 

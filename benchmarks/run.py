@@ -46,9 +46,9 @@ from duckdb_engine import Dialect
 from aggregates.engine import Engine
 from aggregates.query import Query, Request
 from etl.generate import generate
-from etl.warehouse import open_read_only
 from lmi_cubes.cli import load_warehouse
 from model.loader import load_model
+from warehouse.files import open_read_only
 
 HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script: benchmarks/ is not an installed package

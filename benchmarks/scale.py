@@ -59,8 +59,11 @@ from benchmarks.run import (  # noqa: E402
     timed,
     url_of,
 )
-from etl.warehouse import DEFAULT_MEMORY_LIMIT, open_read_only  # noqa: E402
+from lmi_cubes.settings import Settings  # noqa: E402
 from model.loader import load_model  # noqa: E402
+from warehouse.files import open_read_only  # noqa: E402
+
+DEFAULT_MEMORY_LIMIT = Settings().duckdb_memory
 
 DATA = HERE / "data"
 BUILDS = DATA / "scale-builds.json"

@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 import orjson
 from flask import Blueprint, Response, current_app, request
 
-from aggregates.errors import QueryError
 from aggregates.query import Request
 from cube_server import csvw, formats, params
 from cube_server.coverage import coverage
@@ -26,6 +25,7 @@ from cube_server.openapi import SUMMARIES, openapi_document
 from cube_server.published_api import provenance_summary
 from cube_server.responses import as_json, cached, state
 from cube_server.state import Served
+from model.errors import QueryError
 
 api = Blueprint("api", __name__, static_folder="static", static_url_path="/static")
 

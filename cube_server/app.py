@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-import os
 import re
 import time
 import uuid
@@ -18,7 +17,6 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
-from aggregates.errors import QueryError
 from cube_server import compression, errors
 from cube_server.api import api
 from cube_server.clients import Clients
@@ -27,37 +25,14 @@ from cube_server.lmi4all import register as register_lmi4all
 from cube_server.published_api import register as register_published
 from cube_server.slicer_api import slicer_api
 from cube_server.state import WarehouseState
-from etl.backends import QueryTimeout, WarehouseUnavailable, open_target
+from lmi_cubes.settings import Settings
+from model.errors import QueryError
 from model.loader import load_model
+from warehouse import QueryTimeout, WarehouseUnavailable, open_target
 
 log = logging.getLogger("cube_server")
 
 
-def _flag(text: str) -> bool:
-    return str(text).strip().lower() not in ("", "0", "false", "no", "off")
-
-
-# Per-request limits (docs/limits.md): config key -> (environment variable, type, default).
-LIMITS: dict[str, tuple[str, Any, str]] = {
-    "REQUEST_CELLS": ("LMI_CUBES_REQUEST_CELLS", int, "120000"),
-    "REPORT_QUERIES": ("LMI_CUBES_REPORT_QUERIES", int, "32"),
-    "MAX_BODY_BYTES": ("LMI_CUBES_MAX_BODY_BYTES", int, str(1 << 20)),
-    "MAX_FORM_BYTES": ("LMI_CUBES_MAX_FORM_BYTES", int, str(256 << 10)),
-    "MAX_URL_BYTES": ("LMI_CUBES_MAX_URL_BYTES", int, "8190"),
-    "MAX_JSON_DEPTH": ("LMI_CUBES_MAX_JSON_DEPTH", int, "32"),
-    "MAX_RESPONSE_MB": ("LMI_CUBES_MAX_RESPONSE_MB", float, "32"),
-    "REQUEST_TIMEOUT_S": ("LMI_CUBES_REQUEST_TIMEOUT_S", float, "60"),
-    # how `serve` reads requests (cube_server/worker.py)
-    "CLIENT_TIMEOUT_S": ("LMI_CUBES_CLIENT_TIMEOUT_S", float, "30"),
-    "MAX_CONNECTIONS": ("LMI_CUBES_MAX_CONNECTIONS", int, "1000"),
-    "MAX_HEADER_BYTES": ("LMI_CUBES_MAX_HEADER_BYTES", int, "16384"),
-    "TRUSTED_PROXY": ("LMI_CUBES_TRUSTED_PROXY", str, ""),
-    # per client (cube_server/clients.py): "" and 0 turn a limit off
-    "CLIENT_RATE": ("LMI_CUBES_CLIENT_RATE", str, ""),
-    "CLIENT_CONCURRENCY": ("LMI_CUBES_CLIENT_CONCURRENCY", int, "0"),
-    "API_KEYS": ("LMI_CUBES_API_KEYS", str, ""),
-    "REQUIRE_API_KEY": ("LMI_CUBES_REQUIRE_API_KEY", _flag, "0"),
-}
 # Pages may load only what the package serves; none may be framed except the widget, which
 # other sites embed (embed.js makes an iframe of it).
 PAGE_POLICY = (
@@ -71,31 +46,22 @@ LOGGED_URL = 512  # characters of a URL kept in a log line
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Config keys: WAREHOUSE (path, duckdb:/// or postgresql:// URL), MODEL_DIR, POOL_SIZE,
-    QUERY_TIMEOUT_S, CACHE_MB (the result
-    cache's budget per process in megabytes; 0 turns it off), USE_ROLLUPS (False answers
-    everything from the base facts), and the per-request limits of docs/limits.md
-    (REQUEST_CELLS, REPORT_QUERIES, MAX_BODY_BYTES, MAX_FORM_BYTES, MAX_JSON_DEPTH,
-    MAX_RESPONSE_MB, REQUEST_TIMEOUT_S, MAX_URL_BYTES)."""
+    """The app, configured by the settings the environment gives, each overridden by its
+    key in `config` (every key is in docs/settings.md: WAREHOUSE, MODEL_DIR, POOL_SIZE,
+    QUERY_TIMEOUT_S, CACHE_MB, USE_ROLLUPS, DUCKDB_MEMORY, VERSION_CHECK_S, STAGING_DIR and
+    the limits of docs/limits.md); other keys go to Flask's configuration as they are."""
     app = Flask(__name__)
-    app.config.update(
-        WAREHOUSE=os.environ.get("LMI_CUBES_WAREHOUSE"),
-        MODEL_DIR=os.environ.get("LMI_CUBES_MODEL_DIR"),
-        CACHE_MB=float(os.environ.get("LMI_CUBES_CACHE_MB", "64")),
-        USE_ROLLUPS=os.environ.get("LMI_CUBES_ROLLUPS", "1") not in ("0", "false", "no"),
-        # `serve` passes its --threads: a smaller pool would make requests queue, then fail
-        POOL_SIZE=int(os.environ.get("LMI_CUBES_THREADS", "8")),
-        QUERY_TIMEOUT_S=float(os.environ.get("LMI_CUBES_QUERY_TIMEOUT_S", "30")),
-        **{key: kind(os.environ.get(env, default)) for key, (env, kind, default) in LIMITS.items()},
-    )
+    settings = Settings.from_env().with_config(config or {})
     app.config.update(config or {})
+    app.config.update(settings.as_config())
+    app.extensions["lmi_cubes_settings"] = settings
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY_BYTES"])
     app.extensions["lmi_cubes_limits"] = Limits.of(app.config)
     app.url_map.merge_slashes = False  # `//host/x` is a path that names nothing, not a redirect
-    model_dir = app.config["MODEL_DIR"]
+    model_dir = settings.model_dir
     model = load_model(Path(model_dir) if model_dir else None)
     state = WarehouseState(
-        open_target(app.config["WAREHOUSE"]),
+        open_target(settings.warehouse, settings),
         model,
         int(app.config["CACHE_MB"] * (1 << 20)),
         app.config["USE_ROLLUPS"],

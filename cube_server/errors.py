@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 from flask import Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from aggregates.errors import NotFound, QueryError, TooLarge
 from cube_server.statuses import TYPES
-from etl.backends.errors import QueryTimeout, WarehouseUnavailable
+from model.errors import NotFound, QueryError, TooLarge
+from warehouse.errors import QueryTimeout, WarehouseUnavailable
 
 log = logging.getLogger("cube_server")
 

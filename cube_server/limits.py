@@ -16,8 +16,8 @@ from typing import Any
 
 from flask import current_app, g
 
-from aggregates.errors import QueryError
-from etl.backends.errors import QueryTimeout
+from model.errors import QueryError
+from warehouse.errors import QueryTimeout
 
 
 class OverBudget(QueryError):

@@ -19,10 +19,10 @@ import orjson
 from flask import Blueprint, Flask, Response, current_app, request
 
 from aggregates import published, published_choice
-from aggregates.errors import NotFound, QueryError
 from cube_server.published_openapi import extend_openapi
-from etl.journal import sidecar
-from etl.warehouse import FileIdentity
+from model.errors import NotFound, QueryError
+from warehouse.files import FileIdentity
+from warehouse.journal import sidecar
 
 published_api = Blueprint("published", __name__)
 EXTENSION = "lmi_cubes_published"

@@ -18,9 +18,9 @@ from typing import Any
 from aggregates import query
 from aggregates.catalog import Catalog, attribute_ref
 from aggregates.cuts import parse_cuts
-from aggregates.errors import QueryError
-from aggregates.model import Aggregate, Cube, Dimension, Hierarchy, Level
 from aggregates.query import AGES, DECILES, default_period, split_axis
+from model import Aggregate, Cube, Dimension, Hierarchy, Level
+from model.errors import QueryError
 
 API_VERSION = 2
 

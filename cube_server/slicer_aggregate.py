@@ -15,13 +15,13 @@ from typing import Any
 
 from aggregates.cuts import parse_cuts
 from aggregates.engine import Engine, Result
-from aggregates.errors import QueryError
-from aggregates.model import Cube, Dimension, Hierarchy, Level
 from aggregates.paging import json_number
 from aggregates.query import Query, Request
 from cube_server import limits, params, slicer, slicer_cells
 from cube_server.errors import parameter_of
 from cube_server.formats import CellGrid
+from model import Cube, Dimension, Hierarchy, Level
+from model.errors import QueryError
 
 SEVERITY = {"reliable": 0, "low_reliability": 1, "not_applicable": 2, "suppressed": 3}
 _LIST = re.compile(r"[|,]")

@@ -20,12 +20,12 @@ from werkzeug.datastructures import MultiDict
 
 from aggregates.cuts import MAX_CUT_PARTS, parse_cuts
 from aggregates.engine import Engine
-from aggregates.errors import QueryError
 from aggregates.query import Request
 from cube_server import VERSION, errors, limits, params, slicer, slicer_aggregate, slicer_cells
 from cube_server.published_slicer import cube_entries
 from cube_server.responses import as_json, cached, state
 from cube_server.state import Served
+from model.errors import QueryError
 
 slicer_api = Blueprint("slicer", __name__)
 

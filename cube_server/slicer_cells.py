@@ -7,9 +7,9 @@ from typing import Any
 
 from aggregates.catalog import Catalog
 from aggregates.cuts import CutSpec, parse_cuts
-from aggregates.errors import QueryError
-from aggregates.model import Cube, Dimension, Hierarchy
 from cube_server.slicer import member_records, path_levels, ref
+from model import Cube, Dimension, Hierarchy
+from model.errors import QueryError
 
 
 def _typed(part: str) -> int | str:

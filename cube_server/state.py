@@ -20,11 +20,11 @@ from flask import g, has_request_context
 
 from aggregates.engine import Engine
 from aggregates.lru import SizedLRU
-from aggregates.model import Model
-from etl.backends import Warehouse, WarehouseUnavailable, open_target
-from etl.backends.errors import VersionGone
-from etl.backends.reader import DEFAULT_TIMEOUT_S
-from etl.journal import read_load_info
+from model import Model
+from warehouse import Warehouse, WarehouseUnavailable, open_target
+from warehouse.errors import VersionGone
+from warehouse.journal import read_load_info
+from warehouse.reader import DEFAULT_TIMEOUT_S
 
 
 @dataclass(frozen=True)

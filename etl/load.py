@@ -28,18 +28,18 @@ import duckdb
 import pandas as pd
 
 from etl.classifications import CLASSIFICATIONS, classification_path, read_classifications
-from etl.journal import read_journal, sidecar, write_journal, write_load_runs
 from etl.occupation_texts import read_occupation_texts, text_paths
 from etl.problems import Problem, ValidationFailed
 from etl.sources import SOURCES, WF_YEARS_FILE, SourceFile
 from etl.validate import Validator, read_wf_years, staging_table
+from warehouse.journal import read_journal, sidecar, write_journal, write_load_runs
 
 Progress = Callable[[str], None]
 # Builds derived tables (rollups) inside the new warehouse, attached as `wh`, before the
 # swap; returns their row counts. The ETL does not know what they are.
 Extra = Callable[[duckdb.DuckDBPyConnection], dict[str, int]]
 # Publishes the finished build (a complete DuckDB file) to a remote warehouse as a new
-# version, before the local file is swapped in; a failure fails the load (etl/backends).
+# version, before the local file is swapped in; a failure fails the load (warehouse/).
 Publish = Callable[[Path, str], None]
 
 

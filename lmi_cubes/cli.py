@@ -13,15 +13,16 @@ from pathlib import Path
 import click
 
 from aggregates import rollups
-from etl.backends import Warehouse, WarehouseUnavailable, open_target
 from etl.generate import MAX_WF_DENSITY, SCALES, generate, wf_multiplier_limit
-from etl.journal import sidecar
 from etl.load import JOURNAL_NOT_WRITTEN, LoadError, LoadResult, load, rebuild
 from etl.official.importer import RELEASES, import_files
 from etl.official.problems import ImportFailed
 from etl.problems import ValidationFailed
-from etl.warehouse import ENV_VAR, WarehouseTargetError, default_warehouse
+from lmi_cubes.settings import Settings
 from model.loader import load_model
+from warehouse import Warehouse, WarehouseUnavailable, open_target
+from warehouse.files import ENV_VAR, WarehouseTargetError, default_warehouse
+from warehouse.journal import sidecar
 
 
 def _progress() -> Callable[[str], None]:
@@ -317,7 +318,7 @@ def serve_command(warehouse: str | None, host: str, port: int, workers: int, thr
         raise click.ClickException(str(exc)) from exc
     if version is None:
         demo = target.local_path.parent / "demo-data"
-        scale = os.environ.get("LMI_CUBES_DEMO_SCALE", "small")  # the tests use "tiny"
+        scale = Settings.from_env().demo_scale  # the tests use "tiny"
         say(f"no warehouse at {_shown(target)}: building the {scale} demo data set first")
         say(f"step 1 of 2: generating synthetic data in {demo}")
         generate(demo, scale, 1, progress=say)

@@ -1,1 +1,46 @@
-"""The logical cube models as JSON files (Cubes model vocabulary); no code lives here."""
+"""The cube models: their vocabulary (`model.types`), the JSON files in Cubes' model
+vocabulary that declare them, and the loader that reads those files (`model.loader`).
+
+The engine, the server and the loader import these types from here; the model imports
+nothing of theirs.
+"""
+
+from model.types import (
+    DERIVED_KINDS,
+    LOOKUP_ROLES,
+    NO_PROTECTION,
+    PERIOD_KINDS,
+    PROTECTIONS,
+    TABLE_PROTECTION,
+    Aggregate,
+    Cube,
+    Dimension,
+    Hierarchy,
+    Level,
+    Lookup,
+    LookupKey,
+    Model,
+    Reliability,
+    Rollup,
+    find,
+)
+
+__all__ = [
+    "DERIVED_KINDS",
+    "LOOKUP_ROLES",
+    "NO_PROTECTION",
+    "PERIOD_KINDS",
+    "PROTECTIONS",
+    "TABLE_PROTECTION",
+    "Aggregate",
+    "Cube",
+    "Dimension",
+    "Hierarchy",
+    "Level",
+    "Lookup",
+    "LookupKey",
+    "Model",
+    "Reliability",
+    "Rollup",
+    "find",
+]

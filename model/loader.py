@@ -14,8 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from aggregates.errors import ModelError
-from aggregates.model import (
+from model.errors import ModelError
+from model.types import (
     DERIVED_KINDS,
     LOOKUP_ROLES,
     PROTECTIONS,

@@ -18,6 +18,7 @@ import requests
 import sqlalchemy as sa
 
 from aggregates.query import Query, Request
+from lmi_cubes.settings import Settings
 from model.loader import default_model_dir
 
 
@@ -103,9 +104,9 @@ def spark_namespace(server: str) -> str:
 
 
 def drop_spark_namespace(url: str) -> None:
-    from etl.backends.spark import SparkWarehouse, _tick
+    from warehouse.spark import SparkWarehouse, _tick
 
-    wh = SparkWarehouse(sa.make_url(url))
+    wh = SparkWarehouse(sa.make_url(url), Settings.from_env())
     con = wh.connect()
     try:
         cur = con.cursor()

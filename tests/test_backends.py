@@ -21,11 +21,11 @@ from flask.testing import FlaskClient
 
 from cube_server.app import create_app
 from etl import sources
-from etl.backends import open_target
-from etl.backends.postgres import PostgresWarehouse
 from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
 from support import ask, free_port, serving
+from warehouse import open_target
+from warehouse.postgres import PostgresWarehouse
 
 QUERIES = [
     "/cube/ashe_pay/crosstab?rows=occupation:soc1&columns=region:nation&measure=mean_pay",

@@ -9,11 +9,11 @@ import pytest
 
 import oracle
 from aggregates.engine import Engine
-from aggregates.errors import NotFound, QueryError, TooLarge
 from etl import sources
-from etl.warehouse import open_read_only
+from model.errors import NotFound, QueryError, TooLarge
 from model.loader import load_model
 from support import ask, model_with_protection
+from warehouse.files import open_read_only
 
 
 @pytest.fixture(scope="module")

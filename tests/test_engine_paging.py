@@ -16,12 +16,12 @@ import pytest
 
 import oracle
 from aggregates.engine import Engine
-from aggregates.errors import QueryError
 from aggregates.paging import MAX_PAGE_SIZE
 from aggregates.result import Result
-from etl.warehouse import open_read_only
+from model.errors import QueryError
 from model.loader import load_model
 from support import ask
+from warehouse.files import open_read_only
 
 AXES = ["occupation:soc2", "gender"]
 CUT = "status:2|qualification:3"  # part-time, low qualifications: about half withheld

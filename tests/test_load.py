@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 
 from etl import sources
-from etl.journal import read_journal, sidecar
 from etl.load import LoadError, load
 from etl.problems import ValidationFailed
 from support import copy_data, rewrite
+from warehouse.journal import read_journal, sidecar
 
 FACTS = ("fact_ashe_pay", "fact_ashe_hours", "fact_wf_employment")
 

@@ -17,13 +17,13 @@ import pytest
 
 from aggregates import rollups
 from etl import sources
-from etl.journal import read_journal, sidecar
 from etl.load import load, rebuild
 from etl.occupation_texts import SOC_DESCRIPTIONS_FILE, read_occupation_texts
 from etl.problems import MAX_STORED, Problem, ValidationFailed
 from lmi_cubes.cli import load_warehouse
 from model.loader import load_model
 from support import copy_data, rewrite
+from warehouse.journal import read_journal, sidecar
 
 PAY = sources.ASHE_PAY.file
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from aggregates.derived import LookupTable
-from aggregates.model import Lookup, LookupKey
 from etl.validate import SMALLINT_MAX, SMALLINT_MIN
+from model import Lookup, LookupKey
 
 LOOKUP = Lookup(
     role="pay_distribution",

@@ -32,9 +32,9 @@ from aggregates.published_choice import (
     choose,
 )
 from cube_server.app import create_app
-from etl.journal import read_journal
 from etl.official.importer import import_files, store_path
 from etl.official.problems import ImportFailed
+from warehouse.journal import read_journal
 
 SHEET_GROUPS = {
     "All": ("all", "all"),

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aggregates.model import Reliability
 from aggregates.reliability import flags, round_to, suppress
+from model import Reliability
 
 POLICY = Reliability("employment", 1000, 10000, protection="table")
 DEFAULT = Reliability("employment", 1000, 10000)

@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from aggregates.engine import Engine
-from aggregates.errors import QueryError
 from aggregates.resident import PROJECTION_GROUPS, Resident, estimated_groups, worth_building
 from aggregates.rollups import can_answer, choose
-from etl.warehouse import open_read_only, shared
+from model.errors import QueryError
 from model.loader import load_model
 from support import ask
+from warehouse.files import open_read_only, shared
 
 
 @pytest.fixture(scope="module")
@@ -359,7 +359,7 @@ def test_resident_rollups_sum_exactly_what_duckdb_sums(engines, data):
     source = rollup_engine.source_for(query)
     instance = shared(rollup_engine.warehouse)
     assert instance is not None
-    summed_here = eager.fetch(instance.cursor(), query, source)
+    summed_here = eager.fetch(rollup_engine.reader, instance.cursor(), query, source)
     assume(summed_here is not None)  # a base table, no axes, or a shape DuckDB must sum
     if query.year_from is not None:
         summed_here = rollup_engine._period(query, summed_here)
@@ -401,12 +401,12 @@ def test_large_projections_are_never_built_and_the_sql_answers(engines):
     instance = shared(rollup_engine.warehouse)
     assert instance is not None
     for _ in range(3):
-        assert small.fetch(instance.cursor(), query, source) is None
+        assert small.fetch(rollup_engine.reader, instance.cursor(), query, source) is None
     assert len(small.projections) == 0
     # with room for it, the second request builds it
     roomy = Resident(rollup_engine.catalog)
-    assert roomy.fetch(instance.cursor(), query, source) is None
-    assert roomy.fetch(instance.cursor(), query, source) is not None
+    assert roomy.fetch(rollup_engine.reader, instance.cursor(), query, source) is None
+    assert roomy.fetch(rollup_engine.reader, instance.cursor(), query, source) is not None
     assert len(roomy.projections) == 1
     base = base_engine.run(ask(base_engine, "ashe_pay", **kwargs))
     for name, values in rollup_engine.run(query).values.items():

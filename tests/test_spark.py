@@ -26,11 +26,11 @@ from TCLIService.ttypes import TOperationState
 from test_backends import QUERIES, Seen, _strip, empty_and_unreachable_are_503s, same_answers
 
 from cube_server.app import create_app
-from etl.backends import QueryTimeout, WarehouseTargetError, open_target
-from etl.backends.spark import SparkReader, SparkWarehouse, message
 from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
 from support import ask, drop_spark_namespace, free_port, serving, spark_namespace
+from warehouse import QueryTimeout, WarehouseTargetError, open_target
+from warehouse.spark import SparkReader, SparkWarehouse, message
 
 pytestmark = pytest.mark.spark
 

@@ -14,9 +14,9 @@ from aggregates.engine import Engine
 from cube_server.app import create_app
 from etl import sources
 from etl.load import load
-from etl.warehouse import open_read_only
 from model.loader import load_model
 from support import ask, copy_data, rewrite
+from warehouse.files import open_read_only
 
 HEADER = ",".join(sources.ASHE_PAY.header)
 # year,gender,status,industry,occupation,geography,qualification,Employment,PayBill

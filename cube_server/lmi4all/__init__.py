@@ -15,7 +15,6 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from aggregates.errors import QueryError
 from aggregates.query import AGES, default_period
 from cube_server.errors import status_of
 from cube_server.lmi4all import cubes, published_pay
@@ -35,7 +34,8 @@ from cube_server.lmi4all.common import (
 )
 from cube_server.lmi4all.openapi_paths import extend_openapi
 from cube_server.lmi4all.search import occupation_index
-from etl.backends import QueryTimeout
+from model.errors import QueryError
+from warehouse import QueryTimeout
 
 log = logging.getLogger("cube_server")
 lmi4all = Blueprint("lmi4all", __name__, url_prefix="/api/v1")

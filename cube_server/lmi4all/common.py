@@ -20,9 +20,9 @@ from flask import Response, current_app, request
 
 from aggregates.catalog import Catalog
 from aggregates.engine import Engine
-from aggregates.model import Cube, Dimension, Level
 from cube_server.state import Served, WarehouseState
-from etl.backends import WarehouseUnavailable
+from model import Cube, Dimension, Level
+from warehouse import WarehouseUnavailable
 
 JSON_TYPE = "application/json; charset=utf-8"
 JSONP_TYPE = "application/javascript; charset=utf-8"

@@ -15,7 +15,6 @@ import numpy as np
 
 from aggregates import reliability
 from aggregates.engine import Engine
-from aggregates.model import Cube
 from aggregates.query import Request
 from aggregates.result import Result
 from cube_server.lmi4all.common import (
@@ -26,6 +25,7 @@ from cube_server.lmi4all.common import (
     original_name,
     soc_cut,
 )
+from model import Cube
 
 SHOWN = (reliability.RELIABLE, reliability.LOW)
 

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from etl.backends.base import Warehouse
-from etl.backends.errors import WarehouseUnavailable
-from etl.backends.reader import DEFAULT_TIMEOUT_S, Reader
-from etl.warehouse import FileIdentity, open_read_only
+from lmi_cubes.settings import Settings
+from warehouse.base import Warehouse
+from warehouse.errors import WarehouseUnavailable
+from warehouse.files import FileIdentity, open_read_only
+from warehouse.reader import DEFAULT_TIMEOUT_S, Reader
 
 MAGIC = b"DUCK"  # at offset 8 of every DuckDB database file
 # What DuckDB says when the bytes of the file are wrong (a block fails its checksum, the file
@@ -34,8 +35,9 @@ _DAMAGE_TYPES = frozenset({"IOException", "FatalException"})
 
 
 class DuckDBWarehouse(Warehouse):
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, settings: Settings):
         self.path = self.local_path = path
+        self.memory_limit = settings.duckdb_memory
         self.target = str(path)
 
     @property
@@ -58,7 +60,7 @@ class DuckDBWarehouse(Warehouse):
             st = os.fstat(fd)
             identity = FileIdentity(st.st_ino, st.st_mtime_ns, st.st_size)
             try:  # attaching reads the catalog: a truncated or corrupt file fails here
-                engine = open_read_only(pinned, pool_size=pool_size)
+                engine = open_read_only(pinned, self.memory_limit, pool_size=pool_size)
             except Exception as exc:
                 raise self.unreadable(exc) from exc
             try:  # a cheap probe: a truncated file fails here, not in a user's request

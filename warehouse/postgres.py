@@ -13,7 +13,6 @@ the next publish, or the last reader of a replaced version when it closes.
 from __future__ import annotations
 
 import hashlib
-import os
 import weakref
 from collections.abc import Hashable
 from pathlib import Path
@@ -23,14 +22,14 @@ import psycopg
 import sqlalchemy as sa
 from psycopg.types.numeric import FloatLoader
 
-from etl.backends.base import ThrottledPointer, Warehouse, open_build
-from etl.backends.errors import VersionGone, WarehouseUnavailable
-from etl.backends.reader import DEFAULT_TIMEOUT_S, Reader
-from etl.warehouse import default_warehouse
+from lmi_cubes.settings import Settings
+from warehouse.base import ThrottledPointer, Warehouse, open_build
+from warehouse.errors import VersionGone, WarehouseUnavailable
+from warehouse.files import default_warehouse
+from warehouse.reader import DEFAULT_TIMEOUT_S, Reader
 
 PREFIX = "lmi_v_"
 POINTER = "lmi_cubes.published"
-STAGING_ENV = "LMI_CUBES_STAGING_DIR"
 TYPES = {
     "TINYINT": "smallint",
     "SMALLINT": "smallint",
@@ -64,15 +63,15 @@ def _ident(name: str) -> str:
 class PostgresWarehouse(Warehouse):
     remote = True
 
-    def __init__(self, url: sa.URL):
+    def __init__(self, url: sa.URL, settings: Settings):
         self.url = url.set(drivername="postgresql+psycopg")
         self.target = self.url.render_as_string(hide_password=False)
         self.conninfo = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
         public = self.url.render_as_string(hide_password=True)
         digest = hashlib.sha256(public.encode()).hexdigest()[:12]
-        staging = Path(os.environ.get(STAGING_ENV) or default_warehouse().parent)
+        staging = Path(settings.staging_dir or default_warehouse(settings).parent)
         self.local_path = staging / f"postgres-{digest}.duckdb"
-        self.pointer = ThrottledPointer(self._read_pointer)
+        self.pointer = ThrottledPointer(self._read_pointer, settings.version_check_s)
         self._control = sa.create_engine(self.url, pool_size=1, max_overflow=4, pool_pre_ping=True)
         weakref.finalize(self, self._control.dispose)
 

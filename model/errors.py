@@ -1,9 +1,11 @@
-"""The engine's two error families.
+"""The two error families of the model and the engine.
 
 `QueryError` is the user's: it names the query field at fault, says what was wrong and lists
 the valid choices, and its message is safe to show (no SQL, no internals). Its subclasses
 say what kind of mistake it is (an unknown name, a result too large); the HTTP layer decides
-which status each kind gets, the engine knows nothing of HTTP. `ModelError` is the deployment's: a model file is wrong; it lists
+which status each kind gets, the engine knows nothing of HTTP. They live with the model
+because its own lookups (a cube, a dimension, a level by name) are the first to raise them.
+`ModelError` is the deployment's: a model file is wrong; it lists
 every problem with the file and key path. Anything else is an internal fault.
 """
 

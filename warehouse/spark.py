@@ -23,7 +23,6 @@ is cancelled on the server (its Spark job with it) and `QueryTimeout` is raised.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import time
@@ -41,13 +40,12 @@ from pyhive.exc import Error as HiveError
 from TCLIService.ttypes import TOperationState
 from thrift.Thrift import TException
 
-from etl.backends.base import ThrottledPointer, Warehouse, open_build
-from etl.backends.errors import QueryTimeout, VersionGone, WarehouseUnavailable
-from etl.backends.reader import DEFAULT_TIMEOUT_S, Frame, Reader
-from etl.warehouse import WarehouseTargetError, default_warehouse
+from lmi_cubes.settings import Settings
+from warehouse.base import ThrottledPointer, Warehouse, open_build
+from warehouse.errors import QueryTimeout, VersionGone, WarehouseUnavailable
+from warehouse.files import WarehouseTargetError, default_warehouse
+from warehouse.reader import DEFAULT_TIMEOUT_S, Frame, Reader
 
-STAGING_ENV = "LMI_CUBES_STAGING_DIR"
-EXCHANGE_ENV = "LMI_CUBES_SPARK_EXCHANGE_DIR"
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
 TABLE = re.compile(r"[a-z][a-z0-9_]{0,127}")
 RUN = re.compile(r"[0-9a-f]{1,32}")
@@ -98,7 +96,7 @@ def _lit(text: str) -> str:
 class SparkWarehouse(Warehouse):
     remote = True
 
-    def __init__(self, url: sa.URL):
+    def __init__(self, url: sa.URL, settings: Settings):
         namespace = url.database if url.database not in (None, "", "default") else "lmi"
         if not NAME.fullmatch(namespace or ""):
             raise WarehouseTargetError(
@@ -111,10 +109,10 @@ class SparkWarehouse(Warehouse):
         self.target = self.url.render_as_string(hide_password=False)
         public = self.url.render_as_string(hide_password=True)
         digest = hashlib.sha256(public.encode()).hexdigest()[:12]
-        staging = Path(os.environ.get(STAGING_ENV) or default_warehouse().parent)
+        staging = Path(settings.staging_dir or default_warehouse(settings).parent)
         self.local_path = staging / f"spark-{digest}.duckdb"
-        self.exchange = Path(os.environ.get(EXCHANGE_ENV) or staging).resolve()
-        self.pointer = ThrottledPointer(self._read_pointer)
+        self.exchange = Path(settings.spark_exchange_dir or staging).resolve()
+        self.pointer = ThrottledPointer(self._read_pointer, settings.version_check_s)
         self._control = sa.create_engine(self.url.set(database="default"), pool_size=1)
         weakref.finalize(self, self._control.dispose)
 
@@ -205,7 +203,9 @@ class SparkWarehouse(Warehouse):
         schema = f"{self.namespace}_v_{run_id}"
         folder = self.exchange / f"lmi-spark-{run_id}"
         if "`" in str(folder) or "'" in str(folder) or "\\" in str(folder):
-            raise WarehouseTargetError(f"{EXCHANGE_ENV} must not contain quotes: {folder}")
+            raise WarehouseTargetError(
+                f"LMI_CUBES_SPARK_EXCHANGE_DIR must not contain quotes: {folder}"
+            )
         try:
             self._publish(building, schema, folder)
         except HiveError as exc:  # Java's stack trace stays out of the one-line failure

@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
-from etl.backends.errors import QueryTimeout
-from etl.warehouse import close_shared
+from warehouse.errors import QueryTimeout
+from warehouse.files import close_shared
 
 DEFAULT_TIMEOUT_S = 30.0
 Frame = dict[str, Any]  # column name -> numpy array, as DuckDB's fetchnumpy gives them
@@ -33,7 +33,7 @@ Frame = dict[str, Any]  # column name -> numpy array, as DuckDB's fetchnumpy giv
 def table_columns(engine: sa.Engine) -> dict[str, set[str]]:
     """Table name -> its column names, for the tables of the version this engine reads."""
     if engine.dialect.name == "hive":  # Spark: no information_schema over Thrift
-        from etl.backends import spark
+        from warehouse import spark
 
         return spark.table_columns(engine)
     info = sa.table(

@@ -9,7 +9,6 @@ Readers pin one version for as long as a request uses it.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -17,11 +16,10 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
-from etl.backends.errors import WarehouseUnavailable
-from etl.backends.reader import DEFAULT_TIMEOUT_S, Reader
+from warehouse.errors import WarehouseUnavailable
+from warehouse.reader import DEFAULT_TIMEOUT_S, Reader
 
-log = logging.getLogger("etl.backends")
-CHECK_ENV = "LMI_CUBES_VERSION_CHECK_S"  # how stale a server's view of the pointer may be
+log = logging.getLogger("warehouse")
 
 
 class ThrottledPointer:
@@ -29,9 +27,9 @@ class ThrottledPointer:
     `LMI_CUBES_VERSION_CHECK_S` seconds: every request asks for it, and it changes once per
     load, while reading it costs a round trip (a whole statement on Spark)."""
 
-    def __init__(self, read: Callable[[], str | None]) -> None:
+    def __init__(self, read: Callable[[], str | None], check_s: float) -> None:
         self.read = read
-        self.check_s = float(os.environ.get(CHECK_ENV, "1"))
+        self.check_s = check_s
         self._seen: tuple[float, str | None] = (-1e9, None)
         self._lock = threading.Lock()
 

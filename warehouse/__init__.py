@@ -11,10 +11,11 @@ import os
 
 import sqlalchemy as sa
 
-from etl.backends.base import Warehouse
-from etl.backends.errors import QueryTimeout, WarehouseUnavailable
-from etl.backends.reader import Reader, table_columns
-from etl.warehouse import WarehouseTargetError, resolve_target
+from lmi_cubes.settings import Settings
+from warehouse.base import Warehouse
+from warehouse.errors import QueryTimeout, WarehouseUnavailable
+from warehouse.files import WarehouseTargetError, resolve_target
+from warehouse.reader import Reader, table_columns
 
 __all__ = [
     "QueryTimeout",
@@ -27,9 +28,14 @@ __all__ = [
 ]
 
 
-def open_target(target: str | os.PathLike[str] | Warehouse | None) -> Warehouse:
+def open_target(
+    target: str | os.PathLike[str] | Warehouse | None, settings: Settings | None = None
+) -> Warehouse:
+    """The warehouse a target names; `settings` (else the environment's) give the staging
+    directory, the DuckDB memory limit and how often a remote pointer is read."""
     if isinstance(target, Warehouse):
         return target
+    settings = settings or Settings.from_env()
     text = None if target is None else os.fspath(target)
     if text is not None and "://" in text:
         try:
@@ -38,24 +44,24 @@ def open_target(target: str | os.PathLike[str] | Warehouse | None) -> Warehouse:
             raise WarehouseTargetError(f"not a path or SQLAlchemy URL: {text!r}") from exc
         backend = url.get_backend_name()
         if backend == "postgresql":
-            from etl.backends.postgres import PostgresWarehouse  # psycopg only when used
+            from warehouse.postgres import PostgresWarehouse  # psycopg only when used
 
-            return PostgresWarehouse(url)
+            return PostgresWarehouse(url, settings)
         if backend == "hive":
             try:
-                from etl.backends.spark import SparkWarehouse  # pyhive only when used
+                from warehouse.spark import SparkWarehouse  # pyhive only when used
             except ImportError as exc:
                 raise WarehouseTargetError(
                     "a hive:// warehouse (Spark's Thrift server) needs the spark extra: "
                     "pip install 'lmi-cubes[spark]'"
                 ) from exc
-            return SparkWarehouse(url)
+            return SparkWarehouse(url, settings)
         if backend != "duckdb":
             raise WarehouseTargetError(
                 "supported warehouses: a DuckDB file (a path or duckdb:///path/file.duckdb), "
                 "PostgreSQL (postgresql://user@host:port/database) or Spark's Thrift server "
                 f"(hive://host:port/namespace); got a {backend!r} URL"
             )
-    from etl.backends.duckdb_file import DuckDBWarehouse
+    from warehouse.duckdb_file import DuckDBWarehouse
 
-    return DuckDBWarehouse(resolve_target(text))
+    return DuckDBWarehouse(resolve_target(text, settings), settings)

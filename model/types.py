@@ -1,8 +1,8 @@
 """The model vocabulary: cubes, dimensions, hierarchies, levels, aggregates, policies.
 
-These immutable objects are what the engine works with. They are built from the JSON files
-in `model/` by `model.loader` (the files are data; the loader lives beside them), and are
-shared by all requests.
+These immutable objects are what the engine works with. The model owns them, beside the JSON
+files they are read from and the loader that reads them (`model.loader`), so the engine
+depends on the model and never the other way round. They are shared by all requests.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from aggregates.errors import ModelError, NotFound
+from model.errors import NotFound
 
 
 class _HasName(Protocol):
@@ -235,39 +235,3 @@ class Model:
 
     def cube(self, name: str) -> Cube:
         return find(self.cubes, name, "cube", f"no cube {name!r}")
-
-
-def check_warehouse(model: Model, engine: Any) -> None:
-    """Every table and column the model maps to must exist; raise ModelError listing all."""
-    # information_schema rather than the dialect's inspector (duckdb-engine's reflection
-    # queries pg_catalog, not reliable across DuckDB releases), filtered to the schema the
-    # engine reads: PostgreSQL lists every published version's tables
-    from etl.backends.reader import table_columns
-
-    columns = table_columns(engine)
-    problems: list[str] = []
-
-    def need(table: str, column: str | None, where: str) -> None:
-        if table not in columns:
-            problems.append(f"{where}: table {table!r} is not in the warehouse")
-        elif column is not None and column not in columns[table]:
-            problems.append(f"{where}: column {table}.{column} is not in the warehouse")
-
-    for cube in model.cubes:
-        for dim in cube.dimensions:
-            need(cube.fact, cube.fact_keys.get(dim.name), f"cube {cube.name}: joins ({dim.name})")
-            for level in dim.levels:
-                for attribute in level.attributes:
-                    need(dim.table, attribute, f"dimension {dim.name}: level {level.name}")
-        for aggregate in cube.sums():
-            need(cube.fact, aggregate.measure, f"cube {cube.name}: aggregate {aggregate.name}")
-        for role, lookup in cube.lookups.items():
-            where = f"cube {cube.name}: info.lookups.{role}"
-            for key in lookup.keys:
-                need(lookup.table, key.column, where)
-                if key.level_column:
-                    need(lookup.table, key.level_column, where)
-            for column in (*lookup.values, *([lookup.parameter] if lookup.parameter else [])):
-                need(lookup.table, column, where)
-    if problems:
-        raise ModelError(sorted(set(problems)))

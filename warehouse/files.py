@@ -20,15 +20,17 @@ import duckdb
 import sqlalchemy as sa
 from duckdb_engine import ConnectionWrapper
 
+from lmi_cubes.settings import Settings
+
 ENV_VAR = "LMI_CUBES_WAREHOUSE"
-DEFAULT_MEMORY_LIMIT = "128MB"
 
 
-def default_warehouse() -> Path:
+def default_warehouse(settings: Settings | None = None) -> Path:
     """$LMI_CUBES_WAREHOUSE, else $XDG_DATA_HOME/lmi-cubes/warehouse.duckdb."""
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR])
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    settings = settings or Settings.from_env()
+    if settings.warehouse:
+        return Path(settings.warehouse)
+    data_home = settings.data_home or str(Path.home() / ".local" / "share")
     return Path(data_home) / "lmi-cubes" / "warehouse.duckdb"
 
 
@@ -36,11 +38,11 @@ class WarehouseTargetError(ValueError):
     """The warehouse target is neither a file path nor a supported SQLAlchemy URL."""
 
 
-def resolve_target(target: str | os.PathLike[str] | None) -> Path:
+def resolve_target(target: str | os.PathLike[str] | None, settings: Settings | None = None) -> Path:
     """A DuckDB file path from a path or a `duckdb:///path` SQLAlchemy URL (`open_target`
     has already sent every other URL to its own backend)."""
     if target is None:
-        return default_warehouse()
+        return default_warehouse(settings)
     text = os.fspath(target)
     if "://" not in text:
         return Path(text).expanduser().resolve()
@@ -68,9 +70,6 @@ class FileIdentity:
         except FileNotFoundError:
             return None
         return cls(st.st_ino, st.st_mtime_ns, st.st_size)
-
-
-MEMORY_VAR = "LMI_CUBES_DUCKDB_MEMORY"
 
 
 class SharedWarehouse:
@@ -128,20 +127,18 @@ def open_read_only(path: Path, memory_limit: str | None = None, pool_size: int =
 
     Its pooled connections are cursors of one shared instance (see `SharedWarehouse`,
     reachable with `shared(engine)` for the engine's hot path). The memory limit bounds the
-    instance's buffer pool; the default is $LMI_CUBES_DUCKDB_MEMORY, else 128MB: the OS page cache
+    instance's buffer pool; the default is the settings' (128MB unless set): the OS page cache
     keeps the file, so a larger pool buys little speed for much memory per worker (the
     measurements are in benchmarks/results/).
     """
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}; run `lmi-cubes load` first")
-    instance = SharedWarehouse(
-        path, memory_limit or os.environ.get(MEMORY_VAR) or DEFAULT_MEMORY_LIMIT
-    )
+    instance = SharedWarehouse(path, memory_limit or Settings.from_env().duckdb_memory)
     engine = sa.create_engine(
         "duckdb:///:memory:",
         creator=lambda: ConnectionWrapper(instance.new_cursor()),
         poolclass=sa.pool.QueuePool,
-        pool_size=pool_size,  # the server passes its thread count (etl/backends)
+        pool_size=pool_size,  # the server passes its thread count (warehouse/)
         max_overflow=2 * pool_size,
         pool_pre_ping=False,
     )
