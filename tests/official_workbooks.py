@@ -9,17 +9,19 @@ from typing import Any
 
 from openpyxl import Workbook
 
-ASHE_SHEETS = (
-    "All",
-    "Male",
-    "Female",
-    "Full-Time",
-    "Part-Time",
-    "Male Full-Time",
-    "Male Part-Time",
-    "Female Full-Time",
-    "Female Part-Time",
-)
+# each ASHE sheet and the (sex, working pattern) group it holds, as the tests read them
+SHEET_GROUPS = {
+    "All": ("all", "all"),
+    "Male": ("male", "all"),
+    "Female": ("female", "all"),
+    "Full-Time": ("all", "full_time"),
+    "Part-Time": ("all", "part_time"),
+    "Male Full-Time": ("male", "full_time"),
+    "Male Part-Time": ("male", "part_time"),
+    "Female Full-Time": ("female", "full_time"),
+    "Female Part-Time": ("female", "part_time"),
+}
+ASHE_SHEETS = tuple(SHEET_GROUPS)
 PERCENTILES = (10, 20, 25, 30, 40, 60, 70, 75, 80, 90)
 STATISTICS = (
     "jobs",

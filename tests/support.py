@@ -13,9 +13,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import requests
 import sqlalchemy as sa
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 
 from aggregates.query import Query, Request
 from lmi_cubes.settings import Settings
@@ -115,3 +118,27 @@ def drop_spark_namespace(url: str) -> None:
         cur.close()
     finally:
         con.close()
+
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's headless Chromium driven by its chromedriver, closed on exit. The flags keep it
+    off the network it cannot reach (background fetches, updates, sync)."""
+    assert Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists(), (
+        "browser tests need Debian's chromium and chromium-driver: "
+        "apt-get install chromium chromium-driver (.ci/run does this)"
+    )
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1300,900"):  # fmt: skip
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -16,15 +16,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from support import serving
-
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+from support import chromium, serving
 
 
 @pytest.fixture(scope="module")
@@ -35,19 +31,8 @@ def base(warehouse):
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists(), (
-        "browser tests need Debian's chromium and chromium-driver: "
-        "apt-get install chromium chromium-driver (.ci/run does this)"
-    )
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1300,900"):  # fmt: skip
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
+    with chromium() as driver:
+        yield driver
 
 
 def shot(browser, name: str) -> None:

@@ -4,18 +4,14 @@ answers from the API (never an HTML error page), and every parameter is describe
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import requests
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from support import serving
+from support import chromium, serving
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 # each of these answers 200 when sent exactly as the page starts
 MUST_ANSWER = (
     "/cube/{cube}/crosstab",
@@ -38,18 +34,8 @@ def base(warehouse):
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists(), (
-        "browser tests need Debian's chromium and chromium-driver: "
-        "apt-get install chromium chromium-driver (.ci/run does this)"
-    )
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--window-size=1300,900"):  # fmt: skip
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
+    with chromium() as driver:
+        yield driver
 
 
 def test_every_form_starts_on_a_cube_and_sending_answers_from_the_api(browser, base):

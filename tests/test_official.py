@@ -14,7 +14,9 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from official_workbooks import (
+    INDUSTRIES,
     OCCUPATIONS,
+    SHEET_GROUPS,
     WF_OCCUPATIONS,
     WF_YEARS,
     expected_flag,
@@ -35,18 +37,6 @@ from cube_server.app import create_app
 from etl.official.importer import import_files, store_path
 from etl.official.problems import ImportFailed
 from warehouse.journal import read_journal
-
-SHEET_GROUPS = {
-    "All": ("all", "all"),
-    "Male": ("male", "all"),
-    "Female": ("female", "all"),
-    "Full-Time": ("all", "full_time"),
-    "Part-Time": ("all", "part_time"),
-    "Male Full-Time": ("male", "full_time"),
-    "Male Part-Time": ("male", "part_time"),
-    "Female Full-Time": ("female", "full_time"),
-    "Female Part-Time": ("female", "part_time"),
-}
 
 
 @pytest.fixture()
@@ -795,7 +785,6 @@ def test_provisional_and_revised_are_two_tables_and_revised_is_the_default(
 
 
 def test_industry_table_levels_and_leading_zeros(tmp_path: Path, client_for) -> None:
-    from official_workbooks import INDUSTRIES
 
     written = write_ashe(
         tmp_path / "t16.xlsx", table="16.7a", variable="Annual pay - Gross (£)", rows=INDUSTRIES

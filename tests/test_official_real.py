@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 import xlrd
 from flask.testing import FlaskClient
-from official_workbooks import expected_flag, wf_expected
+from official_workbooks import SHEET_GROUPS, expected_flag, wf_expected
 
 from aggregates.published_choice import ASHE, WF
 from cube_server.app import create_app
@@ -29,17 +29,6 @@ from etl.official.importer import import_files, store_path
 ENV = "LMI_CUBES_OFFICIAL_DIR"
 REPO = Path(__file__).resolve().parent.parent
 ASHE_2018 = "ons-ashe-2018-provisional"
-SHEETS = {
-    "All": ("all", "all"),
-    "Male": ("male", "all"),
-    "Female": ("female", "all"),
-    "Full-Time": ("all", "full_time"),
-    "Part-Time": ("all", "part_time"),
-    "Male Full-Time": ("male", "full_time"),
-    "Male Part-Time": ("male", "part_time"),
-    "Female Full-Time": ("female", "full_time"),
-    "Female Part-Time": ("female", "part_time"),
-}
 # the published column of each statistic (A description, B code, C jobs, D median, ...)
 COLUMNS = {
     "jobs": 2,
@@ -142,7 +131,7 @@ def _check_ashe(
     rng = random.Random(path.name)
     flags: Counter[str] = Counter()
     for name in book.sheet_names():
-        if name not in SHEETS:
+        if name not in SHEET_GROUPS:
             continue
         sheet = book.sheet_by_name(name)
         cv_sheet = cv_book.sheet_by_name(name) if cv_book else None
@@ -167,7 +156,7 @@ def _check_ashe(
         for r, c in picks + symbols:
             statistic = next(s for s, col in COLUMNS.items() if col == c)
             code = _code(_cell(sheet, r, 1))
-            sex, pattern = SHEETS[name]
+            sex, pattern = SHEET_GROUPS[name]
             served = _served(client, dimension, code, sex, pattern, f"{variable}_{statistic}", year)
             published = _cell(sheet, r, c)
             cv = _cell(cv_sheet, r, c) if cv_sheet is not None else None
@@ -252,7 +241,7 @@ def test_ashe_gender_pay_gap(client: FlaskClient) -> None:
         for r in range(5, 60, 5):
             code = _code(_cell(sheet, r, 1))
             for statistic, c in (("median", 2), ("mean", 3)):
-                sex, pattern = SHEETS[name]
+                sex, pattern = SHEET_GROUPS[name]
                 served = _served(
                     client, "geography", code, sex, pattern, f"gender_pay_gap_{statistic}", 2018
                 )

@@ -9,16 +9,12 @@ from typing import Any
 import pytest
 from official_workbooks import OCCUPATIONS, WF_OCCUPATIONS, WF_YEARS, write_ashe, write_wf
 from published_serving import serving_published, workbook_cell
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from aggregates.published_choice import ASHE, WF
 from etl.official.importer import import_files
-
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-
+from support import chromium
 
 REVISED_2136_MEDIAN = 999.9
 
@@ -45,17 +41,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, warehouse: Path):
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists(), (
-        "browser tests need Debian's chromium and chromium-driver"
-    )
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--window-size=1300,900"):  # fmt: skip
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
+    with chromium() as driver:
+        yield driver
 
 
 def test_widget_labels_a_published_figure_with_its_source(browser, served) -> None:
