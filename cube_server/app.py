@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
-from cube_server import compression, errors
+from cube_server import compression, errors, published_slicer
 from cube_server.api import api
 from cube_server.clients import Clients
 from cube_server.limits import Limits, limits
@@ -79,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(slicer_api)
     register_lmi4all(app)
     register_published(app, state.warehouse.local_path)
+    published_slicer.route(app, state.model)  # published cubes on the Slicer routes too
     app.before_request(_start)
     app.extensions["lmi_cubes_clients"] = Clients(app)
     # after_request handlers run last-first: _finish reads the page it is given (its inline

@@ -63,9 +63,6 @@ def register(app: Flask, warehouse_path: Path) -> None:
     app.register_blueprint(published_api)
     app.extensions.setdefault("openapi_extensions", []).append(extend_openapi)
     app.extensions.setdefault("cache_versions", []).append(store_version)
-    from cube_server import published_slicer  # it wraps this module's views
-
-    published_slicer.route(app, app.extensions["lmi_cubes"].model)
 
 
 def store_version() -> FileIdentity | None:
