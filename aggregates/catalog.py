@@ -16,10 +16,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from aggregates.cuts import CutSpec
-from model import Cube, Dimension, Hierarchy, Level, Model
-from model.errors import NotFound, QueryError
-from warehouse.reader import table_columns
+from lmi_cubes.aggregates.cuts import CutSpec
+from lmi_cubes.model import Cube, Dimension, Hierarchy, Level, Model
+from lmi_cubes.model.errors import NotFound, QueryError
+from lmi_cubes.warehouse.reader import table_columns
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aggregates.catalog import Catalog
-from aggregates.query import Query
+from lmi_cubes.aggregates.catalog import Catalog
+from lmi_cubes.aggregates.query import Query
 
 
 @dataclass(frozen=True)

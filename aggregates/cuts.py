@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from model.errors import QueryError
+from lmi_cubes.model.errors import QueryError
 
 CutKind = Literal["point", "set", "range"]
 Path = tuple[str, ...]

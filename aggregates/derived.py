@@ -13,7 +13,7 @@ from functools import cached_property
 import numpy as np
 import sqlalchemy as sa
 
-from model import Lookup
+from lmi_cubes.model import Lookup
 
 # z-scores of the standard normal at deciles 10..90 (docs/reference.md, median and deciles)
 Z = {10: -1.28, 20: -0.84, 30: -0.52, 40: -0.25, 50: 0.0, 60: 0.25, 70: 0.52, 80: 0.84, 90: 1.28}

@@ -14,19 +14,25 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
-from aggregates import period, reliability, rollups
-from aggregates.catalog import Catalog
-from aggregates.derived import LookupTable
-from aggregates.measures import REPLACEMENT, Measures, year_component
-from aggregates.paging import Cells
-from aggregates.query import Query, Request, build_query
-from aggregates.resident import Resident
-from aggregates.result import Result
-from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, compile_statement
-from aggregates.warehouse_check import check_warehouse
-from model import TABLE_PROTECTION, Model
-from warehouse.files import shared
-from warehouse.reader import Frame, Reader, table_columns
+from lmi_cubes.aggregates import period, reliability, rollups
+from lmi_cubes.aggregates.catalog import Catalog
+from lmi_cubes.aggregates.derived import LookupTable
+from lmi_cubes.aggregates.measures import REPLACEMENT, Measures, year_component
+from lmi_cubes.aggregates.paging import Cells
+from lmi_cubes.aggregates.query import Query, Request, build_query
+from lmi_cubes.aggregates.resident import Resident
+from lmi_cubes.aggregates.result import Result
+from lmi_cubes.aggregates.sql import (
+    EMPLOYMENT_YEAR,
+    REPLACEMENT_KEY,
+    YEAR_KEY,
+    Source,
+    compile_statement,
+)
+from lmi_cubes.aggregates.warehouse_check import check_warehouse
+from lmi_cubes.model import TABLE_PROTECTION, Model
+from lmi_cubes.warehouse.files import shared
+from lmi_cubes.warehouse.reader import Frame, Reader, table_columns
 
 SQL_CACHE_SIZE = 4096
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from aggregates import derived
-from aggregates.catalog import Catalog
-from aggregates.derived import LookupTable
-from aggregates.query import Query
-from aggregates.sql import EMPLOYMENT_YEAR
-from model import PERIOD_KINDS, Aggregate, Cube, Lookup
+from lmi_cubes.aggregates import derived
+from lmi_cubes.aggregates.catalog import Catalog
+from lmi_cubes.aggregates.derived import LookupTable
+from lmi_cubes.aggregates.query import Query
+from lmi_cubes.aggregates.sql import EMPLOYMENT_YEAR
+from lmi_cubes.model import PERIOD_KINDS, Aggregate, Cube, Lookup
 
 REPLACEMENT = "replacement"
 

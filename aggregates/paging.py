@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from aggregates.catalog import Catalog, attribute_ref
-from model.errors import QueryError
+from lmi_cubes.aggregates.catalog import Catalog, attribute_ref
+from lmi_cubes.model.errors import QueryError
 
 if TYPE_CHECKING:
-    from aggregates.query import Axis
+    from lmi_cubes.aggregates.query import Axis
 
 MAX_PAGE_SIZE = 10_000
 DIRECTIONS = ("asc", "desc")

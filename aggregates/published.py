@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from aggregates.published_choice import (
+from lmi_cubes.aggregates.published_choice import (
     ASHE,
     CLASSIFYING,
     FREE_MEMBERS,
@@ -35,7 +35,7 @@ from aggregates.published_choice import (
     choose,
     dimensions_of,
 )
-from model.errors import NotFound, QueryError
+from lmi_cubes.model.errors import NotFound, QueryError
 
 WITHHELD = "suppressed"
 MISSING: dict[str, Any] = {"value": None, "flag": "not_available", "reason": "not in the table"}

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from model.errors import NotFound, QueryError
+from lmi_cubes.model.errors import NotFound, QueryError
 
 ASHE, WF = "ashe_published", "working_futures_published"
 PUBLICATIONS = {"ashe": ASHE, "working_futures": WF}

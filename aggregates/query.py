@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from aggregates.catalog import Catalog, Cut
-from aggregates.cuts import CutSpec, parse_cuts
-from aggregates.paging import Sort, check_page, order_fields, resolve_order
-from model import Aggregate, Cube, Dimension, Hierarchy, Level
-from model.errors import NotFound, QueryError, TooLarge
+from lmi_cubes.aggregates.catalog import Catalog, Cut
+from lmi_cubes.aggregates.cuts import CutSpec, parse_cuts
+from lmi_cubes.aggregates.paging import Sort, check_page, order_fields, resolve_order
+from lmi_cubes.model import Aggregate, Cube, Dimension, Hierarchy, Level
+from lmi_cubes.model.errors import NotFound, QueryError, TooLarge
 
 DECILES = (10, 20, 30, 40, 50, 60, 70, 80, 90)
 AGES = range(20, 66)  # pay at an age, and the ages the age-ratio file must cover

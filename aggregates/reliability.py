@@ -23,8 +23,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from aggregates import hypercube
-from model import TABLE_PROTECTION, Reliability
+from lmi_cubes.aggregates import hypercube
+from lmi_cubes.model import TABLE_PROTECTION, Reliability
 
 SUPPRESSED, LOW, RELIABLE, NOT_APPLICABLE = (
     "suppressed",

@@ -38,12 +38,12 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from aggregates.catalog import Catalog
-from aggregates.lru import SizedLRU
-from aggregates.query import Query
-from aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, source_keys
-from model import Dimension, Level
-from warehouse import Reader
+from lmi_cubes.aggregates.catalog import Catalog
+from lmi_cubes.aggregates.lru import SizedLRU
+from lmi_cubes.aggregates.query import Query
+from lmi_cubes.aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, source_keys
+from lmi_cubes.model import Dimension, Level
+from lmi_cubes.warehouse import Reader
 
 PROJECTION_ROWS = 250_000
 PROJECTION_GROUPS = 20_000  # the most groups a projection may have, as estimated

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from aggregates.paging import Cells, Page
-from aggregates.query import Query
+from lmi_cubes.aggregates.paging import Cells, Page
+from lmi_cubes.aggregates.query import Query
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import duckdb
 from duckdb_engine import Dialect
 
-from aggregates.catalog import Catalog, Cut
-from aggregates.query import Axis, Query
-from aggregates.sql import Source, compile_statement
-from model import Cube, Dimension, Model
+from lmi_cubes.aggregates.catalog import Catalog, Cut
+from lmi_cubes.aggregates.query import Axis, Query
+from lmi_cubes.aggregates.sql import Source, compile_statement
+from lmi_cubes.model import Cube, Dimension, Model
 
 
 def _covers(catalog: Catalog, dim: Dimension, have: str, want: str) -> bool:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from aggregates.catalog import Catalog, Cut
-from aggregates.query import Query
-from model import Cube, Dimension, Level
+from lmi_cubes.aggregates.catalog import Catalog, Cut
+from lmi_cubes.aggregates.query import Query
+from lmi_cubes.model import Cube, Dimension, Level
 
 EMPLOYMENT_YEAR, YEAR_KEY = "employment_year", "year_key"
 REPLACEMENT_KEY = "replacement_key"  # the member replacement rates are given for

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from model import Model
-from model.errors import ModelError
-from warehouse.reader import table_columns
+from lmi_cubes.model import Model
+from lmi_cubes.model.errors import ModelError
+from lmi_cubes.warehouse.reader import table_columns
 
 
 def check_warehouse(model: Model, engine: Any) -> None:

@@ -25,9 +25,9 @@ import pgserver  # noqa: E402
 import sparkserver  # noqa: E402
 from test_backends import QUERIES  # noqa: E402
 
-from cube_server.app import create_app  # noqa: E402
-from etl.generate import generate  # noqa: E402
 from lmi_cubes.cli import load_warehouse  # noqa: E402
+from lmi_cubes.cube_server.app import create_app  # noqa: E402
+from lmi_cubes.etl.generate import generate  # noqa: E402
 
 
 def timed(client, query: str, repeat: int) -> float:  # type: ignore[no-untyped-def]

@@ -480,10 +480,10 @@ def main() -> None:
     import argparse
     import statistics
 
-    from aggregates.engine import Engine
     from benchmarks.run import MIX, free_port, raw_statements, url_of
-    from model.loader import load_model
-    from warehouse.files import open_read_only
+    from lmi_cubes.aggregates.engine import Engine
+    from lmi_cubes.model.loader import load_model
+    from lmi_cubes.warehouse.files import open_read_only
 
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=HERE / "data" / "full.duckdb")

@@ -49,9 +49,9 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script: benchmarks/ is not installed
     sys.path.insert(0, str(HERE.parent))
 
-from aggregates.catalog import Catalog  # noqa: E402
-from model.loader import default_model_dir, load_model  # noqa: E402
-from warehouse.files import open_read_only  # noqa: E402
+from lmi_cubes.aggregates.catalog import Catalog  # noqa: E402
+from lmi_cubes.model.loader import default_model_dir, load_model  # noqa: E402
+from lmi_cubes.warehouse.files import open_read_only  # noqa: E402
 
 CUBE = "ashe_pay"
 MEASURE = "mean_pay"
@@ -351,13 +351,13 @@ class Routes:
     """What the default engine makes of a request: the table it reads, the table's cells."""
 
     def __init__(self, warehouse: Path) -> None:
-        from aggregates.engine import Engine
+        from lmi_cubes.aggregates.engine import Engine
 
         self.engine = Engine(load_model(), open_read_only(warehouse))
         self._tables: dict[str, str] = {}
 
     def query(self, path: str) -> Any:
-        from aggregates.query import Request
+        from lmi_cubes.aggregates.query import Request
 
         args = dict(urllib.parse.parse_qsl(path.split("?", 1)[1]))
         axes = (args["rows"], args["columns"])
@@ -562,7 +562,7 @@ def variants(warehouse: Path, settings: list[str], seconds: float, windows: int 
 def replay(warehouse: Path, requests: int = 1200) -> str:
     """The load's requests answered one after another in this process (no HTTP): wall and
     CPU time, and how many projections were built and the time they took."""
-    from aggregates import resident
+    from lmi_cubes.aggregates import resident
 
     routes = Routes(warehouse)
     paths = Paths(routes.engine.catalog)

@@ -29,11 +29,11 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script: benchmarks/ is not installed
     sys.path.insert(0, str(HERE.parent))
 
-from aggregates.catalog import Catalog  # noqa: E402
 from benchmarks import diverse  # noqa: E402
 from benchmarks.run import MIX, server, throughput, timed, url_of  # noqa: E402
-from model.loader import load_model  # noqa: E402
-from warehouse.files import open_read_only  # noqa: E402
+from lmi_cubes.aggregates.catalog import Catalog  # noqa: E402
+from lmi_cubes.model.loader import load_model  # noqa: E402
+from lmi_cubes.warehouse.files import open_read_only  # noqa: E402
 
 
 def top(raw_files: list[Path], n: int) -> list[str]:

@@ -28,9 +28,9 @@ import duckdb
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from aggregates import published, published_choice  # noqa: E402
-from cube_server.app import create_app  # noqa: E402
-from etl.official.importer import import_files, store_path  # noqa: E402
+from lmi_cubes.aggregates import published, published_choice  # noqa: E402
+from lmi_cubes.cube_server.app import create_app  # noqa: E402
+from lmi_cubes.etl.official.importer import import_files, store_path  # noqa: E402
 
 QUERIES = [
     (

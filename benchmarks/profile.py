@@ -25,12 +25,12 @@ import time
 
 import orjson
 
-from aggregates import reliability
-from aggregates.engine import Engine
 from benchmarks.run import MIX, query_of, url_of
-from cube_server import formats
-from model.loader import load_model
-from warehouse.files import open_read_only
+from lmi_cubes.aggregates import reliability
+from lmi_cubes.aggregates.engine import Engine
+from lmi_cubes.cube_server import formats
+from lmi_cubes.model.loader import load_model
+from lmi_cubes.warehouse.files import open_read_only
 
 HERE = Path(__file__).resolve().parent
 

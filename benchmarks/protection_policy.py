@@ -30,16 +30,16 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script: benchmarks/ is not an installed package
     sys.path.insert(0, str(HERE.parent))
 
-from aggregates import reliability  # noqa: E402
-from aggregates.engine import Engine  # noqa: E402
-from aggregates.query import Query  # noqa: E402
 from benchmarks.run import MIX, query_of  # noqa: E402
-from etl.generate import generate  # noqa: E402
+from lmi_cubes.aggregates import reliability  # noqa: E402
+from lmi_cubes.aggregates.engine import Engine  # noqa: E402
+from lmi_cubes.aggregates.query import Query  # noqa: E402
 from lmi_cubes.cli import load_warehouse  # noqa: E402
-from model import Model  # noqa: E402
-from model.errors import QueryError  # noqa: E402
-from model.loader import load_model  # noqa: E402
-from warehouse.files import open_read_only  # noqa: E402
+from lmi_cubes.etl.generate import generate  # noqa: E402
+from lmi_cubes.model import Model  # noqa: E402
+from lmi_cubes.model.errors import QueryError  # noqa: E402
+from lmi_cubes.model.loader import load_model  # noqa: E402
+from lmi_cubes.warehouse.files import open_read_only  # noqa: E402
 
 POLICIES = ("none", "table")
 RANDOM_AXES = {

@@ -134,7 +134,7 @@ def run(warehouse: Path) -> dict[str, dict[str, Any]]:
 
 
 def _run(warehouse: Path, rollups: bool) -> dict[str, dict[str, Any]]:
-    from cube_server.app import create_app
+    from lmi_cubes.cube_server.app import create_app
 
     app = create_app({"WAREHOUSE": str(warehouse), "CACHE_MB": 0, "USE_ROLLUPS": rollups})
     client = app.test_client()
@@ -158,8 +158,8 @@ def _run(warehouse: Path, rollups: bool) -> dict[str, dict[str, Any]]:
 
 
 def tiny_warehouse(directory: Path) -> Path:
-    from etl.generate import generate
     from lmi_cubes.cli import load_warehouse
+    from lmi_cubes.etl.generate import generate
 
     generate(directory / "data", "tiny", seed=1)
     target = directory / "tiny.duckdb"

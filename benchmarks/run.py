@@ -43,12 +43,12 @@ from pathlib import Path
 import duckdb
 from duckdb_engine import Dialect
 
-from aggregates.engine import Engine
-from aggregates.query import Query, Request
-from etl.generate import generate
+from lmi_cubes.aggregates.engine import Engine
+from lmi_cubes.aggregates.query import Query, Request
 from lmi_cubes.cli import load_warehouse
-from model.loader import load_model
-from warehouse.files import open_read_only
+from lmi_cubes.etl.generate import generate
+from lmi_cubes.model.loader import load_model
+from lmi_cubes.warehouse.files import open_read_only
 
 HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script: benchmarks/ is not an installed package

@@ -47,7 +47,6 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:  # run as a script: benchmarks/ is not an installed package
     sys.path.insert(0, str(ROOT))
 
-from aggregates.engine import Engine  # noqa: E402
 from benchmarks.run import (  # noqa: E402
     WF_LEVELS,
     get,
@@ -59,9 +58,10 @@ from benchmarks.run import (  # noqa: E402
     timed,
     url_of,
 )
+from lmi_cubes.aggregates.engine import Engine  # noqa: E402
+from lmi_cubes.model.loader import load_model  # noqa: E402
 from lmi_cubes.settings import Settings  # noqa: E402
-from model.loader import load_model  # noqa: E402
-from warehouse.files import open_read_only  # noqa: E402
+from lmi_cubes.warehouse.files import open_read_only  # noqa: E402
 
 DEFAULT_MEMORY_LIMIT = Settings().duckdb_memory
 

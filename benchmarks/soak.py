@@ -73,8 +73,8 @@ def free_port() -> int:
 
 
 def tiny_warehouse(directory: Path) -> Path:
-    from etl.generate import generate
     from lmi_cubes.cli import load_warehouse
+    from lmi_cubes.etl.generate import generate
 
     generate(directory / "data", "tiny", seed=1)
     target = directory / "tiny.duckdb"

@@ -18,14 +18,14 @@ from urllib.parse import urlencode
 import orjson
 from flask import Blueprint, Response, current_app, request
 
-from aggregates.query import Request
-from cube_server import csvw, formats, params
-from cube_server.coverage import coverage
-from cube_server.openapi import SUMMARIES, openapi_document
-from cube_server.published_api import provenance_summary
-from cube_server.responses import as_json, cached, state
-from cube_server.state import Served
-from model.errors import QueryError
+from lmi_cubes.aggregates.query import Request
+from lmi_cubes.cube_server import csvw, formats, params
+from lmi_cubes.cube_server.coverage import coverage
+from lmi_cubes.cube_server.openapi import SUMMARIES, openapi_document
+from lmi_cubes.cube_server.published_api import provenance_summary
+from lmi_cubes.cube_server.responses import as_json, cached, state
+from lmi_cubes.cube_server.state import Served
+from lmi_cubes.model.errors import QueryError
 
 api = Blueprint("api", __name__, static_folder="static", static_url_path="/static")
 
@@ -119,7 +119,7 @@ def documented_routes() -> list[tuple[str, str, set[str]]]:
 
 
 def _page(name: str) -> Response:
-    text = resources.files("cube_server").joinpath(f"static/{name}").read_text("utf-8")
+    text = resources.files("lmi_cubes.cube_server").joinpath(f"static/{name}").read_text("utf-8")
     return Response(text, mimetype="text/html")
 
 

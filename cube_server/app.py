@@ -17,20 +17,20 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
-from cube_server import compression, errors, published_slicer
-from cube_server.api import api
-from cube_server.clients import Clients
-from cube_server.limits import Limits, limits
-from cube_server.lmi4all import register as register_lmi4all
-from cube_server.published_api import register as register_published
-from cube_server.slicer_api import slicer_api
-from cube_server.state import WarehouseState
+from lmi_cubes.cube_server import compression, errors, published_slicer
+from lmi_cubes.cube_server.api import api
+from lmi_cubes.cube_server.clients import Clients
+from lmi_cubes.cube_server.limits import Limits, limits
+from lmi_cubes.cube_server.lmi4all import register as register_lmi4all
+from lmi_cubes.cube_server.published_api import register as register_published
+from lmi_cubes.cube_server.slicer_api import slicer_api
+from lmi_cubes.cube_server.state import WarehouseState
+from lmi_cubes.model.errors import QueryError
+from lmi_cubes.model.loader import load_model
 from lmi_cubes.settings import Settings
-from model.errors import QueryError
-from model.loader import load_model
-from warehouse import QueryTimeout, WarehouseUnavailable, open_target
+from lmi_cubes.warehouse import QueryTimeout, WarehouseUnavailable, open_target
 
-log = logging.getLogger("cube_server")
+log = logging.getLogger("lmi_cubes.cube_server")
 
 
 # Pages may load only what the package serves; none may be framed except the widget, which
@@ -225,7 +225,7 @@ def _script_hashes(response: Response) -> str:
 
 
 def _favicon() -> Response:
-    data = resources.files("cube_server").joinpath("static/favicon.ico").read_bytes()
+    data = resources.files("lmi_cubes.cube_server").joinpath("static/favicon.ico").read_bytes()
     response = Response(data, mimetype="image/x-icon")
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aggregates.catalog import Catalog
-from aggregates.coverage import Restriction, data_years, restrictions
-from aggregates.result import Result
+from lmi_cubes.aggregates.catalog import Catalog
+from lmi_cubes.aggregates.coverage import Restriction, data_years, restrictions
+from lmi_cubes.aggregates.result import Result
 
 AXES = ("rows", "columns")
 

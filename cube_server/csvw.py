@@ -13,9 +13,15 @@ import hashlib
 import re
 from typing import Any
 
-from aggregates.catalog import Catalog
-from aggregates.engine import Result
-from cube_server.formats import GSS_FILLED, GSS_LOW, GSS_NOT_APPLICABLE, GSS_WITHHELD, SYMBOL_SUFFIX
+from lmi_cubes.aggregates.catalog import Catalog
+from lmi_cubes.aggregates.engine import Result
+from lmi_cubes.cube_server.formats import (
+    GSS_FILLED,
+    GSS_LOW,
+    GSS_NOT_APPLICABLE,
+    GSS_WITHHELD,
+    SYMBOL_SUFFIX,
+)
 
 SYMBOLS = {
     GSS_WITHHELD: "withheld: no reliable data available",

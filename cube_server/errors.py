@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 from flask import Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from cube_server.statuses import TYPES
-from model.errors import NotFound, QueryError, TooLarge
-from warehouse.errors import QueryTimeout, WarehouseUnavailable
+from lmi_cubes.cube_server.statuses import TYPES
+from lmi_cubes.model.errors import NotFound, QueryError, TooLarge
+from lmi_cubes.warehouse.errors import QueryTimeout, WarehouseUnavailable
 
-log = logging.getLogger("cube_server")
+log = logging.getLogger("lmi_cubes.cube_server")
 
 # The names the engine uses for parts of the URL path: only these give a 404.
 PATH_PARAMETERS = frozenset({"cube", "dimension", "warehouse"})

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from aggregates.engine import Result
-from aggregates.reliability import LOW, NOT_APPLICABLE, SUPPRESSED
-from cube_server.errors import parameter_of
+from lmi_cubes.aggregates.engine import Result
+from lmi_cubes.aggregates.reliability import LOW, NOT_APPLICABLE, SUPPRESSED
+from lmi_cubes.cube_server.errors import parameter_of
 
 # GSS shorthand: [x] withheld, [u] low reliability, [z] not applicable; [f] is this
 # product's own, documented beside them: a withheld cell filled from a coarser group

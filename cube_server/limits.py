@@ -16,8 +16,8 @@ from typing import Any
 
 from flask import current_app, g
 
-from model.errors import QueryError
-from warehouse.errors import QueryTimeout
+from lmi_cubes.model.errors import QueryError
+from lmi_cubes.warehouse.errors import QueryTimeout
 
 
 class OverBudget(QueryError):

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cube_server import VERSION
-from cube_server.params import CUT_GRAMMAR, ENDPOINTS, Param
-from model import Model
+from lmi_cubes.cube_server import VERSION
+from lmi_cubes.cube_server.params import CUT_GRAMMAR, ENDPOINTS, Param
+from lmi_cubes.model import Model
 
 # One line per operation; anything routed but missing here falls back to its docstring.
 SUMMARIES = {

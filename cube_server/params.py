@@ -13,7 +13,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from model.errors import QueryError
+from lmi_cubes.model.errors import QueryError
 
 TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 # ASCII digits only: Python's int() also takes "2_5", " 7" and Arabic-Indic digits. Nine

@@ -18,11 +18,11 @@ from typing import Any
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request
 
-from aggregates import published, published_choice
-from cube_server.published_openapi import extend_openapi
-from model.errors import NotFound, QueryError
-from warehouse.files import FileIdentity
-from warehouse.journal import sidecar
+from lmi_cubes.aggregates import published, published_choice
+from lmi_cubes.cube_server.published_openapi import extend_openapi
+from lmi_cubes.model.errors import NotFound, QueryError
+from lmi_cubes.warehouse.files import FileIdentity
+from lmi_cubes.warehouse.journal import sidecar
 
 published_api = Blueprint("published", __name__)
 EXTENSION = "lmi_cubes_published"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aggregates.published_choice import ASHE, WF
+from lmi_cubes.aggregates.published_choice import ASHE, WF
 
 TAG = "Published statistics"
 

@@ -17,9 +17,9 @@ from typing import Any
 
 from flask import Flask, Response, current_app, request
 
-from aggregates.published_choice import ASHE, CUBE_LABELS, WF
-from cube_server import published_api
-from model import Model
+from lmi_cubes.aggregates.published_choice import ASHE, CUBE_LABELS, WF
+from lmi_cubes.cube_server import published_api
+from lmi_cubes.model import Model
 
 CATEGORY = "published statistics"
 DESCRIPTIONS = {

@@ -15,8 +15,8 @@ from typing import Any
 import orjson
 from flask import Response, current_app, request
 
-from cube_server import limits, params
-from cube_server.state import Served, WarehouseState
+from lmi_cubes.cube_server import limits, params
+from lmi_cubes.cube_server.state import Served, WarehouseState
 
 # a body and its mimetype, and optionally headers that belong to the body (a file name)
 View = Callable[..., tuple[str | bytes, str] | tuple[str | bytes, str, dict[str, str]]]

@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aggregates import query
-from aggregates.catalog import Catalog, attribute_ref
-from aggregates.cuts import parse_cuts
-from aggregates.query import AGES, DECILES, default_period, split_axis
-from model import Aggregate, Cube, Dimension, Hierarchy, Level
-from model.errors import QueryError
+from lmi_cubes.aggregates import query
+from lmi_cubes.aggregates.catalog import Catalog, attribute_ref
+from lmi_cubes.aggregates.cuts import parse_cuts
+from lmi_cubes.aggregates.query import AGES, DECILES, default_period, split_axis
+from lmi_cubes.model import Aggregate, Cube, Dimension, Hierarchy, Level
+from lmi_cubes.model.errors import QueryError
 
 API_VERSION = 2
 

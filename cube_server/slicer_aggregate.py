@@ -13,15 +13,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from aggregates.cuts import parse_cuts
-from aggregates.engine import Engine, Result
-from aggregates.paging import json_number
-from aggregates.query import Query, Request
-from cube_server import limits, params, slicer, slicer_cells
-from cube_server.errors import parameter_of
-from cube_server.formats import CellGrid
-from model import Cube, Dimension, Hierarchy, Level
-from model.errors import QueryError
+from lmi_cubes.aggregates.cuts import parse_cuts
+from lmi_cubes.aggregates.engine import Engine, Result
+from lmi_cubes.aggregates.paging import json_number
+from lmi_cubes.aggregates.query import Query, Request
+from lmi_cubes.cube_server import limits, params, slicer, slicer_cells
+from lmi_cubes.cube_server.errors import parameter_of
+from lmi_cubes.cube_server.formats import CellGrid
+from lmi_cubes.model import Cube, Dimension, Hierarchy, Level
+from lmi_cubes.model.errors import QueryError
 
 SEVERITY = {"reliable": 0, "low_reliability": 1, "not_applicable": 2, "suppressed": 3}
 _LIST = re.compile(r"[|,]")

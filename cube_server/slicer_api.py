@@ -18,14 +18,22 @@ import orjson
 from flask import Blueprint, Response, request
 from werkzeug.datastructures import MultiDict
 
-from aggregates.cuts import MAX_CUT_PARTS, parse_cuts
-from aggregates.engine import Engine
-from aggregates.query import Request
-from cube_server import VERSION, errors, limits, params, slicer, slicer_aggregate, slicer_cells
-from cube_server.published_slicer import cube_entries
-from cube_server.responses import as_json, cached, state
-from cube_server.state import Served
-from model.errors import QueryError
+from lmi_cubes.aggregates.cuts import MAX_CUT_PARTS, parse_cuts
+from lmi_cubes.aggregates.engine import Engine
+from lmi_cubes.aggregates.query import Request
+from lmi_cubes.cube_server import (
+    VERSION,
+    errors,
+    limits,
+    params,
+    slicer,
+    slicer_aggregate,
+    slicer_cells,
+)
+from lmi_cubes.cube_server.published_slicer import cube_entries
+from lmi_cubes.cube_server.responses import as_json, cached, state
+from lmi_cubes.cube_server.state import Served
+from lmi_cubes.model.errors import QueryError
 
 slicer_api = Blueprint("slicer", __name__)
 

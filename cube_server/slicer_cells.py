@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from aggregates.catalog import Catalog
-from aggregates.cuts import CutSpec, parse_cuts
-from cube_server.slicer import member_records, path_levels, ref
-from model import Cube, Dimension, Hierarchy
-from model.errors import QueryError
+from lmi_cubes.aggregates.catalog import Catalog
+from lmi_cubes.aggregates.cuts import CutSpec, parse_cuts
+from lmi_cubes.cube_server.slicer import member_records, path_levels, ref
+from lmi_cubes.model import Cube, Dimension, Hierarchy
+from lmi_cubes.model.errors import QueryError
 
 
 def _typed(part: str) -> int | str:

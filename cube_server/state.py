@@ -18,13 +18,13 @@ from typing import Any
 
 from flask import g, has_request_context
 
-from aggregates.engine import Engine
-from aggregates.lru import SizedLRU
-from model import Model
-from warehouse import Warehouse, WarehouseUnavailable, open_target
-from warehouse.errors import VersionGone
-from warehouse.journal import read_load_info
-from warehouse.reader import DEFAULT_TIMEOUT_S
+from lmi_cubes.aggregates.engine import Engine
+from lmi_cubes.aggregates.lru import SizedLRU
+from lmi_cubes.model import Model
+from lmi_cubes.warehouse import Warehouse, WarehouseUnavailable, open_target
+from lmi_cubes.warehouse.errors import VersionGone
+from lmi_cubes.warehouse.journal import read_load_info
+from lmi_cubes.warehouse.reader import DEFAULT_TIMEOUT_S
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from waitress import channel, task, wasyncore
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ThreadedTaskDispatcher
 
-from cube_server.statuses import TYPES
+from lmi_cubes.cube_server.statuses import TYPES
 
 HINTS = {
     414: "the request line is too long; send the same parameters as an "

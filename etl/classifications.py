@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import textfile
-from etl.problems import Problem
+from lmi_cubes.etl import textfile
+from lmi_cubes.etl.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ CLASSIFICATION_FILES = tuple(c.file for c in CLASSIFICATIONS)
 
 def reference_path(file: str) -> Path:
     """The packaged default copy of a classification file."""
-    return Path(str(resources.files("etl") / "reference" / file))
+    return Path(str(resources.files("lmi_cubes.etl") / "reference" / file))
 
 
 def classification_path(data_dir: Path, file: str) -> Path:

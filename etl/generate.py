@@ -20,10 +20,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from aggregates.query import AGES
-from etl import sources
-from etl.classifications import CLASSIFICATIONS, read_classification, reference_path
-from etl.problems import Problem
+from lmi_cubes.aggregates.query import AGES
+from lmi_cubes.etl import sources
+from lmi_cubes.etl.classifications import CLASSIFICATIONS, read_classification, reference_path
+from lmi_cubes.etl.problems import Problem
 
 BASE_YEAR = 2023  # the ASHE year, and the year Working Futures employment is about 32M
 LAST_HISTORY_YEAR = 2024

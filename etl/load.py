@@ -27,12 +27,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.classifications import CLASSIFICATIONS, classification_path, read_classifications
-from etl.occupation_texts import read_occupation_texts, text_paths
-from etl.problems import Problem, ValidationFailed
-from etl.sources import SOURCES, WF_YEARS_FILE, SourceFile
-from etl.validate import Validator, read_wf_years, staging_table
-from warehouse.journal import read_journal, sidecar, write_journal, write_load_runs
+from lmi_cubes.etl.classifications import CLASSIFICATIONS, classification_path, read_classifications
+from lmi_cubes.etl.occupation_texts import read_occupation_texts, text_paths
+from lmi_cubes.etl.problems import Problem, ValidationFailed
+from lmi_cubes.etl.sources import SOURCES, WF_YEARS_FILE, SourceFile
+from lmi_cubes.etl.validate import Validator, read_wf_years, staging_table
+from lmi_cubes.warehouse.journal import read_journal, sidecar, write_journal, write_load_runs
 
 Progress = Callable[[str], None]
 # Builds derived tables (rollups) inside the new warehouse, attached as `wh`, before the

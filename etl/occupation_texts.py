@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import textfile
-from etl.classifications import classification_path
-from etl.problems import Problem
+from lmi_cubes.etl import textfile
+from lmi_cubes.etl.classifications import classification_path
+from lmi_cubes.etl.problems import Problem
 
 SOC_INDEX_FILE = "soc_index.csv"
 SOC_DESCRIPTIONS_FILE = "soc_descriptions.csv"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from aggregates.query import AGES
+from lmi_cubes.aggregates.query import AGES
 
 # "amount": a summable quantity (jobs, GBP, hours), stored exactly as DECIMAL(18,6) so that
 # sums are exact and identical in whatever order or table they are taken.

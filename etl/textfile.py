@@ -17,7 +17,7 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from etl.problems import Problem
+from lmi_cubes.etl.problems import Problem
 
 # Real lines are under 200 bytes; a line this long is a broken file (an unclosed quote,
 # a missing newline), not data, and it would overflow the CSV readers' buffers.

@@ -15,10 +15,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from aggregates.query import AGES
-from etl import textfile
-from etl.problems import Problem, ProblemStore, sql_literal
-from etl.sources import MAX_AMOUNT, WF_YEARS_FILE, Column, SourceFile
+from lmi_cubes.aggregates.query import AGES
+from lmi_cubes.etl import textfile
+from lmi_cubes.etl.problems import Problem, ProblemStore, sql_literal
+from lmi_cubes.etl.sources import MAX_AMOUNT, WF_YEARS_FILE, Column, SourceFile
 
 _SQL_TYPES = {"int": "BIGINT", "float": "DOUBLE", "amount": "DOUBLE"}
 SMALLINT_MIN, SMALLINT_MAX = -32768, 32767  # the warehouse's integer columns (etl/load.py)

@@ -12,17 +12,17 @@ from pathlib import Path
 
 import click
 
-from aggregates import rollups
-from etl.generate import MAX_WF_DENSITY, SCALES, generate, wf_multiplier_limit
-from etl.load import JOURNAL_NOT_WRITTEN, LoadError, LoadResult, load, rebuild
-from etl.official.importer import RELEASES, import_files
-from etl.official.problems import ImportFailed
-from etl.problems import ValidationFailed
+from lmi_cubes.aggregates import rollups
+from lmi_cubes.etl.generate import MAX_WF_DENSITY, SCALES, generate, wf_multiplier_limit
+from lmi_cubes.etl.load import JOURNAL_NOT_WRITTEN, LoadError, LoadResult, load, rebuild
+from lmi_cubes.etl.official.importer import RELEASES, import_files
+from lmi_cubes.etl.official.problems import ImportFailed
+from lmi_cubes.etl.problems import ValidationFailed
+from lmi_cubes.model.loader import load_model
 from lmi_cubes.settings import Settings
-from model.loader import load_model
-from warehouse import Warehouse, WarehouseUnavailable, open_target
-from warehouse.files import ENV_VAR, WarehouseTargetError, default_warehouse
-from warehouse.journal import sidecar
+from lmi_cubes.warehouse import Warehouse, WarehouseUnavailable, open_target
+from lmi_cubes.warehouse.files import ENV_VAR, WarehouseTargetError, default_warehouse
+from lmi_cubes.warehouse.journal import sidecar
 
 
 def _progress() -> Callable[[str], None]:
@@ -325,7 +325,7 @@ def serve_command(warehouse: str | None, host: str, port: int, workers: int, thr
         say(f"step 2 of 2: validating and loading it into {_shown(target)}")
         _load_or_exit(demo, target, say)
     else:
-        from cube_server.state import problem_of
+        from lmi_cubes.cube_server.state import problem_of
 
         problem = problem_of(target, load_model())  # reported now, not at the first request
         if problem is not None:
@@ -345,13 +345,13 @@ def _exec_server(target: Warehouse, host: str, port: int, workers: int, threads:
     env = {**os.environ, ENV_VAR: target.target, "LMI_CUBES_THREADS": str(threads)}
     argv = [
         sys.executable, "-m", "gunicorn",
-        "--workers", str(workers), "--worker-class", "cube_server.worker.BufferingWorker",
+        "--workers", str(workers), "--worker-class", "lmi_cubes.cube_server.worker.BufferingWorker",
         "--threads", str(threads),
         "--bind", f"{host}:{port}", "--access-logfile", "-",
         "--graceful-timeout", "10",
         # the control socket's default path is shared by every gunicorn on the machine
         "--no-control-socket",
-        "cube_server.app:create_app()",
+        "lmi_cubes.cube_server.app:create_app()",
     ]  # fmt: skip
     os.execve(sys.executable, argv, env)
 

@@ -5,7 +5,7 @@ The engine, the server and the loader import these types from here; the model im
 nothing of theirs.
 """
 
-from model.types import (
+from lmi_cubes.model.types import (
     DERIVED_KINDS,
     LOOKUP_ROLES,
     NO_PROTECTION,

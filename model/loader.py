@@ -14,8 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from model.errors import ModelError
-from model.types import (
+from lmi_cubes.model.errors import ModelError
+from lmi_cubes.model.types import (
     DERIVED_KINDS,
     LOOKUP_ROLES,
     PROTECTIONS,
@@ -35,7 +35,7 @@ RATIO = re.compile(r"^\s*(\w+)\s*/\s*(\w+)\s*$")
 
 
 def default_model_dir() -> Path:
-    return Path(str(resources.files("model")))
+    return Path(str(resources.files("lmi_cubes.model")))
 
 
 def load_model(directory: Path | None = None) -> Model:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from model.errors import NotFound
+from lmi_cubes.model.errors import NotFound
 
 
 class _HasName(Protocol):

@@ -22,10 +22,10 @@ from sparkserver import stop as stop_spark
 from sparkserver import wait as wait_spark
 
 import oracle
-from cube_server.app import create_app
-from etl import sources
-from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.etl import sources
+from lmi_cubes.etl.generate import generate
 
 
 @pytest.fixture(scope="session")

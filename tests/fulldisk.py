@@ -45,7 +45,7 @@ def _attempt(directory: Path, target: Path, data: Path) -> dict[str, Any]:
         [sys.executable, "-m", "lmi_cubes.cli", "load", str(data), "--warehouse", str(target)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
-    from cube_server.app import create_app  # after the load: it must not matter
+    from lmi_cubes.cube_server.app import create_app  # after the load: it must not matter
 
     client = create_app({"WAREHOUSE": str(target), "CACHE_MB": 0}).test_client()
     health = client.get("/health")

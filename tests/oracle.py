@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from etl.classifications import reference_path
+from lmi_cubes.etl.classifications import reference_path
 
 SUPPRESS_BELOW, RELIABLE_FROM = 1000, 10000
 

@@ -19,7 +19,7 @@ import pandas as pd
 from scipy.optimize import linprog
 
 import oracle
-from etl import sources
+from lmi_cubes.etl import sources
 
 SUPPRESS_BELOW = 1000
 EMPLOYMENT_STEP = 10  # employment is published rounded to the nearest 10

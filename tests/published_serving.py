@@ -13,7 +13,7 @@ from typing import Any
 from official_workbooks import write_ashe
 from openpyxl import load_workbook
 
-from etl.official.importer import import_files
+from lmi_cubes.etl.official.importer import import_files
 from support import serving
 
 

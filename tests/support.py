@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from aggregates.query import Query, Request
+from lmi_cubes.aggregates.query import Query, Request
+from lmi_cubes.model.loader import default_model_dir
 from lmi_cubes.settings import Settings
-from model.loader import default_model_dir
 
 
 def copy_data(src: Path, dst: Path) -> Path:
@@ -107,7 +107,7 @@ def spark_namespace(server: str) -> str:
 
 
 def drop_spark_namespace(url: str) -> None:
-    from warehouse.spark import SparkWarehouse, _tick
+    from lmi_cubes.warehouse.spark import SparkWarehouse, _tick
 
     wh = SparkWarehouse(sa.make_url(url), Settings.from_env())
     con = wh.connect()

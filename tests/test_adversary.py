@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from adversary import audit
-from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
+from lmi_cubes.etl.generate import generate
 from support import model_with_protection, serving
 
 MIN_PUBLISHED = 0.90

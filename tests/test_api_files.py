@@ -19,7 +19,7 @@ import pytest
 import requests
 
 import oracle
-from etl import sources
+from lmi_cubes.etl import sources
 from support import serving
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model"

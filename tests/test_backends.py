@@ -19,13 +19,13 @@ import requests
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from cube_server.app import create_app
-from etl import sources
-from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.etl import sources
+from lmi_cubes.etl.generate import generate
+from lmi_cubes.warehouse import open_target
+from lmi_cubes.warehouse.postgres import PostgresWarehouse
 from support import ask, free_port, serving
-from warehouse import open_target
-from warehouse.postgres import PostgresWarehouse
 
 QUERIES = [
     "/cube/ashe_pay/crosstab?rows=occupation:soc1&columns=region:nation&measure=mean_pay",
@@ -189,7 +189,7 @@ def test_a_query_over_its_time_limit_is_a_json_504(
     client = app.test_client()
     assert client.get("/health").status_code == 200
     monkeypatch.setattr(
-        "aggregates.engine.compile_statement", lambda *a: sa.text("SELECT pg_sleep(20)")
+        "lmi_cubes.aggregates.engine.compile_statement", lambda *a: sa.text("SELECT pg_sleep(20)")
     )
     response = client.get(QUERIES[0])
     assert response.status_code == 504

@@ -21,10 +21,10 @@ import pytest
 import sqlalchemy as sa
 from chdb import session as chdb_session
 
-from aggregates.engine import Engine
-from aggregates.query import Request
-from aggregates.sql import compile_statement
-from model.loader import load_model
+from lmi_cubes.aggregates.engine import Engine
+from lmi_cubes.aggregates.query import Request
+from lmi_cubes.aggregates.sql import compile_statement
+from lmi_cubes.model.loader import load_model
 
 CROSSTABS = [
     Request("ashe_pay", ["occupation:soc1", "region:nation"], ["mean_pay"]),

@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from lmi_cubes.cli import main
-from model.loader import load_model
+from lmi_cubes.model.loader import load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 import oracle
-from aggregates.engine import Engine
-from etl import sources
-from model.errors import NotFound, QueryError, TooLarge
-from model.loader import load_model
+from lmi_cubes.aggregates.engine import Engine
+from lmi_cubes.etl import sources
+from lmi_cubes.model.errors import NotFound, QueryError, TooLarge
+from lmi_cubes.model.loader import load_model
+from lmi_cubes.warehouse.files import open_read_only
 from support import ask, model_with_protection
-from warehouse.files import open_read_only
 
 
 @pytest.fixture(scope="module")

@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 
 import oracle
-from aggregates.engine import Engine
-from aggregates.paging import MAX_PAGE_SIZE
-from aggregates.result import Result
-from model.errors import QueryError
-from model.loader import load_model
+from lmi_cubes.aggregates.engine import Engine
+from lmi_cubes.aggregates.paging import MAX_PAGE_SIZE
+from lmi_cubes.aggregates.result import Result
+from lmi_cubes.model.errors import QueryError
+from lmi_cubes.model.loader import load_model
+from lmi_cubes.warehouse.files import open_read_only
 from support import ask
-from warehouse.files import open_read_only
 
 AXES = ["occupation:soc2", "gender"]
 CUT = "status:2|qualification:3"  # part-time, low qualifications: about half withheld

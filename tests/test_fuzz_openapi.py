@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.openapi import from_wsgi
 
-from cube_server.app import create_app
+from lmi_cubes.cube_server.app import create_app
 
 # Per operation (34 operations, GET and POST): with schemathesis's coverage phase (boundary
 # and invalid values of every parameter) about 2,500 requests in all. A deeper run

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from etl import sources
-from etl.classifications import CLASSIFICATION_FILES, reference_path
-from etl.generate import ARMED_FORCES, BASE_YEAR, SCALES, generate
 from lmi_cubes.cli import load_warehouse, main
+from lmi_cubes.etl import sources
+from lmi_cubes.etl.classifications import CLASSIFICATION_FILES, reference_path
+from lmi_cubes.etl.generate import ARMED_FORCES, BASE_YEAR, SCALES, generate
 
 ALL_FILES = [s.file for s in sources.SOURCES] + [sources.WF_YEARS_FILE, *CLASSIFICATION_FILES]
 

@@ -12,8 +12,8 @@ import orjson
 import pytest
 import requests
 
-from cube_server.app import create_app
-from cube_server.state import ResultCache
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.cube_server.state import ResultCache
 from support import serving
 
 SOC4 = "/cube/ashe_pay/crosstab?rows=gender&measure=employment"

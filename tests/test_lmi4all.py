@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import oracle
-from cube_server.app import create_app
+from lmi_cubes.cube_server.app import create_app
 
 NOTE = "The sample size for this estimate is small, so the data may be inaccurate."
 SIGNED = {

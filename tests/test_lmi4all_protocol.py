@@ -11,7 +11,7 @@ import pytest
 from openapi_spec_validator import validate
 from test_lmi4all import SIGNED, get, js
 
-from cube_server.app import create_app
+from lmi_cubes.cube_server.app import create_app
 
 
 @pytest.fixture(scope="module")

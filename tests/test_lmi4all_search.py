@@ -9,10 +9,10 @@ import orjson
 import pandas as pd
 import pytest
 
-from cube_server.app import create_app
-from etl.classifications import reference_path
-from etl.problems import ValidationFailed
 from lmi_cubes.cli import load_warehouse
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.etl.classifications import reference_path
+from lmi_cubes.etl.problems import ValidationFailed
 from support import copy_data
 
 # (job title from the coding index, its unit group); none is a SOC group title

@@ -15,11 +15,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from etl import sources
-from etl.load import LoadError, load
-from etl.problems import ValidationFailed
+from lmi_cubes.etl import sources
+from lmi_cubes.etl.load import LoadError, load
+from lmi_cubes.etl.problems import ValidationFailed
+from lmi_cubes.warehouse.journal import read_journal, sidecar
 from support import copy_data, rewrite
-from warehouse.journal import read_journal, sidecar
 
 FACTS = ("fact_ashe_pay", "fact_ashe_hours", "fact_wf_employment")
 

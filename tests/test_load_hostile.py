@@ -15,15 +15,15 @@ import duckdb
 import pandas as pd
 import pytest
 
-from aggregates import rollups
-from etl import sources
-from etl.load import load, rebuild
-from etl.occupation_texts import SOC_DESCRIPTIONS_FILE, read_occupation_texts
-from etl.problems import MAX_STORED, Problem, ValidationFailed
+from lmi_cubes.aggregates import rollups
 from lmi_cubes.cli import load_warehouse
-from model.loader import load_model
+from lmi_cubes.etl import sources
+from lmi_cubes.etl.load import load, rebuild
+from lmi_cubes.etl.occupation_texts import SOC_DESCRIPTIONS_FILE, read_occupation_texts
+from lmi_cubes.etl.problems import MAX_STORED, Problem, ValidationFailed
+from lmi_cubes.model.loader import load_model
+from lmi_cubes.warehouse.journal import read_journal, sidecar
 from support import copy_data, rewrite
-from warehouse.journal import read_journal, sidecar
 
 PAY = sources.ASHE_PAY.file
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from aggregates.derived import LookupTable
-from etl.validate import SMALLINT_MAX, SMALLINT_MIN
-from model import Lookup, LookupKey
+from lmi_cubes.aggregates.derived import LookupTable
+from lmi_cubes.etl.validate import SMALLINT_MAX, SMALLINT_MIN
+from lmi_cubes.model import Lookup, LookupKey
 
 LOOKUP = Lookup(
     role="pay_distribution",

@@ -3,9 +3,9 @@ worker's memory nor evicts what repeated requests use."""
 
 from __future__ import annotations
 
-from aggregates.lru import ASKED_KEYS, SizedLRU
-from cube_server.app import create_app
-from cube_server.state import ResultCache
+from lmi_cubes.aggregates.lru import ASKED_KEYS, SizedLRU
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.cube_server.state import ResultCache
 
 
 def test_requests_for_missing_keys_are_counted_until_kept():

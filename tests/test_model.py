@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from aggregates.warehouse_check import check_warehouse
-from model.errors import ModelError
-from model.loader import default_model_dir, load_model
-from warehouse.files import open_read_only
+from lmi_cubes.aggregates.warehouse_check import check_warehouse
+from lmi_cubes.model.errors import ModelError
+from lmi_cubes.model.loader import default_model_dir, load_model
+from lmi_cubes.warehouse.files import open_read_only
 
 
 def test_shipped_models_load_and_match_the_warehouse(warehouse):

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import oracle
-from cube_server.app import create_app
-from etl import sources
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.etl import sources
 
 
 @pytest.fixture(scope="module")

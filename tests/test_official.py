@@ -24,7 +24,7 @@ from official_workbooks import (
     write_wf,
 )
 
-from aggregates.published_choice import (
+from lmi_cubes.aggregates.published_choice import (
     ASHE,
     WF,
     Axis,
@@ -33,10 +33,10 @@ from aggregates.published_choice import (
     TableInfo,
     choose,
 )
-from cube_server.app import create_app
-from etl.official.importer import import_files, store_path
-from etl.official.problems import ImportFailed
-from warehouse.journal import read_journal
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.etl.official.importer import import_files, store_path
+from lmi_cubes.etl.official.problems import ImportFailed
+from lmi_cubes.warehouse.journal import read_journal
 
 
 @pytest.fixture()
@@ -718,7 +718,7 @@ def test_postgres_warehouse_serves_the_published_tables_beside_its_staging_file(
 def test_a_failure_while_writing_leaves_the_store_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import etl.official.importer as importer
+    import lmi_cubes.etl.official.importer as importer
 
     target, before = _prepared(tmp_path)
     write_ashe(tmp_path / "t.xlsx")

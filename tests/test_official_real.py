@@ -22,9 +22,9 @@ import xlrd
 from flask.testing import FlaskClient
 from official_workbooks import SHEET_GROUPS, expected_flag, wf_expected
 
-from aggregates.published_choice import ASHE, WF
-from cube_server.app import create_app
-from etl.official.importer import import_files, store_path
+from lmi_cubes.aggregates.published_choice import ASHE, WF
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.etl.official.importer import import_files, store_path
 
 ENV = "LMI_CUBES_OFFICIAL_DIR"
 REPO = Path(__file__).resolve().parent.parent

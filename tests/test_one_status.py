@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 import oracle
-from cube_server.app import create_app
-from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.etl.generate import generate
 from support import model_with_protection
 
 TABLES = 16  # per seed and policy, each asked with and without fallback

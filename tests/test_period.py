@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aggregates.period import kahan_group_sum, regroup
+from lmi_cubes.aggregates.period import kahan_group_sum, regroup
 
 YEARS = range(2024, 2031)
 NAMES = [f"y{y}" for y in YEARS]

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from aggregates.query import AGES
-from etl import sources
+from lmi_cubes.aggregates.query import AGES
+from lmi_cubes.etl import sources
 from support import serving
 
 PAY = [  # year,gender,status,industry,occupation,geography,qualification,Employment,PayBill

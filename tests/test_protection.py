@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 from protection import Audit, Truth, audit, tables
 
-from aggregates import reliability
-from aggregates.engine import Engine
-from cube_server.app import create_app
-from etl.generate import generate
+from lmi_cubes.aggregates import reliability
+from lmi_cubes.aggregates.engine import Engine
 from lmi_cubes.cli import load_warehouse
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.etl.generate import generate
 from support import model_with_protection
 
 TABLES = 40

@@ -12,8 +12,8 @@ from published_serving import serving_published, workbook_cell
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from aggregates.published_choice import ASHE, WF
-from etl.official.importer import import_files
+from lmi_cubes.aggregates.published_choice import ASHE, WF
+from lmi_cubes.etl.official.importer import import_files
 from support import chromium
 
 REVISED_2136_MEDIAN = 999.9

@@ -14,11 +14,11 @@ import requests
 from official_workbooks import OCCUPATIONS, expected_flag, write_ashe, write_wf
 from published_serving import serving_published, workbook_cell
 
-from aggregates.published_choice import ASHE, WF
-from cube_server.app import create_app
-from cube_server.published_slicer import NameClash
-from etl.official.importer import import_files
-from model.loader import default_model_dir
+from lmi_cubes.aggregates.published_choice import ASHE, WF
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.cube_server.published_slicer import NameClash
+from lmi_cubes.etl.official.importer import import_files
+from lmi_cubes.model.loader import default_model_dir
 
 SOC4 = [code for _, code in OCCUPATIONS if len(code) == 4]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aggregates.reliability import flags, round_to, suppress
-from model import Reliability
+from lmi_cubes.aggregates.reliability import flags, round_to, suppress
+from lmi_cubes.model import Reliability
 
 POLICY = Reliability("employment", 1000, 10000, protection="table")
 DEFAULT = Reliability("employment", 1000, 10000)
@@ -102,8 +102,8 @@ def _reference_suppress(
     moved: np.ndarray | None = None,
 ) -> np.ndarray:
     """suppress() through the general n-dimensional method, cell by cell."""
-    from aggregates.hypercube import protect_all
-    from aggregates.reliability import primary
+    from lmi_cubes.aggregates.hypercube import protect_all
+    from lmi_cubes.aggregates.reliability import primary
 
     mask = primary(weights, POLICY)
     protect_all(weights, mask, additive, parents, moved, two_way_path=False)

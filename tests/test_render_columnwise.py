@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from cube_server.formats import _go_up, _numbers
+from lmi_cubes.cube_server.formats import _go_up, _numbers
 
 
 def test_numbers_as_the_per_value_rule() -> None:

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 import sqlalchemy as sa
 
-from aggregates.resident import read
-from warehouse import QueryTimeout, Reader
+from lmi_cubes.aggregates.resident import read
+from lmi_cubes.warehouse import QueryTimeout, Reader
 
 
 def reader(timeout_s: float = 30.0) -> Reader:

@@ -10,13 +10,18 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from aggregates.engine import Engine
-from aggregates.resident import PROJECTION_GROUPS, Resident, estimated_groups, worth_building
-from aggregates.rollups import can_answer, choose
-from model.errors import QueryError
-from model.loader import load_model
+from lmi_cubes.aggregates.engine import Engine
+from lmi_cubes.aggregates.resident import (
+    PROJECTION_GROUPS,
+    Resident,
+    estimated_groups,
+    worth_building,
+)
+from lmi_cubes.aggregates.rollups import can_answer, choose
+from lmi_cubes.model.errors import QueryError
+from lmi_cubes.model.loader import load_model
+from lmi_cubes.warehouse.files import open_read_only, shared
 from support import ask
-from warehouse.files import open_read_only, shared
 
 
 @pytest.fixture(scope="module")

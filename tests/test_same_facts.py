@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import oracle
-from cube_server.app import create_app
+from lmi_cubes.cube_server.app import create_app
 from support import model_with_protection
 
 LEVELS = {  # axis spec -> the oracle column of its level

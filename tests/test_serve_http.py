@@ -8,8 +8,8 @@ import time
 import pytest
 import requests
 
-from etl import sources
-from etl.load import load
+from lmi_cubes.etl import sources
+from lmi_cubes.etl.load import load
 from support import copy_data, rewrite, serving
 
 

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
 import oracle
-from cube_server.app import create_app
-from cube_server.params import ENDPOINTS
-from etl import sources
-from etl.load import load
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.cube_server.params import ENDPOINTS
+from lmi_cubes.etl import sources
+from lmi_cubes.etl.load import load
 from support import copy_data, rewrite
 
 

@@ -31,7 +31,7 @@ def test_serving_does_not_import_pandas(warehouse: Path) -> None:
     script = textwrap.dedent(
         f"""
         import sys
-        from cube_server.app import create_app
+        from lmi_cubes.cube_server.app import create_app
         app = create_app({{"WAREHOUSE": {str(warehouse)!r}, "CACHE_MB": 0}})
         client = app.test_client()
         for url in {URLS!r}:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from cube_server.app import create_app
+from lmi_cubes.cube_server.app import create_app
 from lmi_cubes.settings import FIELDS, Settings
-from warehouse import open_target
+from lmi_cubes.warehouse import open_target
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("aggregates", "cube_server", "etl", "lmi_cubes", "model", "warehouse")

@@ -25,12 +25,12 @@ from pyhive import hive
 from TCLIService.ttypes import TOperationState
 from test_backends import QUERIES, Seen, _strip, empty_and_unreachable_are_503s, same_answers
 
-from cube_server.app import create_app
-from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.etl.generate import generate
+from lmi_cubes.warehouse import QueryTimeout, WarehouseTargetError, open_target
+from lmi_cubes.warehouse.spark import SparkReader, SparkWarehouse, message
 from support import ask, drop_spark_namespace, free_port, serving, spark_namespace
-from warehouse import QueryTimeout, WarehouseTargetError, open_target
-from warehouse.spark import SparkReader, SparkWarehouse, message
 
 pytestmark = pytest.mark.spark
 
@@ -81,7 +81,7 @@ def test_a_query_over_its_time_limit_is_cancelled_and_a_json_504(
     monkeypatch.setattr(hive.Cursor, "cancel", cancel_and_look)
     # a task that sleeps 60 s on an executor (a column, so it is not folded on the driver)
     slow = "SELECT reflect('java.lang.Thread', 'sleep', CAST(id + 60000 AS BIGINT)) FROM range(1)"
-    monkeypatch.setattr("aggregates.engine.compile_statement", lambda *a: sa.text(slow))
+    monkeypatch.setattr("lmi_cubes.aggregates.engine.compile_statement", lambda *a: sa.text(slow))
     started = time.monotonic()
     response = client.get(QUERIES[0])
     elapsed = time.monotonic() - started

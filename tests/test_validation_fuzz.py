@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl import sources
-from etl.load import load
-from etl.problems import ValidationFailed
+from lmi_cubes.etl import sources
+from lmi_cubes.etl.load import load
+from lmi_cubes.etl.problems import ValidationFailed
 
 FILES = [sources.ASHE_PAY, sources.ASHE_HOURS, sources.WF_EMPLOYMENT]
 

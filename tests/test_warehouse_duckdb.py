@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from cube_server.app import create_app
-from etl.generate import generate
 from lmi_cubes.cli import load_warehouse
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.etl.generate import generate
 from support import ask
 
 CROSSTAB = "/cube/ashe_pay/crosstab?rows=occupation:soc1&columns=region:nation&measure=mean_pay"
@@ -110,7 +110,7 @@ def test_a_query_over_its_time_limit_is_a_json_504(
     client = app.test_client()
     assert client.get("/health").status_code == 200
     slow = "SELECT count(*) FROM range(100000000) a, range(100000000) b WHERE a.range + b.range = 3"
-    monkeypatch.setattr("aggregates.engine.Engine.sql", lambda self, query, source: slow)
+    monkeypatch.setattr("lmi_cubes.aggregates.engine.Engine.sql", lambda self, query, source: slow)
     response = client.get(CROSSTAB)
     assert response.status_code == 504
     error = response.get_json()["error"]

@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aggregates.engine import Engine
-from cube_server.app import create_app
-from etl import sources
-from etl.load import load
-from model.loader import load_model
+from lmi_cubes.aggregates.engine import Engine
+from lmi_cubes.cube_server.app import create_app
+from lmi_cubes.etl import sources
+from lmi_cubes.etl.load import load
+from lmi_cubes.model.loader import load_model
+from lmi_cubes.warehouse.files import open_read_only
 from support import ask, copy_data, rewrite
-from warehouse.files import open_read_only
 
 HEADER = ",".join(sources.ASHE_PAY.header)
 # year,gender,status,industry,occupation,geography,qualification,Employment,PayBill

@@ -12,10 +12,10 @@ import os
 import sqlalchemy as sa
 
 from lmi_cubes.settings import Settings
-from warehouse.base import Warehouse
-from warehouse.errors import QueryTimeout, WarehouseUnavailable
-from warehouse.files import WarehouseTargetError, resolve_target
-from warehouse.reader import Reader, table_columns
+from lmi_cubes.warehouse.base import Warehouse
+from lmi_cubes.warehouse.errors import QueryTimeout, WarehouseUnavailable
+from lmi_cubes.warehouse.files import WarehouseTargetError, resolve_target
+from lmi_cubes.warehouse.reader import Reader, table_columns
 
 __all__ = [
     "QueryTimeout",
@@ -44,12 +44,12 @@ def open_target(
             raise WarehouseTargetError(f"not a path or SQLAlchemy URL: {text!r}") from exc
         backend = url.get_backend_name()
         if backend == "postgresql":
-            from warehouse.postgres import PostgresWarehouse  # psycopg only when used
+            from lmi_cubes.warehouse.postgres import PostgresWarehouse  # psycopg only when used
 
             return PostgresWarehouse(url, settings)
         if backend == "hive":
             try:
-                from warehouse.spark import SparkWarehouse  # pyhive only when used
+                from lmi_cubes.warehouse.spark import SparkWarehouse  # pyhive only when used
             except ImportError as exc:
                 raise WarehouseTargetError(
                     "a hive:// warehouse (Spark's Thrift server) needs the spark extra: "
@@ -62,6 +62,6 @@ def open_target(
                 "PostgreSQL (postgresql://user@host:port/database) or Spark's Thrift server "
                 f"(hive://host:port/namespace); got a {backend!r} URL"
             )
-    from warehouse.duckdb_file import DuckDBWarehouse
+    from lmi_cubes.warehouse.duckdb_file import DuckDBWarehouse
 
     return DuckDBWarehouse(resolve_target(text, settings), settings)

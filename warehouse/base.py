@@ -16,10 +16,10 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
-from warehouse.errors import WarehouseUnavailable
-from warehouse.reader import DEFAULT_TIMEOUT_S, Reader
+from lmi_cubes.warehouse.errors import WarehouseUnavailable
+from lmi_cubes.warehouse.reader import DEFAULT_TIMEOUT_S, Reader
 
-log = logging.getLogger("warehouse")
+log = logging.getLogger("lmi_cubes.warehouse")
 
 
 class ThrottledPointer:

@@ -18,10 +18,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from lmi_cubes.settings import Settings
-from warehouse.base import Warehouse
-from warehouse.errors import WarehouseUnavailable
-from warehouse.files import FileIdentity, open_read_only
-from warehouse.reader import DEFAULT_TIMEOUT_S, Reader
+from lmi_cubes.warehouse.base import Warehouse
+from lmi_cubes.warehouse.errors import WarehouseUnavailable
+from lmi_cubes.warehouse.files import FileIdentity, open_read_only
+from lmi_cubes.warehouse.reader import DEFAULT_TIMEOUT_S, Reader
 
 MAGIC = b"DUCK"  # at offset 8 of every DuckDB database file
 # What DuckDB says when the bytes of the file are wrong (a block fails its checksum, the file

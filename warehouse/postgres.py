@@ -23,10 +23,10 @@ import sqlalchemy as sa
 from psycopg.types.numeric import FloatLoader
 
 from lmi_cubes.settings import Settings
-from warehouse.base import ThrottledPointer, Warehouse, open_build
-from warehouse.errors import VersionGone, WarehouseUnavailable
-from warehouse.files import default_warehouse
-from warehouse.reader import DEFAULT_TIMEOUT_S, Reader
+from lmi_cubes.warehouse.base import ThrottledPointer, Warehouse, open_build
+from lmi_cubes.warehouse.errors import VersionGone, WarehouseUnavailable
+from lmi_cubes.warehouse.files import default_warehouse
+from lmi_cubes.warehouse.reader import DEFAULT_TIMEOUT_S, Reader
 
 PREFIX = "lmi_v_"
 POINTER = "lmi_cubes.published"

@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
-from warehouse.errors import QueryTimeout
-from warehouse.files import close_shared
+from lmi_cubes.warehouse.errors import QueryTimeout
+from lmi_cubes.warehouse.files import close_shared
 
 DEFAULT_TIMEOUT_S = 30.0
 Frame = dict[str, Any]  # column name -> numpy array, as DuckDB's fetchnumpy gives them
@@ -33,7 +33,7 @@ Frame = dict[str, Any]  # column name -> numpy array, as DuckDB's fetchnumpy giv
 def table_columns(engine: sa.Engine) -> dict[str, set[str]]:
     """Table name -> its column names, for the tables of the version this engine reads."""
     if engine.dialect.name == "hive":  # Spark: no information_schema over Thrift
-        from warehouse import spark
+        from lmi_cubes.warehouse import spark
 
         return spark.table_columns(engine)
     info = sa.table(

@@ -41,10 +41,10 @@ from TCLIService.ttypes import TOperationState
 from thrift.Thrift import TException
 
 from lmi_cubes.settings import Settings
-from warehouse.base import ThrottledPointer, Warehouse, open_build
-from warehouse.errors import QueryTimeout, VersionGone, WarehouseUnavailable
-from warehouse.files import WarehouseTargetError, default_warehouse
-from warehouse.reader import DEFAULT_TIMEOUT_S, Frame, Reader
+from lmi_cubes.warehouse.base import ThrottledPointer, Warehouse, open_build
+from lmi_cubes.warehouse.errors import QueryTimeout, VersionGone, WarehouseUnavailable
+from lmi_cubes.warehouse.files import WarehouseTargetError, default_warehouse
+from lmi_cubes.warehouse.reader import DEFAULT_TIMEOUT_S, Frame, Reader
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
 TABLE = re.compile(r"[a-z][a-z0-9_]{0,127}")

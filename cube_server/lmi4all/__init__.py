@@ -15,10 +15,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from aggregates.query import AGES, default_period
-from cube_server.errors import status_of
-from cube_server.lmi4all import cubes, published_pay
-from cube_server.lmi4all.common import (
+from lmi_cubes.aggregates.query import AGES, default_period
+from lmi_cubes.cube_server.errors import status_of
+from lmi_cubes.cube_server.lmi4all import cubes, published_pay
+from lmi_cubes.cube_server.lmi4all.common import (
     FILTERS,
     Lmi4AllError,
     cached_body,
@@ -32,12 +32,12 @@ from cube_server.lmi4all.common import (
     required_int,
     served,
 )
-from cube_server.lmi4all.openapi_paths import extend_openapi
-from cube_server.lmi4all.search import occupation_index
-from model.errors import QueryError
-from warehouse import QueryTimeout
+from lmi_cubes.cube_server.lmi4all.openapi_paths import extend_openapi
+from lmi_cubes.cube_server.lmi4all.search import occupation_index
+from lmi_cubes.model.errors import QueryError
+from lmi_cubes.warehouse import QueryTimeout
 
-log = logging.getLogger("cube_server")
+log = logging.getLogger("lmi_cubes.cube_server")
 lmi4all = Blueprint("lmi4all", __name__, url_prefix="/api/v1")
 IGNORED = {"callback", "_"}
 

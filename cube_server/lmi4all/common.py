@@ -18,11 +18,11 @@ from typing import Any
 import orjson
 from flask import Response, current_app, request
 
-from aggregates.catalog import Catalog
-from aggregates.engine import Engine
-from cube_server.state import Served, WarehouseState
-from model import Cube, Dimension, Level
-from warehouse import WarehouseUnavailable
+from lmi_cubes.aggregates.catalog import Catalog
+from lmi_cubes.aggregates.engine import Engine
+from lmi_cubes.cube_server.state import Served, WarehouseState
+from lmi_cubes.model import Cube, Dimension, Level
+from lmi_cubes.warehouse import WarehouseUnavailable
 
 JSON_TYPE = "application/json; charset=utf-8"
 JSONP_TYPE = "application/javascript; charset=utf-8"

@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from aggregates import reliability
-from aggregates.engine import Engine
-from aggregates.query import Request
-from aggregates.result import Result
-from cube_server.lmi4all.common import (
+from lmi_cubes.aggregates import reliability
+from lmi_cubes.aggregates.engine import Engine
+from lmi_cubes.aggregates.query import Request
+from lmi_cubes.aggregates.result import Result
+from lmi_cubes.cube_server.lmi4all.common import (
     NOTE,
     Filter,
     Lmi4AllError,
@@ -25,7 +25,7 @@ from cube_server.lmi4all.common import (
     original_name,
     soc_cut,
 )
-from model import Cube
+from lmi_cubes.model import Cube
 
 SHOWN = (reliability.RELIABLE, reliability.LOW)
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import current_app, request
 
-from aggregates import published
-from cube_server.published_api import EXTENSION
+from lmi_cubes.aggregates import published
+from lmi_cubes.cube_server.published_api import EXTENSION
 
 MEASURE = "weekly_pay_gross_mean"
 MODELLED_ONLY = ("filters", "age", "breakdown")

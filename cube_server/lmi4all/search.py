@@ -20,8 +20,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from aggregates.catalog import DimTable
-from cube_server.state import Served
+from lmi_cubes.aggregates.catalog import DimTable
+from lmi_cubes.cube_server.state import Served
 
 MAX_RESULTS = 10
 _WORD = re.compile(r"[a-z0-9]+")

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from etl.official.problems import ImportProblem
-from etl.official.records import MARKS, ONS_ATTRIBUTION, Figure, Member, Table
-from etl.official.workbook import Book, Cell, cell, column_letter, text
+from lmi_cubes.etl.official.problems import ImportProblem
+from lmi_cubes.etl.official.records import MARKS, ONS_ATTRIBUTION, Figure, Member, Table
+from lmi_cubes.etl.official.workbook import Book, Cell, cell, column_letter, text
 
 # sheet name -> (sex, working pattern); the title of each sheet names the same group
 SHEETS = {

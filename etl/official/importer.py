@@ -27,12 +27,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.load import file_checksum
-from etl.official import ashe, wf
-from etl.official.problems import ImportFailed, ImportProblem
-from etl.official.records import Table
-from etl.official.workbook import EXTENSIONS, Book, sources
-from warehouse.journal import sidecar, write_journal
+from lmi_cubes.etl.load import file_checksum
+from lmi_cubes.etl.official import ashe, wf
+from lmi_cubes.etl.official.problems import ImportFailed, ImportProblem
+from lmi_cubes.etl.official.records import Table
+from lmi_cubes.etl.official.workbook import EXTENSIONS, Book, sources
+from lmi_cubes.warehouse.journal import sidecar, write_journal
 
 Progress = Callable[[str], None]
 RELEASES = ("provisional", "revised")

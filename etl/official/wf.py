@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from etl.official.problems import ImportProblem
-from etl.official.records import DFE_ATTRIBUTION, WF_CAVEAT, Figure, Member, Table
-from etl.official.workbook import Book, Cell, cell, column_letter, text
+from lmi_cubes.etl.official.problems import ImportProblem
+from lmi_cubes.etl.official.records import DFE_ATTRIBUTION, WF_CAVEAT, Figure, Member, Table
+from lmi_cubes.etl.official.workbook import Book, Cell, cell, column_letter, text
 
 # the title of a sheet's first block -> (dimension, level, table number)
 SHEET_TITLES = (

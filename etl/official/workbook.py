@@ -17,7 +17,7 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from etl.official.problems import ImportProblem
+from lmi_cubes.etl.official.problems import ImportProblem
 
 EXTENSIONS = (".xls", ".xlsx", ".xlsm")
 Cell = str | float | int | bool | datetime.date | datetime.time | datetime.timedelta | None
