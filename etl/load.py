@@ -334,6 +334,8 @@ def _load(
         say("building the new warehouse")
         with _building(con, building):
             rows = _build(con, schema, dims, wf_years, staged, say, texts)
+            say("checking the new warehouse against the model")
+            check_against(model, con)  # before the rollups, which read what it checks
             if extra is not None:
                 say("building rollup tables")
                 rows.update(extra(con))
@@ -345,8 +347,6 @@ def _load(
             write_load_runs(con, history)
     finally:
         con.close()
-    say("checking the new warehouse against the model")
-    check_against(model, building)
     if publish is not None:
         say("publishing the new version")
         publish(building, str(record["run_id"]))
@@ -356,15 +356,14 @@ def _load(
     return LoadResult(target, str(record["run_id"]), vintage, rows, time.monotonic() - started)
 
 
-def check_against(model: Model, path: Path) -> None:
-    """Raise WarehouseMismatch unless the DuckDB file at `path` has every table and column
-    the model maps, each of its kind: the check the server makes when it opens a warehouse,
-    made on the new file while the served one is still untouched."""
-    with duckdb.connect(str(path), read_only=True) as con:
-        rows = con.execute(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = current_schema()"
-        ).fetchall()
+def check_against(model: Model, con: duckdb.DuckDBPyConnection) -> None:
+    """Raise WarehouseMismatch unless the new warehouse (attached as `wh`) has every table and
+    column the model maps, each of its kind: the check the server makes when it opens a
+    warehouse, made on the new file while the served one is still untouched."""
+    rows = con.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_catalog = 'wh' AND table_schema = 'main'"
+    ).fetchall()
     columns: dict[str, dict[str, str | None]] = {}
     for table, column, sql_type in rows:
         columns.setdefault(str(table), {})[str(column)] = str(sql_type)
@@ -467,9 +466,14 @@ def _constant(value: int | str | None) -> str:
 
 
 def rebuild(
-    target: Path, extra: Extra, progress: Progress | None = None, publish: Publish | None = None
+    target: Path,
+    extra: Extra,
+    progress: Progress | None = None,
+    publish: Publish | None = None,
+    model: Model | None = None,
 ) -> dict[str, int]:
-    """Rebuild derived tables of a loaded warehouse: copy it, build, swap atomically."""
+    """Rebuild derived tables of a loaded warehouse: copy it, build, check it against the
+    model (when one is given), swap atomically."""
     say = progress or (lambda _msg: None)
     if not target.exists():
         raise LoadError(f"no warehouse at {target}; run `lmi-cubes load` first")
@@ -487,6 +491,9 @@ def rebuild(
             con = duckdb.connect(":memory:")
             try:
                 with _building(con, building):
+                    if model is not None:
+                        say("checking the warehouse against the model")
+                        check_against(model, con)
                     say("building rollup tables")
                     rows = extra(con)
             finally:
