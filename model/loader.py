@@ -339,7 +339,7 @@ def _aggregate(
 
 
 def _lookups(raw: Any, path: str, dims: list[Dimension], problems: list[str]) -> dict[str, Lookup]:
-    """The ratio tables the derived measures read, each keyed by named dimensions/levels."""
+    """The ratio tables the derived aggregates read, each keyed by named dimensions/levels."""
     out: dict[str, Lookup] = {}
     if not isinstance(raw, dict):
         problems.append(f"{path}.info.lookups: must be an object of role -> lookup")

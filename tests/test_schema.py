@@ -132,6 +132,14 @@ def test_a_level_or_attribute_the_files_cannot_fill_is_refused(tiny_dir, plain, 
     with pytest.raises(LoadError) as refused:
         load(tiny_dir, target, model=model)
     assert "dim_occupation.soc5" in str(refused.value)
+    env = {"LMI_CUBES_MODEL_DIR": str(tmp_path / "model")}
+    ran = CliRunner().invoke(main, ["load", str(tiny_dir), "--warehouse", str(target)], env=env)
+    assert ran.exit_code == 1
+    assert ran.stderr.splitlines()[-1] == (
+        "load failed: the model and the source files do not match (3 problems): "
+        + "; ".join(problems)
+        + f"; {target} is unchanged"
+    )
     assert sha(target) == before
 
 
@@ -168,28 +176,47 @@ def test_a_measure_renamed_on_one_side_only_is_refused(tmp_path, monkeypatch):
     ]
 
 
-def test_a_column_renamed_in_the_model_alone_is_renamed_in_the_warehouse(tiny_dir, tmp_path):
-    """The model is the one declaration: renaming a column there renames it in the load."""
+def test_tables_and_columns_renamed_in_the_model_alone_are_renamed_in_the_warehouse(
+    tiny_dir, tmp_path
+):
+    """The model is the one declaration: renaming a table or column there renames it in the
+    load, with no edit to the ETL."""
 
     def edit(docs: Docs) -> None:
         soc4 = dimension(docs, "occupation")["levels"][3]
         soc4["attributes"] = ["soc4", "soc4_name"]
         soc4["label_attribute"] = "soc4_name"
+        dimension(docs, "gender")["info"]["table"] = "dim_sex"
+        for doc in docs.values():
+            for c in doc.get("cubes", []):
+                for join in c["joins"]:
+                    join["detail"] = join["detail"].replace("dim_gender.", "dim_sex.")
         pay = cube(docs, "ashe_pay")
         region = next(j for j in pay["joins"] if j["detail"] == "dim_region.region")
         region["master"] = "fact_ashe_pay.region_code"
+        hours = cube(docs, "ashe_hours")
+        hours["fact"] = "hours_facts"
+        for join in hours["joins"]:
+            join["master"] = join["master"].replace("fact_ashe_hours.", "hours_facts.")
 
     target = tmp_path / "renamed.duckdb"
     load(tiny_dir, target, model=load_model(model_dir(tmp_path / "model", edit)))
     columns = columns_of(target)
+    assert {"dim_sex", "hours_facts"} <= set(columns)
+    assert not {"dim_gender", "fact_ashe_hours"} & set(columns)
     assert list(columns["dim_occupation"])[-2:] == ["soc4", "soc4_name"]
     assert "region_code" in columns["fact_ashe_pay"]
     assert "region" not in columns["fact_ashe_pay"]
     with duckdb.connect(str(target), read_only=True) as con:
+        hours = con.sql("SELECT count(*) FROM hours_facts").fetchall()[0][0]
+        sexes = con.sql("SELECT gender, gender_title FROM dim_sex ORDER BY 1").fetchall()
         titles = con.sql("SELECT soc4, soc4_name FROM dim_occupation ORDER BY soc4").df()
         fact = con.sql(
             "SELECT region_code, sum(paybill)::DOUBLE AS pay FROM fact_ashe_pay GROUP BY 1"
         ).df()
+    assert hours == len(pd.read_csv(tiny_dir / sources.ASHE_HOURS.file))
+    genders = pd.read_csv(reference_path("genders.csv")).sort_values("gender")
+    assert sexes == list(genders.itertuples(index=False, name=None))
     soc = pd.read_csv(reference_path("soc2010.csv")).sort_values("soc4")
     assert titles["soc4_name"].tolist() == soc["soc4_title"].tolist()
     csv = pd.read_csv(tiny_dir / sources.ASHE_PAY.file).groupby("geography")["PayBill"].sum()
@@ -287,3 +314,24 @@ def test_load_and_rollups_build_use_the_model_directory_setting(tiny_dir, tmp_pa
     assert ran.stderr.splitlines()[0] == "note: `lmi-cubes aggregates` is now `lmi-cubes rollups`"
     assert rollup_tables(target) == every
     assert "aggregates" not in runner.invoke(main, ["--help"]).output
+
+
+def test_serve_checks_the_warehouse_against_the_model_of_the_setting(plain, tmp_path, monkeypatch):
+    """`serve` reports at start-up what the server would answer 503 with, for the model it
+    will serve: the folder of the setting, not the packaged one."""
+    from lmi_cubes import cli
+
+    monkeypatch.setattr(cli, "port_in_use", lambda host, port: False)
+    monkeypatch.setattr(cli, "_exec_server", lambda *args: None)
+
+    def edit(docs: Docs) -> None:
+        dimension(docs, "industry")["levels"][2]["attributes"].append("sic2007_sections")
+
+    custom = {"LMI_CUBES_MODEL_DIR": str(model_dir(tmp_path / "model", edit))}
+    runner = CliRunner()
+    ran = runner.invoke(main, ["serve", "--warehouse", str(plain)], env=custom)
+    assert ran.exit_code == 0, ran.output
+    assert ran.stderr.splitlines()[0].startswith("warning: the warehouse plain.duckdb ")
+    ran = runner.invoke(main, ["serve", "--warehouse", str(plain)], env={"LMI_CUBES_MODEL_DIR": ""})
+    assert ran.exit_code == 0, ran.output
+    assert not ran.stderr.startswith("warning")
