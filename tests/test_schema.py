@@ -106,6 +106,67 @@ def test_the_warehouse_has_exactly_the_tables_and_columns_the_model_maps(warehou
     assert schema.mismatches(load_model()) == []
 
 
+# The warehouse layout as loaded before the model became the one declaration of it: column
+# names, types and order of every table but the rollups (their own tests) and the journal.
+LAYOUT = {
+    "ashe_age_ratios": "soc1 SMALLINT, gender SMALLINT, status SMALLINT, broad3 SMALLINT, "
+    "age SMALLINT, ratio DOUBLE",
+    "ashe_pay_distribution": "soc_level SMALLINT, occupation SMALLINT, status SMALLINT, "
+    "gender SMALLINT, mean_median_ratio DOUBLE, sd_ratio DOUBLE",
+    "dim_gender": "gender SMALLINT, gender_title VARCHAR",
+    "dim_industry": "sector6 SMALLINT, sector6_title VARCHAR, ind22 SMALLINT, ind22_title "
+    "VARCHAR, ind75 SMALLINT, ind75_title VARCHAR, sic2007_divisions VARCHAR",
+    "dim_occupation": "soc1 SMALLINT, soc1_title VARCHAR, soc2 SMALLINT, soc2_title VARCHAR, "
+    "soc3 SMALLINT, soc3_title VARCHAR, soc4 SMALLINT, soc4_title VARCHAR",
+    "dim_qualification": "broad3 SMALLINT, broad3_title VARCHAR, nqf6 SMALLINT, nqf6_title "
+    "VARCHAR, qualification SMALLINT, qualification_title VARCHAR, qcf_level VARCHAR",
+    "dim_region": "uk SMALLINT, uk_title VARCHAR, nation SMALLINT, nation_title VARCHAR, "
+    "region SMALLINT, region_title VARCHAR",
+    "dim_status": "status SMALLINT, status_title VARCHAR",
+    "dim_year": "year SMALLINT, kind VARCHAR",
+    "fact_ashe_hours": "year SMALLINT, gender SMALLINT, status SMALLINT, industry SMALLINT, "
+    "occupation SMALLINT, region SMALLINT, employment DECIMAL(18,6), total_hours DECIMAL(18,6)",
+    "fact_ashe_pay": "year SMALLINT, gender SMALLINT, status SMALLINT, industry SMALLINT, "
+    "occupation SMALLINT, region SMALLINT, qualification SMALLINT, employment DECIMAL(18,6), "
+    "paybill DECIMAL(18,6)",
+    "fact_members": "fact VARCHAR, column VARCHAR, key SMALLINT",
+    "fact_wf_employment": "year SMALLINT, gender SMALLINT, status SMALLINT, industry SMALLINT, "
+    "occupation SMALLINT, region SMALLINT, qualification SMALLINT, employment DECIMAL(18,6)",
+    "soc_descriptions": "soc4 SMALLINT, description VARCHAR, qualifications VARCHAR, tasks VARCHAR",
+    "soc_index": "soc4 SMALLINT, title VARCHAR, index_entry VARCHAR, qualifier VARCHAR",
+    "wf_replacement_rates": "soc2 SMALLINT, retirement_rate DOUBLE, mortality_rate DOUBLE, "
+    "mobility_rate DOUBLE",
+}
+DIMENSION_FILES = {  # table -> (file, key)
+    "dim_gender": ("genders.csv", "gender"),
+    "dim_status": ("statuses.csv", "status"),
+    "dim_industry": ("industries.csv", "ind75"),
+    "dim_occupation": ("soc2010.csv", "soc4"),
+    "dim_qualification": ("qualifications.csv", "qualification"),
+    "dim_region": ("regions.csv", "region"),
+}
+
+
+def test_the_layout_and_the_dimension_tables_are_those_of_the_files(warehouse):
+    """Each dimension table holds its classification file's rows, sorted by the key, in the
+    model's column order (the UK root added), read here with pandas."""
+    columns = columns_of(warehouse)
+    found = {
+        table: ", ".join(f"{c} {t}" for c, t in cols.items())
+        for table, cols in columns.items()
+        if table != "load_runs" and not table.startswith("rollup_")
+    }
+    assert found == LAYOUT
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for table, (file, key) in DIMENSION_FILES.items():
+            loaded = con.sql(f"SELECT * FROM {table}").df()
+            expected = pd.read_csv(reference_path(file), dtype=str, keep_default_na=False)
+            if table == "dim_region":
+                expected["uk"], expected["uk_title"] = "1", "United Kingdom"
+            expected = expected.sort_values(key, key=lambda k: k.astype(int))[list(loaded)]
+            assert loaded.astype(str).values.tolist() == expected.values.tolist(), table
+
+
 def test_a_level_or_attribute_the_files_cannot_fill_is_refused(tiny_dir, plain, tmp_path):
     def edit(docs: Docs) -> None:
         occupation = dimension(docs, "occupation")
