@@ -301,7 +301,7 @@ def _load(
                     dims[spec.dimension][level.code].unique()
                 )
     if wf_years is not None:
-        codes[f"{YEAR_DIMENSION}.{schema.years.key}"] = sorted(wf_years["year"])
+        codes[f"{YEAR_DIMENSION}.{schema.years.level}"] = sorted(wf_years["year"])
 
     # in memory, with the scratch file attached under a fixed name: DuckDB would name a
     # file database after the file (`wh` for wh.duckdb.scratch-...), clashing with `wh`

@@ -45,6 +45,7 @@ class YearTable:
     each is history or projection."""
 
     table: str
+    level: str
     key: str
     kind: str
 
@@ -94,8 +95,18 @@ def bind(model: Model) -> Schema:
             f"dimension {name}: table {dims[name].table} is filled by no classification file"
         )
     cubes = {c.name: c for c in model.cubes}
+    # the levels whose codes a file's column may be checked against: those a file lists
+    listed = {f"{c.dimension}.{lv.level}" for c in CLASSIFICATIONS for lv in c.levels}
+    if years is not None:
+        listed.add(f"{YEAR_DIMENSION}.{years.level}")
     sources = []
     for source in SOURCES:
+        for col in source.columns:
+            if col.codes and col.codes not in listed:
+                problems.append(
+                    f"{source.file}: column {col.name} takes codes of {col.codes}, a level no "
+                    f"file lists (levels: {sorted(listed)})"
+                )
         if source.cube not in cubes:
             problems.append(f"{source.file} fills cube {source.cube!r}, which the model lacks")
             continue
@@ -191,7 +202,7 @@ def _years(dims: dict[str, Dimension], problems: list[str]) -> YearTable | None:
             f"dimension {dim.name}: the years fill attribute {YEAR_KIND!r}, which the model "
             f"does not have (attributes: {list(level.attributes)})"
         )
-    return YearTable(dim.table, level.key, YEAR_KIND)
+    return YearTable(dim.table, level.name, level.key, YEAR_KIND)
 
 
 def _source(source: SourceFile, cube: Cube, problems: list[str]) -> SourceFile | None:

@@ -204,9 +204,9 @@ def test_a_level_or_attribute_the_files_cannot_fill_is_refused(tiny_dir, plain, 
     assert sha(target) == before
 
 
-def test_a_measure_renamed_on_one_side_only_is_refused(tmp_path, monkeypatch):
-    """A measure is a concept both sides name (it is the fact column): renaming it in the
-    model, or in the file contract, alone is refused, naming both ends."""
+def test_a_measure_or_level_renamed_on_one_side_only_is_refused(tmp_path, monkeypatch):
+    """Measures and levels are concepts both sides name (a measure is the fact column): one
+    renamed in the model, or in the file contract, alone is refused, naming both ends."""
 
     def edit(docs: Docs) -> None:
         pay = cube(docs, "ashe_pay")
@@ -224,12 +224,21 @@ def test_a_measure_renamed_on_one_side_only_is_refused(tmp_path, monkeypatch):
         dataclasses.replace(c, feeds=sources.measure("pay_bill")) if c.name == "PayBill" else c
         for c in pay.columns
     )
+    renamed = tuple(
+        dataclasses.replace(c, codes="occupation.soc5") if c.name == "occupation" else c
+        for c in renamed
+    )
     monkeypatch.setattr(
         schema,
         "SOURCES",
         tuple(dataclasses.replace(s, columns=renamed) if s is pay else s for s in sources.SOURCES),
     )
-    assert schema.mismatches(load_model()) == [
+    problems = schema.mismatches(load_model())
+    assert problems.pop(0).startswith(
+        "ashe_pay_main.csv: column occupation takes codes of occupation.soc5, a level no file "
+        "lists (levels: ['gender.gender', "
+    )
+    assert problems == [
         "ashe_pay_main.csv: column PayBill fills measure pay_bill, which table fact_ashe_pay "
         "of cube ashe_pay does not map (or another column already fills)",
         "cube ashe_pay: column fact_ashe_pay.paybill (measure paybill) is filled by no column "
