@@ -247,7 +247,8 @@ def generate_command(out_dir: Path, scale: str, seed: int, wf_multiplier: float)
 def load_command(
     data_dir: Path, warehouse: str | None, memory_limit: str, allow_empty: bool
 ) -> None:
-    """Validate every file in DATA_DIR and swap a new warehouse in atomically."""
+    """Validate every file in DATA_DIR, check the new warehouse against the model, and swap
+    it in atomically."""
     target = _target(warehouse)
     _check_directory(target, warehouse)
     say = _progress()
