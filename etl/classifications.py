@@ -1,4 +1,4 @@
-"""Classification files (SOC2010, industries, regions, ...) read into dimension tables.
+"""Classification files (SOC2010, industries, regions, ...): the rows of the dimension tables.
 
 The classifications are data, not code: a deployment can load a new vintage by putting
 its own files in the data directory. The packaged copies in `etl/reference/` are the
@@ -20,82 +20,86 @@ from lmi_cubes.etl.problems import Problem
 
 @dataclass(frozen=True)
 class Level:
-    name: str  # the key column in the CSV and in the dimension table
-    label: str | None  # the title column, if the file has one
+    """The CSV columns of one model level's codes and titles."""
+
+    level: str  # the model level these columns fill
+    code: str  # the CSV column of its codes
+    title: str | None  # the CSV column of its titles, if the file has one
 
 
 @dataclass(frozen=True)
 class Classification:
-    name: str
+    """A classification file and the model dimension whose table it fills.
+
+    Only the file's side is declared here (its name, header and value rules); the table, its
+    columns and their order are the model's (`etl.schema` binds the two)."""
+
+    dimension: str
     file: str
-    table: str
     # Levels from coarsest to finest; the last is the table's key. Alternative roll-ups
     # (qualification: broad3 or nqf6) are both listed as parents of the finest level.
     levels: tuple[Level, ...]
-    attributes: tuple[str, ...] = ()
-    # A constant root level the file leaves implicit (the UK above nations).
+    attributes: tuple[tuple[str, str], ...] = ()  # (model attribute, CSV column)
+    # A constant root level the file leaves implicit (the UK above nations): (level, code, title).
     root: tuple[str, int, str] | None = None
     # False when the coarser levels are alternatives rather than a chain.
     nested: bool = True
 
     @property
     def key(self) -> str:
-        return self.levels[-1].name
+        return self.levels[-1].code
 
     @property
     def columns(self) -> list[str]:
+        """The CSV columns the file must have."""
         cols: list[str] = []
         for level in self.levels:
-            cols.append(level.name)
-            if level.label:
-                cols.append(level.label)
-        return cols + list(self.attributes)
+            cols.append(level.code)
+            if level.title:
+                cols.append(level.title)
+        return cols + [column for _, column in self.attributes]
 
 
 CLASSIFICATIONS: tuple[Classification, ...] = (
     Classification(
         "occupation",
         "soc2010.csv",
-        "dim_occupation",
         (
-            Level("soc1", "soc1_title"),
-            Level("soc2", "soc2_title"),
-            Level("soc3", "soc3_title"),
-            Level("soc4", "soc4_title"),
+            Level("soc1", "soc1", "soc1_title"),
+            Level("soc2", "soc2", "soc2_title"),
+            Level("soc3", "soc3", "soc3_title"),
+            Level("soc4", "soc4", "soc4_title"),
         ),
     ),
     Classification(
         "industry",
         "industries.csv",
-        "dim_industry",
         (
-            Level("sector6", "sector6_title"),
-            Level("ind22", "ind22_title"),
-            Level("ind75", "ind75_title"),
+            Level("sector6", "sector6", "sector6_title"),
+            Level("ind22", "ind22", "ind22_title"),
+            Level("ind75", "ind75", "ind75_title"),
         ),
-        attributes=("sic2007_divisions",),
+        attributes=(("sic2007_divisions", "sic2007_divisions"),),
     ),
     Classification(
         "region",
         "regions.csv",
-        "dim_region",
-        (Level("nation", "nation_title"), Level("region", "region_title")),
+        (Level("nation", "nation", "nation_title"), Level("region", "region", "region_title")),
         root=("uk", 1, "United Kingdom"),
     ),
     Classification(
         "qualification",
         "qualifications.csv",
-        "dim_qualification",
         (
-            Level("broad3", "broad3_title"),
-            Level("nqf6", "nqf6_title"),
-            Level("qualification", "qualification_title"),
+            Level("broad3", "broad3", "broad3_title"),
+            Level("nqf6", "nqf6", "nqf6_title"),
+            Level("qualification", "qualification", "qualification_title"),
         ),
-        attributes=("qcf_level",),
+        attributes=(("qcf_level", "qcf_level"),),
         nested=False,
     ),
-    Classification("gender", "genders.csv", "dim_gender", (Level("gender", "gender_title"),)),
-    Classification("status", "statuses.csv", "dim_status", (Level("status", "status_title"),)),
+    Classification("gender", "genders.csv", (Level("gender", "gender", "gender_title"),)),
+    Classification("status", "statuses.csv", (Level("status", "status", "status_title"),)),
 )
 
 CLASSIFICATION_FILES = tuple(c.file for c in CLASSIFICATIONS)
@@ -135,7 +139,7 @@ def _read_classification(
     records = textfile.csv_rows(path, name, spec.columns, problems)
     if records is None:
         return None
-    codes = [lv.name for lv in spec.levels]
+    codes = [lv.code for lv in spec.levels]
     rows = []
     for line, values in records:
         row: dict[str, object] = {}
@@ -164,9 +168,9 @@ def _read_classification(
         )
     # A code must have the same title on every line and, in a chain, the same parent.
     for pos, level in enumerate(spec.levels[:-1]):
-        checks = [(level.name, [level.label] if level.label else [], "title")]
+        checks = [(level.code, [level.title] if level.title else [], "title")]
         if spec.nested:
-            checks.append((spec.levels[pos + 1].name, [level.name], level.name))
+            checks.append((spec.levels[pos + 1].code, [level.code], level.code))
         for code_col, cols, what in checks:
             if not cols:
                 continue
@@ -192,18 +196,15 @@ def _read_classification(
     if len(problems) > before:
         return None  # codes of a broken classification would only cascade into more problems
     frame = frame.drop(columns="_line")
-    if spec.root:
-        root, code, title = spec.root
-        frame.insert(0, f"{root}_title", title)
-        frame.insert(0, root, code)
     return frame.sort_values(spec.key).reset_index(drop=True)
 
 
 def read_classifications(data_dir: Path, problems: list[Problem]) -> dict[str, pd.DataFrame]:
-    """All classification tables by name; problems are appended, never raised."""
+    """Every classification file's rows by dimension, in the file's own column names;
+    problems are appended, never raised."""
     tables = {}
     for spec in CLASSIFICATIONS:
         frame = read_classification(spec, classification_path(data_dir, spec.file), problems)
         if frame is not None:
-            tables[spec.name] = frame
+            tables[spec.dimension] = frame
     return tables

@@ -281,7 +281,7 @@ def generate(
         frame = read_classification(c, reference_path(c.file), problems)
         if frame is None:
             raise RuntimeError(f"packaged classification files are invalid: {problems}")
-        dims[c.name] = frame
+        dims[c.dimension] = frame
     if problems:
         raise RuntimeError(f"packaged classification files are invalid: {problems}")
     rng = np.random.default_rng(seed)

@@ -27,11 +27,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from lmi_cubes.aggregates.warehouse_check import problems_with
 from lmi_cubes.etl.classifications import CLASSIFICATIONS, classification_path, read_classifications
 from lmi_cubes.etl.occupation_texts import read_occupation_texts, text_paths
 from lmi_cubes.etl.problems import Problem, ValidationFailed
-from lmi_cubes.etl.sources import SOURCES, WF_YEARS_FILE, SourceFile
+from lmi_cubes.etl.schema import Schema, SchemaMismatch, bind
+from lmi_cubes.etl.sources import SOURCES, WF_YEARS_FILE, YEAR_DIMENSION, SourceFile
 from lmi_cubes.etl.validate import Validator, read_wf_years, staging_table
+from lmi_cubes.model import Model
+from lmi_cubes.model.loader import load_model
 from lmi_cubes.warehouse.journal import read_journal, sidecar, write_journal, write_load_runs
 
 Progress = Callable[[str], None]
@@ -45,6 +49,18 @@ Publish = Callable[[Path, str], None]
 
 class LoadError(RuntimeError):
     """A load that could not run (locked, missing directory); nothing was changed."""
+
+
+class WarehouseMismatch(LoadError):
+    """The new warehouse lacks a table or column the model maps, or holds one as another
+    kind: it is not swapped in, so the server never opens a warehouse it would refuse."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(
+            f"the new warehouse does not match the model ({len(problems)} problem"
+            f"{'s' if len(problems) != 1 else ''}): " + "; ".join(problems[:5])
+        )
 
 
 @dataclass(frozen=True)
@@ -118,15 +134,22 @@ def load(
     extra: Extra | None = None,
     allow_empty: bool = False,
     publish: Publish | None = None,
+    model: Model | None = None,
 ) -> LoadResult:
     """Validate every file in data_dir and swap a new warehouse in at target.
 
-    A source file with a header and no rows is a problem unless `allow_empty`: it would
-    silently empty a whole cube."""
+    The tables and columns are the model's (the packaged model unless one is given), and
+    the new warehouse is checked against it before the swap. A source file with a header
+    and no rows is a problem unless `allow_empty`: it would silently empty a whole cube."""
     say = progress or (lambda _msg: None)
     data_dir, target = Path(data_dir), Path(target)
     if not data_dir.is_dir():
         raise LoadError(f"data directory {data_dir} does not exist")
+    model = model or load_model()
+    try:
+        schema = bind(model)
+    except SchemaMismatch as exc:
+        raise LoadError(str(exc)) from exc
     target.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     run_id = uuid.uuid4().hex[:12]
@@ -159,6 +182,8 @@ def load(
                 extra,
                 allow_empty,
                 publish,
+                model,
+                schema,
             )
         except ValidationFailed as exc:
             failure = exc
@@ -244,7 +269,9 @@ def _load(
     memory_limit: str,
     extra: Extra | None,
     allow_empty: bool,
-    publish: Publish | None = None,
+    publish: Publish | None,
+    model: Model,
+    schema: Schema,
 ) -> LoadResult:
     started = time.monotonic()
     inputs = _inputs(data_dir)
@@ -268,11 +295,13 @@ def _load(
         texts = read_occupation_texts(data_dir, set(dims["occupation"]["soc4"]), problems)
     codes: dict[str, list[int]] = {}
     for spec in CLASSIFICATIONS:
-        if spec.name in dims:
+        if spec.dimension in dims:
             for level in spec.levels:
-                codes[f"{spec.name}.{level.name}"] = sorted(dims[spec.name][level.name].unique())
+                codes[f"{spec.dimension}.{level.level}"] = sorted(
+                    dims[spec.dimension][level.code].unique()
+                )
     if wf_years is not None:
-        codes["year.year"] = sorted(wf_years["year"])
+        codes[f"{YEAR_DIMENSION}.{schema.years.level}"] = sorted(wf_years["year"])
 
     # in memory, with the scratch file attached under a fixed name: DuckDB would name a
     # file database after the file (`wh` for wh.duckdb.scratch-...), clashing with `wh`
@@ -288,12 +317,12 @@ def _load(
         validator = Validator(con, codes, allow_empty=allow_empty)
         validator.add(problems)
         staged: list[SourceFile] = []
-        for number, source in enumerate(SOURCES, start=1):
+        for number, source in enumerate(schema.sources, start=1):
             path = inputs[source.file]
             if not path.exists():
                 validator.add([Problem(source.file, 0, "", f"file is missing from {data_dir}")])
                 continue
-            say(f"validating {source.file} (file {number} of {len(SOURCES)})")
+            say(f"validating {source.file} (file {number} of {len(schema.sources)})")
             if validator.stage(source, path):
                 staged.append(source)
         total = validator.count()
@@ -304,7 +333,9 @@ def _load(
         assert wf_years is not None  # any problem above would have raised
         say("building the new warehouse")
         with _building(con, building):
-            rows = _build(con, dims, wf_years, staged, say, texts)
+            rows = _build(con, schema, dims, wf_years, staged, say, texts)
+            say("checking the new warehouse against the model")
+            check_against(model, con)  # before the rollups, which read what it checks
             if extra is not None:
                 say("building rollup tables")
                 rows.update(extra(con))
@@ -325,8 +356,25 @@ def _load(
     return LoadResult(target, str(record["run_id"]), vintage, rows, time.monotonic() - started)
 
 
+def check_against(model: Model, con: duckdb.DuckDBPyConnection) -> None:
+    """Raise WarehouseMismatch unless the new warehouse (attached as `wh`) has every table and
+    column the model maps, each of its kind: the check the server makes when it opens a
+    warehouse, made on the new file while the served one is still untouched."""
+    rows = con.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_catalog = 'wh' AND table_schema = 'main'"
+    ).fetchall()
+    columns: dict[str, dict[str, str | None]] = {}
+    for table, column, sql_type in rows:
+        columns.setdefault(str(table), {})[str(column)] = str(sql_type)
+    problems = problems_with(model, columns)
+    if problems:
+        raise WarehouseMismatch(problems)
+
+
 def _build(
     con: duckdb.DuckDBPyConnection,
+    schema: Schema,
     dims: dict[str, pd.DataFrame],
     wf_years: pd.DataFrame,
     staged: list[SourceFile],
@@ -343,19 +391,19 @@ def _build(
         )
         con.unregister("frame")
         rows[table] = len(frame)
-    for spec in CLASSIFICATIONS:
-        frame = dims[spec.name]
-        keys = {lv.name for lv in spec.levels} | ({spec.root[0]} if spec.root else set())
+    for dim in schema.dimensions:  # the model's table and columns, from the file's columns
+        frame = dims[dim.classification.dimension]
         select = ", ".join(
-            f'"{c}"::SMALLINT AS "{c}"' if c in keys else f'"{c}"::VARCHAR AS "{c}"'
-            for c in frame.columns
+            f"{_q(f.source) if f.source else _constant(f.constant)}::"
+            f"{'SMALLINT' if f.code else 'VARCHAR'} AS {_q(f.column)}"
+            for f in dim.fills
         )
         con.register("frame", frame)
         con.execute(
-            f"CREATE TABLE wh.{spec.table} AS SELECT {select} FROM frame ORDER BY {spec.key}"
+            f"CREATE TABLE wh.{_q(dim.table)} AS SELECT {select} FROM frame ORDER BY {_q(dim.key)}"
         )
         con.unregister("frame")
-        rows[spec.table] = len(frame)
+        rows[dim.table] = len(frame)
     for number, source in enumerate(staged, start=1):
         say(f"loading {source.table} (table {number} of {len(staged)})")
         cols = []
@@ -379,34 +427,53 @@ def _build(
         )
     # which members each fact table actually has (armed forces have no pay data, the
     # self-employed no ASHE rows): the engine leaves structural absences off its axes
+    facts = [s for s in staged if s.lookup is None]
     present = " UNION ALL ".join(
         f"SELECT '{s.table}' AS fact, '{c.target}' AS \"column\", \"{c.target}\" AS key "
         f'FROM wh.{s.table} GROUP BY "{c.target}"'
-        for s in staged
-        if s.table.startswith("fact_")
+        for s in facts
         for c in s.columns
         if c.kind == "int"
     )
     con.execute(f'CREATE TABLE wh.fact_members AS {present} ORDER BY fact, "column", key')
+    years = schema.years
     fact_years = " UNION ".join(
-        f"SELECT DISTINCT year FROM wh.{s.table}" for s in staged if "year" in s.header
+        f"SELECT DISTINCT {_q(c.target)} AS year FROM wh.{_q(s.table)}"
+        for s in facts
+        for c in s.columns
+        if c.feeds.role == "dimension" and c.feeds.name == YEAR_DIMENSION
     )
     con.register("wf_years", wf_years)
     con.execute(
-        f"""CREATE TABLE wh.dim_year AS
-        SELECT y.year::SMALLINT AS year, coalesce(w.kind, 'history') AS kind
+        f"""CREATE TABLE wh.{_q(years.table)} AS
+        SELECT y.year::SMALLINT AS {_q(years.key)}, coalesce(w.kind, 'history') AS {_q(years.kind)}
         FROM (SELECT year FROM wf_years UNION {fact_years}) y
-        LEFT JOIN wf_years w USING (year) ORDER BY year"""
+        LEFT JOIN wf_years w USING (year) ORDER BY y.year"""
     )
     con.unregister("wf_years")
-    rows["dim_year"] = int(con.execute("SELECT count(*) FROM wh.dim_year").fetchall()[0][0])
+    count = con.execute(f"SELECT count(*) FROM wh.{_q(years.table)}").fetchall()[0][0]
+    rows[years.table] = int(count)
     return rows
 
 
+def _q(name: str) -> str:
+    """A quoted SQL name: the model's table and column names are data."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _constant(value: int | str | None) -> str:
+    return str(value) if isinstance(value, int) else _lit(str(value))
+
+
 def rebuild(
-    target: Path, extra: Extra, progress: Progress | None = None, publish: Publish | None = None
+    target: Path,
+    extra: Extra,
+    progress: Progress | None = None,
+    publish: Publish | None = None,
+    model: Model | None = None,
 ) -> dict[str, int]:
-    """Rebuild derived tables of a loaded warehouse: copy it, build, swap atomically."""
+    """Rebuild derived tables of a loaded warehouse: copy it, build, check it against the
+    model (when one is given), swap atomically."""
     say = progress or (lambda _msg: None)
     if not target.exists():
         raise LoadError(f"no warehouse at {target}; run `lmi-cubes load` first")
@@ -424,6 +491,9 @@ def rebuild(
             con = duckdb.connect(":memory:")
             try:
                 with _building(con, building):
+                    if model is not None:
+                        say("checking the warehouse against the model")
+                        check_against(model, con)
                     say("building rollup tables")
                     rows = extra(con)
             finally:

@@ -1,7 +1,9 @@
 """The ETL contract: every source file's columns, keys and value rules, as data.
 
 The generator writes these files and the loader validates and loads them, so both read
-the same description here; a new column or rule is added in one place.
+the same description here; a new column or rule is added in one place. What a file feeds is
+named in the model's terms (a cube's dimension or measure, a lookup's key or value): the
+table and column names are the model's alone, bound to these files by `etl.schema`.
 """
 
 from __future__ import annotations
@@ -17,13 +19,24 @@ Kind = Literal["int", "float", "amount"]
 MAX_AMOUNT = 10**12
 
 
+# What a column feeds, in the model's terms: a fact table's `dimension` key or `measure`; a
+# lookup's `key` (by dimension), `level_column` (by dimension), `parameter` or `value`.
+Role = Literal["dimension", "measure", "key", "level_column", "parameter", "value"]
+
+
+@dataclass(frozen=True)
+class Feeds:
+    role: Role
+    name: str = ""  # the dimension, measure or value; empty for the parameter
+
+
 @dataclass(frozen=True)
 class Column:
-    """One CSV column and the warehouse column it becomes."""
+    """One CSV column and what it feeds; `target`, the warehouse column, is the model's."""
 
     name: str
     kind: Kind
-    target: str
+    feeds: Feeds
     # "<classification>.<level>": values must be codes of that level.
     codes: str | None = None
     # Explicit allowed codes when the file has its own coding (age ratios, distribution).
@@ -32,20 +45,23 @@ class Column:
     mapping: dict[int, int] | None = None
     non_negative: bool = False
     positive: bool = False
+    target: str = ""  # set from the model by etl.schema.bind
 
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A source CSV file and its fact or lookup table."""
+    """A source CSV file and the cube's fact table, or one of its lookups, it feeds."""
 
     file: str
-    table: str
+    cube: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
+    lookup: str | None = None  # the lookup's role; None for the fact table
     # (value column, weight column): value must be 0 where weight is 0.
     zero_with: tuple[tuple[str, str], ...] = ()
     required: bool = True
     extra_rules: tuple[str, ...] = field(default=())
+    table: str = ""  # set from the model by etl.schema.bind
 
     @property
     def header(self) -> list[str]:
@@ -55,25 +71,46 @@ class SourceFile:
         return next(c for c in self.columns if c.name == name)
 
 
+def dimension(name: str) -> Feeds:
+    return Feeds("dimension", name)
+
+
+def measure(name: str) -> Feeds:
+    return Feeds("measure", name)
+
+
+def key(dimension: str) -> Feeds:
+    return Feeds("key", dimension)
+
+
+def value(name: str) -> Feeds:
+    return Feeds("value", name)
+
+
 def _dims(status_allowed: tuple[int, ...] | None, with_qual: bool) -> tuple[Column, ...]:
     # Working Futures years must be described in wf_years.csv; ASHE files carry their own year.
     cols = [
-        Column("year", "int", "year", codes=None if status_allowed else "year.year"),
-        Column("gender", "int", "gender", codes="gender.gender"),
+        Column("year", "int", dimension("year"), codes=None if status_allowed else "year.year"),
+        Column("gender", "int", dimension("gender"), codes="gender.gender"),
         Column(
             "status",
             "int",
-            "status",
+            dimension("status"),
             codes=None if status_allowed else "status.status",
             allowed=status_allowed,
         ),
-        Column("industry", "int", "industry", codes="industry.ind75"),
-        Column("occupation", "int", "occupation", codes="occupation.soc4"),
-        Column("geography", "int", "region", codes="region.region"),
+        Column("industry", "int", dimension("industry"), codes="industry.ind75"),
+        Column("occupation", "int", dimension("occupation"), codes="occupation.soc4"),
+        Column("geography", "int", dimension("region"), codes="region.region"),
     ]
     if with_qual:
         cols.append(
-            Column("qualification", "int", "qualification", codes="qualification.qualification")
+            Column(
+                "qualification",
+                "int",
+                dimension("qualification"),
+                codes="qualification.qualification",
+            )
         )
     return tuple(cols)
 
@@ -82,11 +119,11 @@ _PAY_KEY = ("year", "gender", "status", "industry", "occupation", "geography", "
 
 ASHE_PAY = SourceFile(
     file="ashe_pay_main.csv",
-    table="fact_ashe_pay",
+    cube="ashe_pay",
     columns=(
         *_dims((1, 2), with_qual=True),
-        Column("Employment", "amount", "employment", non_negative=True),
-        Column("PayBill", "amount", "paybill", non_negative=True),
+        Column("Employment", "amount", measure("employment"), non_negative=True),
+        Column("PayBill", "amount", measure("paybill"), non_negative=True),
     ),
     key=_PAY_KEY,
     zero_with=(("PayBill", "Employment"),),
@@ -94,11 +131,11 @@ ASHE_PAY = SourceFile(
 
 ASHE_HOURS = SourceFile(
     file="ashe_hours_main.csv",
-    table="fact_ashe_hours",
+    cube="ashe_hours",
     columns=(
         *_dims((1, 2), with_qual=False),
-        Column("Employment", "amount", "employment", non_negative=True),
-        Column("TotalHours", "amount", "total_hours", non_negative=True),
+        Column("Employment", "amount", measure("employment"), non_negative=True),
+        Column("TotalHours", "amount", measure("total_hours"), non_negative=True),
     ),
     key=_PAY_KEY[:-1],
     zero_with=(("TotalHours", "Employment"),),
@@ -106,10 +143,10 @@ ASHE_HOURS = SourceFile(
 
 WF_EMPLOYMENT = SourceFile(
     file="wf_employment.csv",
-    table="fact_wf_employment",
+    cube="working_futures",
     columns=(
         *_dims(None, with_qual=True),
-        Column("weight", "amount", "employment", non_negative=True),
+        Column("weight", "amount", measure("employment"), non_negative=True),
     ),
     key=_PAY_KEY,
 )
@@ -124,20 +161,27 @@ AGE_QUAL_MAP = {1: 1, 2: 2, 3: 3, 4: 0}
 
 ASHE_AGE_RATIOS = SourceFile(
     file="ashe_age_ratios.csv",
-    table="ashe_age_ratios",
+    cube="ashe_pay",
+    lookup="age_ratios",
     columns=(
         Column(
             "occupation1",
             "int",
-            "soc1",
+            key("occupation"),
             allowed=tuple(AGE_OCCUPATION_MAP),
             mapping=AGE_OCCUPATION_MAP,
         ),
-        Column("gender", "int", "gender", allowed=tuple(AGE_GENDER_MAP), mapping=AGE_GENDER_MAP),
-        Column("status", "int", "status", allowed=tuple(AGE_STATUS_MAP), mapping=AGE_STATUS_MAP),
-        Column("qual3", "int", "broad3", allowed=tuple(AGE_QUAL_MAP), mapping=AGE_QUAL_MAP),
-        Column("age", "int", "age", allowed=tuple(AGES)),
-        Column("ratio", "float", "ratio", positive=True),
+        Column(
+            "gender", "int", key("gender"), allowed=tuple(AGE_GENDER_MAP), mapping=AGE_GENDER_MAP
+        ),
+        Column(
+            "status", "int", key("status"), allowed=tuple(AGE_STATUS_MAP), mapping=AGE_STATUS_MAP
+        ),
+        Column(
+            "qual3", "int", key("qualification"), allowed=tuple(AGE_QUAL_MAP), mapping=AGE_QUAL_MAP
+        ),
+        Column("age", "int", Feeds("parameter"), allowed=tuple(AGES)),
+        Column("ratio", "float", value("ratio"), positive=True),
     ),
     key=("occupation1", "gender", "status", "qual3", "age"),
     extra_rules=("ages_complete",),
@@ -145,14 +189,15 @@ ASHE_AGE_RATIOS = SourceFile(
 
 ASHE_PAY_DISTRIBUTION = SourceFile(
     file="ashe_pay_distribution.csv",
-    table="ashe_pay_distribution",
+    cube="ashe_pay",
+    lookup="pay_distribution",
     columns=(
-        Column("soc_level", "int", "soc_level", allowed=(0, 1, 2, 3, 4)),
-        Column("occupation", "int", "occupation"),
-        Column("status", "int", "status", allowed=(0, 1, 2)),
-        Column("gender", "int", "gender", allowed=(0, 1, 2)),
-        Column("mean_median_ratio", "float", "mean_median_ratio", positive=True),
-        Column("sd_ratio", "float", "sd_ratio", positive=True),
+        Column("soc_level", "int", Feeds("level_column", "occupation"), allowed=(0, 1, 2, 3, 4)),
+        Column("occupation", "int", key("occupation")),
+        Column("status", "int", key("status"), allowed=(0, 1, 2)),
+        Column("gender", "int", key("gender"), allowed=(0, 1, 2)),
+        Column("mean_median_ratio", "float", value("mean_median_ratio"), positive=True),
+        Column("sd_ratio", "float", value("sd_ratio"), positive=True),
     ),
     key=("soc_level", "occupation", "status", "gender"),
     extra_rules=("occupation_at_level",),
@@ -160,12 +205,13 @@ ASHE_PAY_DISTRIBUTION = SourceFile(
 
 WF_REPLACEMENT_RATES = SourceFile(
     file="wf_replacement_rates.csv",
-    table="wf_replacement_rates",
+    cube="working_futures",
+    lookup="replacement_rates",
     columns=(
-        Column("soc2", "int", "soc2", codes="occupation.soc2"),
-        Column("retirement_rate", "float", "retirement_rate", non_negative=True),
-        Column("mortality_rate", "float", "mortality_rate", non_negative=True),
-        Column("mobility_rate", "float", "mobility_rate", non_negative=True),
+        Column("soc2", "int", key("occupation"), codes="occupation.soc2"),
+        Column("retirement_rate", "float", value("retirement_rate"), non_negative=True),
+        Column("mortality_rate", "float", value("mortality_rate"), non_negative=True),
+        Column("mobility_rate", "float", value("mobility_rate"), non_negative=True),
     ),
     key=("soc2",),
 )
@@ -180,3 +226,6 @@ SOURCES: tuple[SourceFile, ...] = (
 )
 
 WF_YEARS_FILE = "wf_years.csv"
+# wf_years.csv and the facts' years fill the time dimension's table: its one level's key and
+# the model attribute saying whether a year is history or projection.
+YEAR_DIMENSION, YEAR_KIND = "year", "kind"

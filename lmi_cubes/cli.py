@@ -18,6 +18,8 @@ from lmi_cubes.etl.load import JOURNAL_NOT_WRITTEN, LoadError, LoadResult, load,
 from lmi_cubes.etl.official.importer import RELEASES, import_files
 from lmi_cubes.etl.official.problems import ImportFailed
 from lmi_cubes.etl.problems import ValidationFailed
+from lmi_cubes.model import Model
+from lmi_cubes.model.errors import ModelError
 from lmi_cubes.model.loader import load_model
 from lmi_cubes.settings import Settings
 from lmi_cubes.warehouse import Warehouse, WarehouseUnavailable, open_target
@@ -45,16 +47,31 @@ warehouse_option = click.option(
 )
 
 
+def configured_model() -> Model:
+    """The model of the model-directory setting (docs/settings.md), else the packaged one:
+    `load`, `rollups build` and `serve` read the same, so a custom model's warehouse has its
+    tables and rollups, and is checked against it, wherever it is built or served."""
+    return load_model(Settings.from_env().model_dir)
+
+
+def _model_or_exit() -> Model:
+    try:
+        return configured_model()
+    except ModelError as exc:
+        raise click.ClickException(f"the model is invalid: {exc}") from exc
+
+
 def load_warehouse(
     data_dir: Path,
     target: Path | str | Warehouse,
     progress: Callable[[str], None] | None = None,
     memory_limit: str = "4GB",
     allow_empty: bool = False,
+    model: Model | None = None,
 ) -> LoadResult:
     """A load that also builds the model's rollup tables inside the same atomic swap, and
     publishes the result when the warehouse is not the local DuckDB file."""
-    model = load_model()
+    model = model or configured_model()
     warehouse = open_target(target)
     return load(
         data_dir,
@@ -64,6 +81,7 @@ def load_warehouse(
         extra=lambda con: rollups.build(con, model),
         allow_empty=allow_empty,
         publish=warehouse.publish if warehouse.remote else None,
+        model=model,
     )
 
 
@@ -83,8 +101,9 @@ def _load_or_exit(
     what went wrong and where to look; the details are in the journal beside the warehouse."""
     journal = sidecar(warehouse.local_path, "load_runs.jsonl")
     target = _shown(warehouse)
+    model = _model_or_exit()
     try:
-        return load_warehouse(data_dir, warehouse, say, memory_limit, allow_empty)
+        return load_warehouse(data_dir, warehouse, say, memory_limit, allow_empty, model)
     except ValidationFailed as exc:
         click.echo(
             f"load failed: {exc.summary()}; nothing was loaded, {target} is unchanged", err=True
@@ -228,7 +247,8 @@ def generate_command(out_dir: Path, scale: str, seed: int, wf_multiplier: float)
 def load_command(
     data_dir: Path, warehouse: str | None, memory_limit: str, allow_empty: bool
 ) -> None:
-    """Validate every file in DATA_DIR and swap a new warehouse in atomically."""
+    """Validate every file in DATA_DIR, check the new warehouse against the model, and swap
+    it in atomically."""
     target = _target(warehouse)
     _check_directory(target, warehouse)
     say = _progress()
@@ -239,28 +259,39 @@ def load_command(
     )
 
 
-@main.group("aggregates")
-def aggregates_group() -> None:
-    """Pre-computed rollup tables declared in the model files."""
+@main.group("rollups")
+def rollups_group() -> None:
+    """Rollup tables: the facts pre-summed to the levels each cube's model declares
+    (`info.rollups`), built by `load` and rebuilt here."""
 
 
-@aggregates_group.command("build")
+@rollups_group.command("build")
 @warehouse_option
-def aggregates_build(warehouse: str | None) -> None:
+def rollups_build(warehouse: str | None) -> None:
     """Rebuild the rollup tables of the warehouse in a new file and swap it in atomically."""
     target = _target(warehouse)
     say = _progress()
-    model = load_model()
+    model = _model_or_exit()
     try:
         rows = rebuild(
             target.local_path,
             lambda con: rollups.build(con, model),
             progress=say,
             publish=target.publish if target.remote else None,
+            model=model,
         )
     except LoadError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(f"{exc}; {_shown(target)} is unchanged") from exc
     say("built " + ", ".join(f"{t}={n:,}" for t, n in rows.items()))
+
+
+@main.group("aggregates", hidden=True)
+def aggregates_alias() -> None:
+    """The former name of `rollups`, kept so that existing scripts still run."""
+    click.echo("note: `lmi-cubes aggregates` is now `lmi-cubes rollups`", err=True)
+
+
+aggregates_alias.add_command(rollups_build)
 
 
 @main.command("import", epilog="Where to download each publication: docs/official-data.md.")
@@ -327,7 +358,7 @@ def serve_command(warehouse: str | None, host: str, port: int, workers: int, thr
     else:
         from lmi_cubes.cube_server.state import problem_of
 
-        problem = problem_of(target, load_model())  # reported now, not at the first request
+        problem = problem_of(target, _model_or_exit())  # now, not at the first request
         if problem is not None:
             click.echo(f"warning: {problem}; the server answers 503 until it is fixed", err=True)
     url = f"http://{host}:{port}/"

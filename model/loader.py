@@ -38,9 +38,10 @@ def default_model_dir() -> Path:
     return Path(str(resources.files("lmi_cubes.model")))
 
 
-def load_model(directory: Path | None = None) -> Model:
-    """Read and validate every *.json in the model directory; raise ModelError with all problems."""
-    directory = directory or default_model_dir()
+def load_model(directory: Path | str | None = None) -> Model:
+    """Read and validate every *.json in the model directory (the packaged model when none is
+    given); raise ModelError with all problems."""
+    directory = Path(directory) if directory else default_model_dir()
     problems: list[str] = []
     docs: dict[str, dict[str, Any]] = {}
     for path in sorted(directory.glob("*.json")):
@@ -338,7 +339,7 @@ def _aggregate(
 
 
 def _lookups(raw: Any, path: str, dims: list[Dimension], problems: list[str]) -> dict[str, Lookup]:
-    """The ratio tables the derived measures read, each keyed by named dimensions/levels."""
+    """The ratio tables the derived aggregates read, each keyed by named dimensions/levels."""
     out: dict[str, Lookup] = {}
     if not isinstance(raw, dict):
         problems.append(f"{path}.info.lookups: must be an object of role -> lookup")

@@ -21,7 +21,7 @@ class _HasName(Protocol):
 
 Named = TypeVar("Named", bound=_HasName)
 
-# The derived measures the engine computes, by what they need: a mean of pay (and the
+# The derived aggregates the engine computes, by what they need: a mean of pay (and the
 # distribution and age-ratio lookups), or employment over a period of years.
 DERIVED_KINDS = {
     "pay_distribution": "pay",
@@ -114,7 +114,7 @@ class Dimension:
 class Aggregate:
     name: str
     label: str
-    function: str | None  # "sum" for stored sums; None for ratios and derived measures
+    function: str | None  # "sum" for stored sums; None for ratios and derived aggregates
     measure: str | None  # the fact column of a sum
     ratio: tuple[str, str] | None  # (numerator aggregate, denominator aggregate)
     derived: str | None
@@ -143,7 +143,7 @@ class Reliability:
 
 @dataclass(frozen=True)
 class Rollup:
-    """A pre-computed aggregate table: the facts summed to one level per kept dimension."""
+    """A rollup table: the facts pre-summed to one level per kept dimension."""
 
     name: str
     table: str
@@ -169,7 +169,7 @@ class LookupKey:
 
 @dataclass(frozen=True)
 class Lookup:
-    """A table of ratios the derived measures read, keyed by what a cell is fixed to.
+    """A table of ratios the derived aggregates read, keyed by what a cell is fixed to.
 
     Its role names the formula that uses it (`pay_distribution`, `age_ratios`,
     `replacement_rates`); which dimensions and levels key it is the model's business."""

@@ -21,8 +21,9 @@ from flask.testing import FlaskClient
 
 from lmi_cubes.cli import load_warehouse
 from lmi_cubes.cube_server.app import create_app
-from lmi_cubes.etl import sources
 from lmi_cubes.etl.generate import generate
+from lmi_cubes.etl.schema import bind
+from lmi_cubes.model.loader import load_model
 from lmi_cubes.warehouse import open_target
 from lmi_cubes.warehouse.postgres import PostgresWarehouse
 from support import ask, free_port, serving
@@ -138,7 +139,10 @@ def test_load_publishes_a_schema_and_drops_the_replaced_one(
     # amounts stay exact DECIMALs: the source files' amount columns in the fact tables, and
     # their sums in every rollup
     amounts = {
-        (s.table, c.target) for s in sources.SOURCES for c in s.columns if c.kind == "amount"
+        (s.table, c.target)
+        for s in bind(load_model()).sources
+        for c in s.columns
+        if c.kind == "amount"
     }
     assert amounts == {
         ("fact_ashe_pay", "employment"),

@@ -101,7 +101,7 @@ def routed(engine: Engine, cube: str, **kwargs) -> str:
             dict(axes=["gender"], measures=["employment"], cut="!occupation:9"),
             "rollup_ashe_pay_soc1_sector",
         ),
-        # derived measures route like their base measure
+        # derived aggregates route like the sums they read
         (
             "ashe_pay",
             dict(axes=["occupation:soc4"], measures=["median_pay"], cut="gender:2|region:1,1,1"),
@@ -260,11 +260,11 @@ def test_most_of_those_queries_are_answered_by_a_rollup(engines):
     assert sum(t.startswith("rollup_") for t in tables) >= len(QUERIES) - 2
 
 
-def test_aggregates_build_rebuilds_in_place(warehouse, tmp_path):
+def test_rollups_build_rebuilds_in_place(warehouse, tmp_path):
     copy = tmp_path / "copy.duckdb"
     copy.write_bytes(warehouse.read_bytes())
     done = subprocess.run(
-        [sys.executable, "-m", "lmi_cubes.cli", "aggregates", "build", "--warehouse", str(copy)],
+        [sys.executable, "-m", "lmi_cubes.cli", "rollups", "build", "--warehouse", str(copy)],
         capture_output=True,
         text=True,
         timeout=300,
