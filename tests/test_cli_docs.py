@@ -82,3 +82,13 @@ def test_the_quick_subset_leaves_out_exactly_the_slow_modules():
     assert slow == set(SLOW_MODULES)
     assert not slow & quick and "test_engine.py" in quick
     assert 'pytest -m "not slow"' in (ROOT / "README.md").read_text()
+
+
+def test_the_readme_fits_on_a_few_screens_and_links_the_rest():
+    """The README says what the product is, gives the two commands and a first request, and
+    links to docs/ for the rest; a section that grows goes to its page there."""
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 150
+    pages = {p.name for p in (ROOT / "docs").glob("*.md")}
+    linked = set(re.findall(r"\]\(docs/([^)#]+\.md)", readme))
+    assert pages - linked == set()  # every page in docs/ is reachable from the README
