@@ -18,6 +18,7 @@ from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import psycopg
 import sqlalchemy as sa
 from psycopg.types.numeric import FloatLoader
@@ -26,7 +27,7 @@ from lmi_cubes.settings import Settings
 from lmi_cubes.warehouse.base import ThrottledPointer, Warehouse, open_build
 from lmi_cubes.warehouse.errors import VersionGone, WarehouseUnavailable
 from lmi_cubes.warehouse.files import default_warehouse
-from lmi_cubes.warehouse.reader import DEFAULT_TIMEOUT_S, Reader
+from lmi_cubes.warehouse.reader import DEFAULT_TIMEOUT_S, Frame, Reader
 
 PREFIX = "lmi_v_"
 POINTER = "lmi_cubes.published"
@@ -58,6 +59,25 @@ def _pg_type(duck_type: str) -> str:
 
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+class PostgresReader(Reader):
+    """Rows from psycopg (numeric already float, see `open`), turned into numpy columns; the
+    server stops a statement itself through `statement_timeout`, set when a reader connects."""
+
+    def _frame(self, result: sa.CursorResult[Any]) -> Frame:
+        rows, keys = result.fetchall(), list(result.keys())
+        return {k: np.array([r[i] for r in rows]) for i, k in enumerate(keys)}
+
+    def _arm(self, con: sa.Connection) -> None:
+        return None
+
+    @staticmethod
+    def timed_out(exc: BaseException) -> bool:
+        orig = getattr(exc, "orig", None) or exc  # psycopg.errors.QueryCanceled, SQLSTATE 57014
+        return isinstance(orig, psycopg.errors.QueryCanceled) or (
+            getattr(orig, "sqlstate", None) == "57014"
+        )
 
 
 class PostgresWarehouse(Warehouse):
@@ -142,7 +162,7 @@ class PostgresWarehouse(Warehouse):
             finally:
                 lease.close()
 
-        return Reader(engine, schema, timeout_s, close=close)
+        return PostgresReader(engine, schema, timeout_s, close=close)
 
     def publish(self, building: Path, run_id: str) -> None:
         schema = PREFIX + run_id

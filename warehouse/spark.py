@@ -291,6 +291,9 @@ def _export(building: Path, folder: Path) -> tuple[list[str], str]:
     return sorted(tables), vintage if RUN.fullmatch(vintage) else ""
 
 
+_COLUMNS: weakref.WeakKeyDictionary[sa.Engine, dict[str, set[str]]] = weakref.WeakKeyDictionary()
+
+
 class SparkReader(Reader):
     """Statements run asynchronously on the Thrift server and are cancelled at the limit."""
 
@@ -341,26 +344,24 @@ class SparkReader(Reader):
                 out[name] = np.array(values)
         return out
 
-
-_COLUMNS: weakref.WeakKeyDictionary[sa.Engine, dict[str, set[str]]] = weakref.WeakKeyDictionary()
-
-
-def table_columns(engine: sa.Engine) -> dict[str, set[str]]:
-    """Reflection with SHOW TABLES and DESCRIBE (a version never changes: read once)."""
-    cached = _COLUMNS.get(engine)
-    if cached is not None:
-        return cached
-    columns: dict[str, set[str]] = {}
-    with engine.connect() as con:
-        cur = con.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cur.execute("SHOW TABLES")
-            tables = [str(r[1]) for r in cur.fetchall() if not r[2]]
-            for table in tables:
-                cur.execute(f"DESCRIBE {_tick(table)}")
-                names = {str(r[0]) for r in cur.fetchall()}
-                columns[table] = {n for n in names if n and not n.startswith("#")}
-        finally:
-            cur.close()
-    _COLUMNS[engine] = columns
-    return columns
+    @classmethod
+    def reflect(cls, engine: sa.Engine) -> dict[str, set[str]]:
+        """SHOW TABLES and DESCRIBE: no information_schema over Thrift (a version never
+        changes: read once)."""
+        cached = _COLUMNS.get(engine)
+        if cached is not None:
+            return cached
+        columns: dict[str, set[str]] = {}
+        with engine.connect() as con:
+            cur = con.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cur.execute("SHOW TABLES")
+                tables = [str(r[1]) for r in cur.fetchall() if not r[2]]
+                for table in tables:
+                    cur.execute(f"DESCRIBE {_tick(table)}")
+                    names = {str(r[0]) for r in cur.fetchall()}
+                    columns[table] = {n for n in names if n and not n.startswith("#")}
+            finally:
+                cur.close()
+        _COLUMNS[engine] = columns
+        return columns
