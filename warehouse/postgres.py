@@ -27,6 +27,7 @@ from lmi_cubes.settings import Settings
 from lmi_cubes.warehouse.base import ThrottledPointer, Warehouse, open_build
 from lmi_cubes.warehouse.errors import VersionGone, WarehouseUnavailable
 from lmi_cubes.warehouse.files import default_warehouse
+from lmi_cubes.warehouse.quoting import sql_identifier
 from lmi_cubes.warehouse.reader import DEFAULT_TIMEOUT_S, Frame, Reader
 
 PREFIX = "lmi_v_"
@@ -55,10 +56,6 @@ def _pg_type(duck_type: str) -> str:
     if upper not in TYPES:
         raise ValueError(f"no PostgreSQL type for the DuckDB type {duck_type}")
     return TYPES[upper]
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 class PostgresReader(Reader):
@@ -171,7 +168,7 @@ class PostgresWarehouse(Warehouse):
         try:
             tables: dict[str, list[str]] = {}
             for table, column, kind in columns:
-                tables.setdefault(table, []).append(f"{_ident(column)} {_pg_type(kind)}")
+                tables.setdefault(table, []).append(f"{sql_identifier(column)} {_pg_type(kind)}")
             with psycopg.connect(self.conninfo) as pg:  # one transaction, committed at exit
                 pg.execute("SELECT pg_advisory_xact_lock(hashtext('lmi_cubes.publish'))")
                 pg.execute("CREATE SCHEMA IF NOT EXISTS lmi_cubes")
@@ -180,13 +177,13 @@ class PostgresWarehouse(Warehouse):
                     "CHECK (id = 1), schema_name text NOT NULL, vintage text, "
                     "published_at timestamptz NOT NULL DEFAULT now())"
                 )
-                pg.execute(f"CREATE SCHEMA {_ident(schema)}")
+                pg.execute(f"CREATE SCHEMA {sql_identifier(schema)}")
                 for table, defs in tables.items():
-                    qualified = f"{_ident(schema)}.{_ident(table)}"
+                    qualified = f"{sql_identifier(schema)}.{sql_identifier(table)}"
                     pg.execute(f"CREATE TABLE {qualified} ({', '.join(defs)})")
                     duck.execute(
-                        f"COPY (SELECT * FROM b.{_ident(table)}) TO "
-                        f"'{str(scratch).replace(chr(39), chr(39) * 2)}' (FORMAT csv, HEADER false)"
+                        f"COPY (SELECT * FROM b.{sql_identifier(table)}) TO ? (FORMAT csv, HEADER false)",
+                        [str(scratch)],
                     )
                     with (
                         pg.cursor().copy(f"COPY {qualified} FROM STDIN (FORMAT csv)") as copy,
@@ -234,7 +231,7 @@ def drop_unused(pg: psycopg.Connection[Any]) -> list[str]:
         got = pg.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (schema,)).fetchone()
         if got and got[0]:
             try:
-                pg.execute(f"DROP SCHEMA IF EXISTS {_ident(schema)} CASCADE")
+                pg.execute(f"DROP SCHEMA IF EXISTS {sql_identifier(schema)} CASCADE")
                 dropped.append(schema)
             finally:
                 pg.execute("SELECT pg_advisory_unlock(hashtext(%s))", (schema,))
