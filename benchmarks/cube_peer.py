@@ -168,8 +168,8 @@ def prepare_copy(warehouse: Path, copy: Path) -> float:
     copy.unlink(missing_ok=True)
     con = duckdb.connect()
     try:
-        con.execute(f"ATTACH '{warehouse}' AS wh (READ_ONLY)")
-        con.execute(f"ATTACH '{copy}' AS cube (STORAGE_VERSION '{STORAGE_VERSION}')")
+        con.execute("ATTACH ? AS wh (READ_ONLY)", [str(warehouse)])
+        con.execute(f"ATTACH ? AS cube (STORAGE_VERSION '{STORAGE_VERSION}')", [str(copy)])
         for table in TABLES:
             con.execute(f"CREATE TABLE cube.{table} AS SELECT * FROM wh.{table}")
         con.execute("DETACH cube")

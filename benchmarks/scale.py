@@ -255,7 +255,7 @@ def measure(multipliers: list[float], rounds: int, out: Path) -> None:
             statements[m] = raw_statements(engine, BASE_MIX)
             cons[m] = stack.enter_context(duckdb.connect(str(warehouse_of(m)), read_only=True))
             small = duckdb.connect(":memory:", config={"memory_limit": DEFAULT_MEMORY_LIMIT})
-            small.execute(f"ATTACH '{warehouse_of(m)}' AS wh (READ_ONLY)")
+            small.execute("ATTACH ? AS wh (READ_ONLY)", [str(warehouse_of(m))])
             small.execute("USE wh")
             smalls[m] = stack.enter_context(small)
         for url in base_urls:  # warm up

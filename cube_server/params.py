@@ -13,6 +13,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from lmi_cubes.aggregates.paging import MAX_PAGE_SIZE
 from lmi_cubes.model.errors import QueryError
 
 TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
@@ -75,13 +76,19 @@ HEADER = Param(
 )
 PAGING = (
     Param("page", "Page number, from 0", "integer", default=0, minimum=0),
-    Param("pagesize", "Records per page (1..10000)", "integer", minimum=1, maximum=10000),
+    Param(
+        "pagesize",
+        f"Records per page (1..{MAX_PAGE_SIZE})",
+        "integer",
+        minimum=1,
+        maximum=MAX_PAGE_SIZE,
+    ),
     Param(
         "page_size",
         "Same as pagesize (the spelling of the Python Slicer client)",
         "integer",
         minimum=1,
-        maximum=10000,
+        maximum=MAX_PAGE_SIZE,
     ),
 )
 ORDER = Param(

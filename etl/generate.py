@@ -240,7 +240,7 @@ def _cells_sql(seed: int, salt: str, e0: float, statuses: str) -> str:
 
 
 def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path, header: bool = True) -> None:
-    con.execute(f"COPY ({query}) TO '{path}' (FORMAT csv, HEADER {str(header).lower()})")
+    con.execute(f"COPY ({query}) TO ? (FORMAT csv, HEADER {str(header).lower()})", [str(path)])
 
 
 MAX_WF_DENSITY = 0.9  # keep_scale cannot reach a share of 1 (cells with e -> 0 are rarely kept)

@@ -37,6 +37,7 @@ from lmi_cubes.etl.validate import Validator, read_wf_years, staging_table
 from lmi_cubes.model import Model
 from lmi_cubes.model.loader import load_model
 from lmi_cubes.warehouse.journal import read_journal, sidecar, write_journal, write_load_runs
+from lmi_cubes.warehouse.quoting import sql_literal
 
 Progress = Callable[[str], None]
 # Builds derived tables (rollups) inside the new warehouse, attached as `wh`, before the
@@ -101,7 +102,7 @@ def _fsync_path(path: Path) -> None:
 
 def _lit(text: str | Path) -> str:
     """A SQL string literal: a warehouse path may contain quotes."""
-    return "'" + str(text).replace("'", "''") + "'"
+    return sql_literal(text)
 
 
 @contextlib.contextmanager

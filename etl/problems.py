@@ -17,10 +17,6 @@ MAX_STORED = 10_000
 MAX_VALUE_CHARS = 200
 
 
-def sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 @dataclass(frozen=True, order=True)
 class Problem:
     file: str
@@ -149,7 +145,8 @@ class ProblemStore:
         """Every problem with the rejected line's text, as CSV."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.con.execute(
-            f"""COPY (SELECT file, line, "column", message, value FROM problems
+            """COPY (SELECT file, line, "column", message, value FROM problems
                       ORDER BY file, line, "column")
-                TO {sql_literal(str(path))} (FORMAT csv, HEADER true)"""
+                TO ? (FORMAT csv, HEADER true)""",
+            [str(path)],
         )

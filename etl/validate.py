@@ -17,15 +17,12 @@ import pandas as pd
 
 from lmi_cubes.aggregates.query import AGES
 from lmi_cubes.etl import textfile
-from lmi_cubes.etl.problems import Problem, ProblemStore, sql_literal
+from lmi_cubes.etl.problems import Problem, ProblemStore
 from lmi_cubes.etl.sources import MAX_AMOUNT, WF_YEARS_FILE, Column, SourceFile
+from lmi_cubes.warehouse.quoting import sql_identifier, sql_literal
 
 _SQL_TYPES = {"int": "BIGINT", "float": "DOUBLE", "amount": "DOUBLE"}
 SMALLINT_MIN, SMALLINT_MAX = -32768, 32767  # the warehouse's integer columns (etl/load.py)
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def staging_table(source: SourceFile) -> str:
@@ -61,9 +58,12 @@ class Validator(ProblemStore):
         self.codes = codes  # "<classification>.<level>" -> valid codes
         self.allow_empty = allow_empty
         for name, values in codes.items():
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {_q('codes_' + name)} (code BIGINT)")
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {sql_identifier('codes_' + name)} (code BIGINT)"
+            )
             con.executemany(
-                f"INSERT INTO {_q('codes_' + name)} VALUES (?)", [(int(v),) for v in values]
+                f"INSERT INTO {sql_identifier('codes_' + name)} VALUES (?)",
+                [(int(v),) for v in values],
             )
 
     def _unreadable(self, source: SourceFile, path: Path) -> bool:
@@ -119,10 +119,11 @@ class Validator(ProblemStore):
         try:
             self.con.execute(
                 f"""CREATE OR REPLACE TABLE {raw} AS
-                SELECT line FROM read_csv({sql_literal(str(path))}, columns = {{'line': 'VARCHAR'}},
+                SELECT line FROM read_csv(?, columns = {{'line': 'VARCHAR'}},
                     header = false, delim = '\x1f', quote = '', escape = '',
                     new_line = '\\r\\n', parallel = false, auto_detect = false,
-                    strict_mode = false)"""
+                    strict_mode = false)""",
+                [str(path)],
             )
         except duckdb.Error as exc:  # the byte scan above should have found why
             first = str(exc).splitlines()[0][:300]
@@ -131,8 +132,10 @@ class Validator(ProblemStore):
         casts = []
         for i, col in enumerate(source.columns, start=1):
             field = f"trim(f[{i}], ' \"')"
-            casts.append(f"{field} AS {_q('raw_' + col.name)}")
-            casts.append(f"TRY_CAST({field} AS {_SQL_TYPES[col.kind]}) AS {_q(col.name)}")
+            casts.append(f"{field} AS {sql_identifier('raw_' + col.name)}")
+            casts.append(
+                f"TRY_CAST({field} AS {_SQL_TYPES[col.kind]}) AS {sql_identifier(col.name)}"
+            )
         self.con.execute(f"DROP VIEW IF EXISTS {stage}")
         self.con.execute(
             f"""CREATE OR REPLACE TABLE {stage} AS
@@ -168,13 +171,15 @@ class Validator(ProblemStore):
         """The usual case, a valid file: DuckDB's parallel typed reader. False if the file
         does not even parse; line numbers are then only trusted from the slow path."""
         types = ", ".join(f"{sql_literal(c.name)}: '{_SQL_TYPES[c.kind]}'" for c in source.columns)
-        raw_columns = ", ".join(f"NULL::VARCHAR AS {_q('raw_' + c.name)}" for c in source.columns)
+        raw_columns = ", ".join(
+            f"NULL::VARCHAR AS {sql_identifier('raw_' + c.name)}" for c in source.columns
+        )
         try:
             self.con.execute(
                 f"""CREATE OR REPLACE TABLE {stage}_typed AS
                 SELECT {len(source.columns)} AS n_fields, *, {raw_columns}
-                FROM read_csv({sql_literal(str(path))}, header = true, columns = {{{types}}},
-                              auto_detect = false)"""
+                FROM read_csv(?, header = true, columns = {{{types}}}, auto_detect = false)""",
+                [str(path)],
             )
         except duckdb.Error:
             return False
@@ -198,7 +203,7 @@ class Validator(ProblemStore):
             )
         for col in source.columns:
             self._check_column(source, stage, col)
-        key = ", ".join(_q(k) for k in source.key)
+        key = ", ".join(sql_identifier(k) for k in source.key)
         self._insert(
             f"""SELECT {file}, line_no, '{"+".join(source.key)}',
                    'duplicate cell key (first on line ' || first_line || ')', cell
@@ -213,14 +218,18 @@ class Validator(ProblemStore):
         for value, weight in source.zero_with:
             self._insert(
                 f"""SELECT {file}, line_no, '{value}', '{value} must be 0 where {weight} is 0',
-                       {_q("raw_" + value)}
-                FROM {stage} WHERE {_q(weight)} = 0 AND {_q(value)} <> 0"""
+                       {sql_identifier("raw_" + value)}
+                FROM {stage} WHERE {sql_identifier(weight)} = 0 AND {sql_identifier(value)} <> 0"""
             )
         for rule in source.extra_rules:
             getattr(self, f"_rule_{rule}")(source, stage)
 
     def _check_column(self, source: SourceFile, stage: str, col: Column) -> None:
-        file, c, raw = sql_literal(source.file), _q(col.name), _q("raw_" + col.name)
+        file, c, raw = (
+            sql_literal(source.file),
+            sql_identifier(col.name),
+            sql_identifier("raw_" + col.name),
+        )
         what = "an integer" if col.kind == "int" else "a number"
         self._insert(
             f"""SELECT {file}, line_no, '{col.name}',
@@ -262,7 +271,7 @@ class Validator(ProblemStore):
                        {sql_literal(f"unknown {_level_name(col.codes)} code; valid: {_choices(valid)}")},
                        {raw}
                 FROM {stage} WHERE {c} IS NOT NULL
-                  AND {c} NOT IN (SELECT code FROM {_q("codes_" + col.codes)})"""
+                  AND {c} NOT IN (SELECT code FROM {sql_identifier("codes_" + col.codes)})"""
             )
         if col.allowed:
             allowed = ", ".join(map(str, col.allowed))
@@ -275,8 +284,8 @@ class Validator(ProblemStore):
     def _rule_ages_complete(self, source: SourceFile, stage: str) -> None:
         """Every group has ages 20..65 exactly, and every group of the file's coding exists."""
         groups = [c for c in source.key if c != "age"]
-        cols = ", ".join(_q(g) for g in groups)
-        label = " || ', ' || ".join(f"'{g}=' || {_q(g)}" for g in groups)
+        cols = ", ".join(sql_identifier(g) for g in groups)
+        label = " || ', ' || ".join(f"'{g}=' || {sql_identifier(g)}" for g in groups)
         self._insert(
             f"""SELECT {sql_literal(source.file)}, first_line, 'age',
                    'group (' || {label} || ') lacks age(s) ' || missing
@@ -288,7 +297,7 @@ class Validator(ProblemStore):
             WHERE missing <> ''"""
         )
         domains = " CROSS JOIN ".join(
-            f"(SELECT unnest([{', '.join(map(str, source.column(g).allowed or ()))}]) AS {_q(g)})"
+            f"(SELECT unnest([{', '.join(map(str, source.column(g).allowed or ()))}]) AS {sql_identifier(g)})"
             for g in groups
         )
         self._insert(
@@ -305,7 +314,7 @@ class Validator(ProblemStore):
             return  # the SOC classification is itself invalid and already reported
         parts = ["(soc_level = 0 AND occupation = 0)"]
         for level in (1, 2, 3, 4):
-            table = _q(f"codes_occupation.soc{level}")
+            table = sql_identifier(f"codes_occupation.soc{level}")
             parts.append(f"(soc_level = {level} AND occupation IN (SELECT code FROM {table}))")
         self._insert(
             f"""SELECT {sql_literal(source.file)}, line_no, 'occupation',

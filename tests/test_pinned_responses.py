@@ -234,6 +234,56 @@ def test_replacement_demand_over_a_period(base):
     }
 
 
+def test_nurses_by_status_as_a_slicer_aggregate(base):
+    path = (
+        "/cube/ashe_pay/aggregate?drilldown=status&aggregates=employment|mean_pay"
+        "&cut=occupation:2,22,223,2231"
+    )
+    assert answer(base, path) == {
+        # rows 5-8, 11-12: 25,300 jobs; 11,910,000 / 25,300 = 470.75
+        "summary": {"employment": 25300, "mean_pay": 470, "flag": "reliable"},
+        "remainder": {},
+        "cells": [
+            {  # rows 5, 6: 20,000 jobs; 10,800,000 / 20,000 = 540
+                "status.status": 1,
+                "status.status_title": "Full-time employee",
+                "employment": 20000,
+                "mean_pay": 540,
+                "flag": "reliable",
+            },
+            {  # rows 7, 8, 11, 12: 5,300 jobs (under 10,000); 1,110,000 / 5,300 = 209.43
+                "status.status": 2,
+                "status.status_title": "Part-time employee",
+                "employment": 5300,
+                "mean_pay": 210,
+                "flag": "low_reliability",
+                "note": SMALL,
+            },
+        ],
+        "total_cell_count": 2,
+        "aggregates": ["employment", "mean_pay"],
+        "cell": [
+            {
+                "type": "point",
+                "dimension": "occupation",
+                "hierarchy": None,
+                "level_depth": 4,
+                "invert": False,
+                "hidden": False,
+                "path": [2, 22, 223, 2231],
+            }
+        ],
+        "levels": {"status": ["status"]},
+        "attributes": ["status.status", "status.status_title"],
+        "has_split": False,
+        "page": 0,
+        "pagesize": 2,
+        "table": "rollup_ashe_pay_occupation_industry",
+        "vintage": "VINTAGE",
+        "protection": "none",
+    }
+
+
 def test_a_small_cell_alone_is_withheld_with_every_measure(base):
     path = "/cube/ashe_pay/aggregate?cut=gender:1|status:2|occupation:2,22,223,2231|region:1,1,1"
     measures = ["employment", "mean_pay", "median_pay"]

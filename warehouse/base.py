@@ -104,7 +104,7 @@ def open_build(building: Path) -> tuple[Any, list[tuple[str, str, str]], str | N
 
     duck = duckdb.connect(":memory:")
     duck.execute("SET TimeZone = 'UTC'")
-    duck.execute(f"ATTACH '{str(building).replace(chr(39), chr(39) * 2)}' AS b (READ_ONLY)")
+    duck.execute("ATTACH ? AS b (READ_ONLY)", [str(building)])
     columns = duck.execute(
         "SELECT table_name, column_name, data_type FROM information_schema.columns "
         "WHERE table_catalog = 'b' ORDER BY table_name, ordinal_position"

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from lmi_cubes.settings import Settings
 from lmi_cubes.warehouse.base import Warehouse
 from lmi_cubes.warehouse.errors import WarehouseUnavailable
-from lmi_cubes.warehouse.files import FileIdentity, open_read_only
+from lmi_cubes.warehouse.files import FileIdentity, close_shared, open_read_only
 from lmi_cubes.warehouse.reader import DEFAULT_TIMEOUT_S, Reader
 
 MAGIC = b"DUCK"  # at offset 8 of every DuckDB database file
@@ -72,7 +72,12 @@ class DuckDBWarehouse(Warehouse):
         except BaseException:
             os.close(fd)
             raise
-        return Reader(engine, identity, timeout_s, close=lambda: os.close(fd))
+
+        def close() -> None:  # the shared instance, then the descriptor that pins the file
+            close_shared(engine)
+            os.close(fd)
+
+        return Reader(engine, identity, timeout_s, close=close)
 
     def damaged(self, exc: BaseException) -> WarehouseUnavailable | None:
         seen: BaseException | None = exc

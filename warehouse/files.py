@@ -84,13 +84,12 @@ class SharedWarehouse:
     """
 
     def __init__(self, path: Path, memory_limit: str, threads: int | None = None):
-        literal = "'" + str(path).replace("'", "''") + "'"
         config: dict[str, Any] = {"memory_limit": memory_limit}
         if threads:
             config["threads"] = threads
         self.root = duckdb.connect(":memory:", config=config)
         self.root.execute("SET enable_progress_bar = false")
-        self.root.execute(f"ATTACH {literal} AS wh (READ_ONLY)")
+        self.root.execute("ATTACH ? AS wh (READ_ONLY)", [str(path)])
         self._local = threading.local()
         self._lock = threading.Lock()
         self._cursors: list[duckdb.DuckDBPyConnection] = []

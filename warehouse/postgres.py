@@ -18,6 +18,7 @@ from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import psycopg
 import sqlalchemy as sa
 from psycopg.types.numeric import FloatLoader
@@ -26,7 +27,8 @@ from lmi_cubes.settings import Settings
 from lmi_cubes.warehouse.base import ThrottledPointer, Warehouse, open_build
 from lmi_cubes.warehouse.errors import VersionGone, WarehouseUnavailable
 from lmi_cubes.warehouse.files import default_warehouse
-from lmi_cubes.warehouse.reader import DEFAULT_TIMEOUT_S, Reader
+from lmi_cubes.warehouse.quoting import sql_identifier
+from lmi_cubes.warehouse.reader import DEFAULT_TIMEOUT_S, Frame, Reader
 
 PREFIX = "lmi_v_"
 POINTER = "lmi_cubes.published"
@@ -56,8 +58,23 @@ def _pg_type(duck_type: str) -> str:
     return TYPES[upper]
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+class PostgresReader(Reader):
+    """Rows from psycopg (numeric already float, see `open`), turned into numpy columns; the
+    server stops a statement itself through `statement_timeout`, set when a reader connects."""
+
+    def _frame(self, result: sa.CursorResult[Any]) -> Frame:
+        rows, keys = result.fetchall(), list(result.keys())
+        return {k: np.array([r[i] for r in rows]) for i, k in enumerate(keys)}
+
+    def _arm(self, con: sa.Connection) -> None:
+        return None
+
+    @staticmethod
+    def timed_out(exc: BaseException) -> bool:
+        orig = getattr(exc, "orig", None) or exc  # psycopg.errors.QueryCanceled, SQLSTATE 57014
+        return isinstance(orig, psycopg.errors.QueryCanceled) or (
+            getattr(orig, "sqlstate", None) == "57014"
+        )
 
 
 class PostgresWarehouse(Warehouse):
@@ -142,7 +159,7 @@ class PostgresWarehouse(Warehouse):
             finally:
                 lease.close()
 
-        return Reader(engine, schema, timeout_s, close=close)
+        return PostgresReader(engine, schema, timeout_s, close=close)
 
     def publish(self, building: Path, run_id: str) -> None:
         schema = PREFIX + run_id
@@ -151,7 +168,7 @@ class PostgresWarehouse(Warehouse):
         try:
             tables: dict[str, list[str]] = {}
             for table, column, kind in columns:
-                tables.setdefault(table, []).append(f"{_ident(column)} {_pg_type(kind)}")
+                tables.setdefault(table, []).append(f"{sql_identifier(column)} {_pg_type(kind)}")
             with psycopg.connect(self.conninfo) as pg:  # one transaction, committed at exit
                 pg.execute("SELECT pg_advisory_xact_lock(hashtext('lmi_cubes.publish'))")
                 pg.execute("CREATE SCHEMA IF NOT EXISTS lmi_cubes")
@@ -160,13 +177,13 @@ class PostgresWarehouse(Warehouse):
                     "CHECK (id = 1), schema_name text NOT NULL, vintage text, "
                     "published_at timestamptz NOT NULL DEFAULT now())"
                 )
-                pg.execute(f"CREATE SCHEMA {_ident(schema)}")
+                pg.execute(f"CREATE SCHEMA {sql_identifier(schema)}")
                 for table, defs in tables.items():
-                    qualified = f"{_ident(schema)}.{_ident(table)}"
+                    qualified = f"{sql_identifier(schema)}.{sql_identifier(table)}"
                     pg.execute(f"CREATE TABLE {qualified} ({', '.join(defs)})")
                     duck.execute(
-                        f"COPY (SELECT * FROM b.{_ident(table)}) TO "
-                        f"'{str(scratch).replace(chr(39), chr(39) * 2)}' (FORMAT csv, HEADER false)"
+                        f"COPY (SELECT * FROM b.{sql_identifier(table)}) TO ? (FORMAT csv, HEADER false)",
+                        [str(scratch)],
                     )
                     with (
                         pg.cursor().copy(f"COPY {qualified} FROM STDIN (FORMAT csv)") as copy,
@@ -214,7 +231,7 @@ def drop_unused(pg: psycopg.Connection[Any]) -> list[str]:
         got = pg.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (schema,)).fetchone()
         if got and got[0]:
             try:
-                pg.execute(f"DROP SCHEMA IF EXISTS {_ident(schema)} CASCADE")
+                pg.execute(f"DROP SCHEMA IF EXISTS {sql_identifier(schema)} CASCADE")
                 dropped.append(schema)
             finally:
                 pg.execute("SELECT pg_advisory_unlock(hashtext(%s))", (schema,))

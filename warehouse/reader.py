@@ -1,11 +1,12 @@
 """One published warehouse version, opened for reading: the single way the engine runs SQL.
 
-Everything backend-specific about *reading* lives here, chosen by the SQLAlchemy dialect:
-DuckDB hands back columns as numpy arrays and is stopped with `interrupt()`; PostgreSQL
-returns rows (numeric already converted to float by the connection's loader, see
-postgres.py) and stops itself through `statement_timeout`. Reflection is filtered to the
-current database and schema, because PostgreSQL's information_schema lists every schema a
-user can see: unfiltered, a check passed against an older published version.
+`Reader` reads the embedded DuckDB, the default backend and the one every load is built in:
+columns come back as numpy arrays and a statement past its time limit is stopped with
+`interrupt()`. A backend that reads differently subclasses it and overrides only what
+differs (`postgres.PostgresReader`, `spark.SparkReader`), so the backends are told apart by
+their reader's type, never by comparing names. Reflection is filtered to the current
+database and schema, because PostgreSQL's information_schema lists every schema a user can
+see: unfiltered, a check passed against an older published version.
 """
 
 from __future__ import annotations
@@ -20,49 +21,21 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import sqlalchemy as sa
 
 from lmi_cubes.warehouse.errors import QueryTimeout
-from lmi_cubes.warehouse.files import close_shared
 
 DEFAULT_TIMEOUT_S = 30.0
 Frame = dict[str, Any]  # column name -> numpy array, as DuckDB's fetchnumpy gives them
 
+# The reader type that opened an engine, for code that holds only the engine (the model
+# check, the catalog): it reflects the engine the way its backend can.
+_OPENED_BY: weakref.WeakKeyDictionary[sa.Engine, type[Reader]] = weakref.WeakKeyDictionary()
+
 
 def table_columns(engine: sa.Engine) -> dict[str, set[str]]:
     """Table name -> its column names, for the tables of the version this engine reads."""
-    if engine.dialect.name == "hive":  # Spark: no information_schema over Thrift
-        from lmi_cubes.warehouse import spark
-
-        return spark.table_columns(engine)
-    info = sa.table(
-        "columns",
-        sa.column("table_catalog"),
-        sa.column("table_schema"),
-        sa.column("table_name"),
-        sa.column("column_name"),
-        schema="information_schema",
-    )
-    query = sa.select(info.c.table_name, info.c.column_name).where(
-        info.c.table_catalog == sa.func.current_database(),
-        info.c.table_schema == sa.func.current_schema(),
-    )
-    with engine.connect() as con:
-        rows = con.execute(query).fetchall()
-    columns: dict[str, set[str]] = {}
-    for table, column in rows:
-        columns.setdefault(str(table), set()).add(str(column))
-    return columns
-
-
-def _is_timeout(exc: BaseException) -> bool:
-    orig = getattr(exc, "orig", None) or exc
-    name = type(orig).__name__
-    # duckdb.InterruptException; psycopg.errors.QueryCanceled (SQLSTATE 57014)
-    return name in ("InterruptException", "QueryCanceled") or (
-        getattr(orig, "sqlstate", None) == "57014"
-    )
+    return _OPENED_BY.get(engine, Reader).reflect(engine)
 
 
 class Reader:
@@ -81,7 +54,7 @@ class Reader:
         self.engine = engine
         self.version = version
         self.timeout_s = timeout_s
-        self.dialect = engine.dialect.name
+        _OPENED_BY[engine] = type(self)
         # also on garbage collection: the pins (a descriptor, a lease connection) must not
         # outlive a reader nobody closed
         self._finalizer = weakref.finalize(self, _close, engine, close)
@@ -102,30 +75,56 @@ class Reader:
                 try:
                     result = con.exec_driver_sql(sql)
                     try:
-                        if self.dialect == "duckdb":
-                            return dict(result.cursor.fetchnumpy())
-                        rows, keys = result.fetchall(), list(result.keys())
-                        return {k: np.array([r[i] for r in rows]) for i, k in enumerate(keys)}
+                        return self._frame(result)
                     finally:
                         result.close()
                 finally:
                     if armed is not None:
                         armed.cancel()
         except Exception as exc:
-            if _is_timeout(exc):
+            if self.timed_out(exc):
                 raise QueryTimeout(self.timeout_s) from exc
             raise
+
+    def _frame(self, result: sa.CursorResult[Any]) -> Frame:
+        """The statement's columns, as DuckDB's cursor hands them over: numpy arrays."""
+        return dict(result.cursor.fetchnumpy())
 
     def _start(self, interrupt: Callable[[], Any]) -> _Alarm:
         return _WATCHDOG.arm(self.timeout_s, interrupt)
 
     def _arm(self, con: sa.Connection) -> _Alarm | None:
-        """DuckDB has no statement timeout: a timer interrupts the connection instead.
-        PostgreSQL enforces its own `statement_timeout`, set when the reader connects."""
-        if self.dialect != "duckdb":
-            return None
+        """DuckDB has no statement timeout: a timer interrupts the connection instead."""
         dbapi: Any = con.connection.dbapi_connection
         return self._start(dbapi.interrupt)
+
+    @staticmethod
+    def timed_out(exc: BaseException) -> bool:
+        """Whether `exc` is this backend stopping a statement at its time limit."""
+        orig = getattr(exc, "orig", None) or exc
+        return type(orig).__name__ == "InterruptException"  # duckdb.InterruptException
+
+    @classmethod
+    def reflect(cls, engine: sa.Engine) -> dict[str, set[str]]:
+        """Table name -> its column names, from information_schema."""
+        info = sa.table(
+            "columns",
+            sa.column("table_catalog"),
+            sa.column("table_schema"),
+            sa.column("table_name"),
+            sa.column("column_name"),
+            schema="information_schema",
+        )
+        query = sa.select(info.c.table_name, info.c.column_name).where(
+            info.c.table_catalog == sa.func.current_database(),
+            info.c.table_schema == sa.func.current_schema(),
+        )
+        with engine.connect() as con:
+            rows = con.execute(query).fetchall()
+        columns: dict[str, set[str]] = {}
+        for table, column in rows:
+            columns.setdefault(str(table), set()).add(str(column))
+        return columns
 
     def close(self) -> None:
         """Release the version: connections, then what pinned it. Idempotent."""
@@ -186,6 +185,5 @@ _WATCHDOG = _Watchdog()
 
 def _close(engine: sa.Engine, release: Callable[[], None] | None) -> None:
     engine.dispose()
-    if release is not None:  # a reader that owns its version lets go of the file too
-        close_shared(engine)
+    if release is not None:  # a reader that owns its version lets go of what pins it
         release()

@@ -44,6 +44,7 @@ from lmi_cubes.settings import Settings
 from lmi_cubes.warehouse.base import ThrottledPointer, Warehouse, open_build
 from lmi_cubes.warehouse.errors import QueryTimeout, VersionGone, WarehouseUnavailable
 from lmi_cubes.warehouse.files import WarehouseTargetError, default_warehouse
+from lmi_cubes.warehouse.quoting import sql_identifier
 from lmi_cubes.warehouse.reader import DEFAULT_TIMEOUT_S, Frame, Reader
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
@@ -87,7 +88,8 @@ def _tick(name: str) -> str:
 
 
 def _lit(text: str) -> str:
-    """A Spark string literal; only ever for names and paths this module made and checked."""
+    """A Spark string literal; only ever for names and stamps this module made and checked
+    (Spark SQL escapes with backslashes, not by doubling quotes as standard SQL does)."""
     if "'" in text or "\\" in text:
         raise ValueError(f"not a name or path this module makes: {text!r}")
     return f"'{text}'"
@@ -273,7 +275,7 @@ def _export(building: Path, folder: Path) -> tuple[list[str], str]:
     try:
         tables: dict[str, list[str]] = {}
         for table, column, kind in columns:
-            name = '"' + column.replace('"', '""') + '"'
+            name = sql_identifier(column)
             cast = CASTS.get(str(kind).upper())
             tables.setdefault(table, []).append(
                 f"CAST({name} AS {cast}) AS {name}" if cast else name
@@ -281,14 +283,18 @@ def _export(building: Path, folder: Path) -> tuple[list[str], str]:
         for table, select in tables.items():
             if not TABLE.fullmatch(table):
                 raise ValueError(f"a table name Spark would change: {table!r}")
-            out = str(folder / f"{table}.parquet").replace("'", "''")
             duck.execute(
-                f"COPY (SELECT {', '.join(select)} FROM b.\"{table}\") TO '{out}' (FORMAT parquet)"
+                f"COPY (SELECT {', '.join(select)} FROM b.{sql_identifier(table)}) "
+                "TO ? (FORMAT parquet)",
+                [str(folder / f"{table}.parquet")],
             )
     finally:
         duck.close()
     vintage = found or ""
     return sorted(tables), vintage if RUN.fullmatch(vintage) else ""
+
+
+_COLUMNS: weakref.WeakKeyDictionary[sa.Engine, dict[str, set[str]]] = weakref.WeakKeyDictionary()
 
 
 class SparkReader(Reader):
@@ -341,26 +347,24 @@ class SparkReader(Reader):
                 out[name] = np.array(values)
         return out
 
-
-_COLUMNS: weakref.WeakKeyDictionary[sa.Engine, dict[str, set[str]]] = weakref.WeakKeyDictionary()
-
-
-def table_columns(engine: sa.Engine) -> dict[str, set[str]]:
-    """Reflection with SHOW TABLES and DESCRIBE (a version never changes: read once)."""
-    cached = _COLUMNS.get(engine)
-    if cached is not None:
-        return cached
-    columns: dict[str, set[str]] = {}
-    with engine.connect() as con:
-        cur = con.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cur.execute("SHOW TABLES")
-            tables = [str(r[1]) for r in cur.fetchall() if not r[2]]
-            for table in tables:
-                cur.execute(f"DESCRIBE {_tick(table)}")
-                names = {str(r[0]) for r in cur.fetchall()}
-                columns[table] = {n for n in names if n and not n.startswith("#")}
-        finally:
-            cur.close()
-    _COLUMNS[engine] = columns
-    return columns
+    @classmethod
+    def reflect(cls, engine: sa.Engine) -> dict[str, set[str]]:
+        """SHOW TABLES and DESCRIBE: no information_schema over Thrift (a version never
+        changes: read once)."""
+        cached = _COLUMNS.get(engine)
+        if cached is not None:
+            return cached
+        columns: dict[str, set[str]] = {}
+        with engine.connect() as con:
+            cur = con.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cur.execute("SHOW TABLES")
+                tables = [str(r[1]) for r in cur.fetchall() if not r[2]]
+                for table in tables:
+                    cur.execute(f"DESCRIBE {_tick(table)}")
+                    names = {str(r[0]) for r in cur.fetchall()}
+                    columns[table] = {n for n in names if n and not n.startswith("#")}
+            finally:
+                cur.close()
+        _COLUMNS[engine] = columns
+        return columns
