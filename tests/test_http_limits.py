@@ -391,4 +391,4 @@ def test_wall_clock_and_response_size_limits(warehouse):
         assert "limit of 1e-06 s" in slow.json()["error"]["message"]
         big = requests.get(f"{url}{CROSSTAB}?rows=occupation:soc4&columns=region", timeout=30)
         error = json_error(big, 413, "format")
-        assert "10,485 bytes" in error["message"] or "limit is 10,485" in error["message"]
+        assert "bytes; the limit is 10,485;" in error["message"]
