@@ -20,7 +20,7 @@ from lmi_cubes.aggregates.derived import LookupTable
 from lmi_cubes.aggregates.measures import REPLACEMENT, Measures, year_component
 from lmi_cubes.aggregates.paging import Cells
 from lmi_cubes.aggregates.query import Query, Request, build_query
-from lmi_cubes.aggregates.resident import Resident
+from lmi_cubes.aggregates.resident import Grid, Resident
 from lmi_cubes.aggregates.result import Result
 from lmi_cubes.aggregates.sql import (
     EMPLOYMENT_YEAR,
@@ -93,7 +93,12 @@ class Engine:
         """The query's cells to order and page without running it, or with several runs' values."""
         return Cells(self.catalog, query.axes)
 
-    def run(self, query: Query) -> Result:
+    def run(self, query: Query, suggest: bool = True) -> Result:
+        """The query's grid. `suggest` False leaves out the "go up a level" suggestions for
+        callers that never show them (a CSV, the LMI for All API): finding them rolls the
+        grid up and protects it once per coarser level, which on the largest tables is as
+        much work as protecting the grid itself. A query with fallback always finds them,
+        since its fills come from them."""
         source = self.source_for(query)
         sums = self._grid(query, self._fetch(query, source))
         weights, mask, moved, values = self._evaluate(query, sums)
@@ -110,7 +115,7 @@ class Engine:
         fill_key = np.zeros(flags.shape, dtype=np.int64)
         suggestions: list[tuple[str, str, np.ndarray]] = []
         fill_labels: list[dict[int, str]] = []
-        if mask.any() and query.axes:
+        if mask.any() and query.axes and (suggest or query.fallback):
             self._go_up(
                 query,
                 sums,
@@ -184,7 +189,7 @@ class Engine:
             self._sql_cache[key] = text
         return text
 
-    def _fetch(self, query: Query, source: Source) -> Frame:
+    def _fetch(self, query: Query, source: Source) -> Grid | Frame:
         instance = shared(self.warehouse)
         resident = None
         if instance is not None and self.use_resident and source.table != query.cube.fact:
@@ -192,6 +197,8 @@ class Engine:
         # a rollup summed in process memory from its projection (resident.py), else the SQL
         # through the warehouse layer (this thread's cursor of the shared DuckDB instance, or
         # a pooled connection), with the layer's time limit
+        if isinstance(resident, Grid):
+            return resident
         frame: Frame = (
             resident
             if resident is not None
@@ -260,20 +267,25 @@ class Engine:
             )
         return out
 
-    def _grid(self, query: Query, frame: Frame) -> dict[str, np.ndarray]:
+    def _grid(self, query: Query, frame: Grid | Frame) -> dict[str, np.ndarray]:
+        """Each component's sums over the axes' members with every axis' total last: a
+        dense `Grid` is copied in, the rows of a GROUP BY are scattered to their members."""
         shape = tuple(len(a.keys) + 1 for a in query.axes)
+        inner = tuple(slice(0, -1) for _ in query.axes)
         positions = []
-        for i, axis in enumerate(query.axes):  # axis keys are sorted: binary search
-            keys = np.asarray(axis.keys, dtype=np.int64)
-            positions.append(np.searchsorted(keys, _column(frame, f"k{i}", np.int64)))
+        if not isinstance(frame, Grid):
+            for i, axis in enumerate(query.axes):  # axis keys are sorted: binary search
+                keys = np.asarray(axis.keys, dtype=np.int64)
+                positions.append(np.searchsorted(keys, _column(frame, f"k{i}", np.int64)))
         grids = {}
         for name in self._components(query):
             grid = np.zeros(shape)
-            data = np.nan_to_num(_column(frame, name, float))
-            if query.axes:
-                np.add.at(grid, tuple(positions), data)
+            if isinstance(frame, Grid):
+                grid[inner] = frame[name]
+            elif query.axes:
+                np.add.at(grid, tuple(positions), np.nan_to_num(_column(frame, name, float)))
             else:
-                grid = np.array(data.sum())
+                grid = np.array(np.nan_to_num(_column(frame, name, float)).sum())
             for dim_index in range(len(shape)):
                 total: list[Any] = [slice(None)] * len(shape)
                 total[dim_index] = -1
