@@ -109,7 +109,7 @@ class Engine:
             if not additive:  # totals over a non-additive axis (years) are not published
                 index: list[Any] = [slice(None)] * len(query.axes)
                 index[axis_index] = -1
-                flags[tuple(index)] = reliability.NOT_APPLICABLE
+                flags[tuple(index)] = reliability.Flag.NOT_APPLICABLE
                 mask[tuple(index)] = False
         fill_source = np.full(flags.shape, -1)
         fill_key = np.zeros(flags.shape, dtype=np.int64)
@@ -128,7 +128,7 @@ class Engine:
                 suggestions,
                 fill_labels,
             )
-        hidden = (flags == reliability.SUPPRESSED) | (flags == reliability.NOT_APPLICABLE)
+        hidden = (flags == reliability.Flag.SUPPRESSED) | (flags == reliability.Flag.NOT_APPLICABLE)
         for aggregate in query.measures:  # rounding last, only what is delivered
             array = reliability.round_to(values[aggregate.name], aggregate.round_to)
             array[hidden] = np.nan

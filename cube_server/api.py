@@ -54,7 +54,8 @@ def crosstab(
             fallback=p["fallback"],
         )
     )
-    result = served.engine.run(query)
+    # only the JSON shows "go up a level" choices (a CSV shows fills, which fallback finds)
+    result = served.engine.run(query, suggest=p["format"] == "json")
     covered, headers = coverage(result, served.engine.catalog)  # data years, restricted members
     if p["format"] == "csv":
         name = csvw.download_name(result, served.engine.catalog)
