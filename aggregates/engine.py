@@ -17,9 +17,10 @@ import sqlalchemy as sa
 from lmi_cubes.aggregates import period, reliability, rollups
 from lmi_cubes.aggregates.catalog import Catalog
 from lmi_cubes.aggregates.derived import LookupTable
+from lmi_cubes.aggregates.go_up import RolledUp, Steps, roll_up
 from lmi_cubes.aggregates.measures import REPLACEMENT, Measures, year_component
 from lmi_cubes.aggregates.paging import Cells
-from lmi_cubes.aggregates.query import Query, Request, build_query
+from lmi_cubes.aggregates.query import Axis, Query, Request, build_query
 from lmi_cubes.aggregates.resident import Grid, Resident
 from lmi_cubes.aggregates.result import Result
 from lmi_cubes.aggregates.sql import (
@@ -65,6 +66,11 @@ class Engine:
             for cube in model.cubes
         }
         self.measures = Measures(self.catalog, self.lookups)
+        self.steps = Steps(
+            lambda axis, level: self.catalog.ancestor_map(axis.dimension, axis.level, level),
+            lambda axis, level, key: self.catalog.label(axis.dimension, level, key),
+        )
+        self._labels: dict[tuple[str, str, tuple[int, ...]], tuple[str, ...]] = {}
 
     def _sources(self) -> dict[str, list[Source]]:
         """The facts first, then every declared rollup present in this warehouse."""
@@ -133,12 +139,9 @@ class Engine:
             array = reliability.round_to(values[aggregate.name], aggregate.round_to)
             array[hidden] = np.nan
             values[aggregate.name] = array
-        labels = tuple(
-            tuple(self.catalog.label(a.dimension, a.level, k) for k in a.keys) for a in query.axes
-        )
         return Result(
             query,
-            labels,
+            tuple(self._axis_labels(a) for a in query.axes),
             values,
             flags,
             tuple(suggestions),
@@ -150,6 +153,17 @@ class Engine:
             self.cells(query).with_values(values),
             protects & (fill_source < 0),
         )
+
+    def _axis_labels(self, axis: Axis) -> tuple[str, ...]:
+        """The labels of an axis' members, made once per axis (they are the catalog's)."""
+        key = (axis.dimension.name, axis.level.name, axis.keys)
+        labels = self._labels.get(key)
+        if labels is None:
+            labels = tuple(self.catalog.label(axis.dimension, axis.level, k) for k in axis.keys)
+            if len(self._labels) >= SQL_CACHE_SIZE:
+                self._labels.clear()
+            self._labels[key] = labels
+        return labels
 
     # -- SQL -------------------------------------------------------------------------
 
@@ -277,13 +291,16 @@ class Engine:
             for i, axis in enumerate(query.axes):  # axis keys are sorted: binary search
                 keys = np.asarray(axis.keys, dtype=np.int64)
                 positions.append(np.searchsorted(keys, _column(frame, f"k{i}", np.int64)))
+        # each row's cell; bincount adds a cell's rows in row order, as adding them one by one
+        cell = np.ravel_multi_index(tuple(positions), shape) if positions else None
         grids = {}
         for name in self._components(query):
             grid = np.zeros(shape)
             if isinstance(frame, Grid):
                 grid[inner] = frame[name]
-            elif query.axes:
-                np.add.at(grid, tuple(positions), np.nan_to_num(_column(frame, name, float)))
+            elif cell is not None:
+                data = np.nan_to_num(_column(frame, name, float))
+                grid = np.bincount(cell, weights=data, minlength=grid.size).reshape(shape)
             else:
                 grid = np.array(np.nan_to_num(_column(frame, name, float)).sum())
             for dim_index in range(len(shape)):
@@ -337,15 +354,12 @@ class Engine:
         grid_index = np.indices(mask.shape)
         for _, _, i, level in candidates:
             axis = query.axes[i]
-            parent_of = self.catalog.ancestor_map(axis.dimension, axis.level, level)
-            if parent_of is None:
+            step = self.steps.of(axis, level)
+            if step is None:
                 continue
-            parent_keys = tuple(sorted({parent_of[k] for k in axis.keys}))
-            position = {k: p for p, k in enumerate(parent_keys)}
-            to_parent = np.array([position[parent_of[k]] for k in axis.keys] + [len(parent_keys)])
+            parent_keys, to_parent, children = step.parent_keys, step.to_parent, step.children
             # a parent with one child here covers the same facts as the child: it is the
             # same cell under another name, so it can neither fill nor be suggested for it
-            children = np.bincount(to_parent[:-1], minlength=len(parent_keys))
             coarse_query = dataclasses.replace(
                 query,
                 axes=tuple(
@@ -353,7 +367,7 @@ class Engine:
                     for j, a in enumerate(query.axes)
                 ),
             )
-            coarse_sums = _RolledUp(sums, i, to_parent)
+            coarse_sums = RolledUp(sums, i, to_parent)
             # the coarser table's withheld cells decide what works; its values are needed
             # only to fill (what `_evaluate` does, with the measures left for later)
             c_weights = self._weight(coarse_query, coarse_sums)
@@ -369,15 +383,13 @@ class Engine:
             wider = np.append(children[to_parent[:-1]] > 1, False)[grid_index[i]]
             # a parent that a protecting box moved (partners under different parents) would
             # give the box away if published here as a fill
-            shifted = _roll_up(moved[i].astype(float), i, to_parent) > 0
+            shifted = roll_up(moved[i].astype(float), i, to_parent) > 0
             works = mask & ~c_mask[at_parent] & (grid_index[i] < len(axis.keys)) & wider
             fillable = works & ~shifted[at_parent]
             if not works.any():
                 continue
             suggestions.append((axis.dimension.name, level.name, works))
-            fill_labels.append(
-                {k: self.catalog.label(axis.dimension, level, k) for k in parent_keys}
-            )
+            fill_labels.append(step.labels)
             fill = fillable & unresolved
             if not query.fallback or not fill.any():
                 continue
@@ -391,28 +403,6 @@ class Engine:
             fill_source[fill] = len(suggestions) - 1
             fill_key[fill] = np.array((*parent_keys, 0))[at_parent[i]][fill]
             unresolved &= ~fill
-
-
-class _RolledUp(dict[str, np.ndarray]):
-    """A grid's sums rolled up one axis, each on first use: the coarser table's weight
-    decides what works, and the other sums are needed only where it fills."""
-
-    def __init__(self, sums: dict[str, np.ndarray], axis: int, to_parent: np.ndarray) -> None:
-        super().__init__()
-        self.sums, self.axis, self.to_parent = sums, axis, to_parent
-
-    def __missing__(self, name: str) -> np.ndarray:
-        grid = self[name] = _roll_up(self.sums[name], self.axis, self.to_parent)
-        return grid
-
-
-def _roll_up(grid: np.ndarray, axis: int, to_parent: np.ndarray) -> np.ndarray:
-    """Sum a grid's members along one axis into their parents (the total stays last)."""
-    moved = np.moveaxis(grid, axis, 0)
-    out = np.zeros((int(to_parent[-1]) + 1, *moved.shape[1:]))
-    np.add.at(out, to_parent[:-1], moved[:-1])
-    out[-1] = moved[-1]
-    return np.moveaxis(out, 0, axis)
 
 
 def _column(frame: Frame, name: str, dtype: Any) -> np.ndarray:
