@@ -173,10 +173,6 @@ def crosstab_json(result: Result, margins: bool) -> dict[str, Any]:
     n_cols = len(q.axes[1].keys) if two else 0
 
     grid = CellGrid(result, measure.name)
-
-    def at(i: int, j: int) -> dict[str, Any]:
-        return grid[i, j] if two else grid[i]
-
     out: dict[str, Any] = {
         **_meta(result),
         "measure": {"name": measure.name, "label": measure.label},
@@ -185,12 +181,12 @@ def crosstab_json(result: Result, margins: bool) -> dict[str, Any]:
         "cells": grid.rows(),
     }
     if margins:
+        cells = grid.cells  # row-major: each row's total ends it, the totals' row comes last
         if two:
-            out["row_totals"] = [grid[i, -1] for i in range(n_rows)]
-            out["column_totals"] = [grid[-1, j] for j in range(n_cols)]
-            out["grand_total"] = at(n_rows, n_cols)
-        else:
-            out["grand_total"] = at(n_rows, 0)
+            width = n_cols + 1
+            out["row_totals"] = cells[n_cols : n_rows * width : width]
+            out["column_totals"] = cells[n_rows * width : n_rows * width + n_cols]
+        out["grand_total"] = cells[-1]
     return out
 
 
