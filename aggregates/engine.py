@@ -351,15 +351,12 @@ class Engine:
                 candidates.append((steps, order.index(axis.dimension.name), i, level))
         candidates.sort(key=lambda c: (c[0], c[1]))
         unresolved = mask.copy()
-        grid_index = np.indices(mask.shape)
         for _, _, i, level in candidates:
             axis = query.axes[i]
             step = self.steps.of(axis, level)
             if step is None:
                 continue
-            parent_keys, to_parent, children = step.parent_keys, step.to_parent, step.children
-            # a parent with one child here covers the same facts as the child: it is the
-            # same cell under another name, so it can neither fill nor be suggested for it
+            parent_keys, to_parent = step.parent_keys, step.to_parent
             coarse_query = dataclasses.replace(
                 query,
                 axes=tuple(
@@ -377,17 +374,21 @@ class Engine:
                 self._additive(coarse_query),
                 self._parents(coarse_query),
             )
-            index = list(grid_index)
-            index[i] = to_parent[grid_index[i]]
-            at_parent = tuple(index)
-            wider = np.append(children[to_parent[:-1]] > 1, False)[grid_index[i]]
-            # a parent that a protecting box moved (partners under different parents) would
-            # give the box away if published here as a fill
-            shifted = roll_up(moved[i].astype(float), i, to_parent) > 0
-            works = mask & ~c_mask[at_parent] & (grid_index[i] < len(axis.keys)) & wider
-            fillable = works & ~shifted[at_parent]
+            # a parent with one child here covers the same facts as the child: it is the
+            # same cell under another name, so it can neither fill nor be suggested for it
+            # (nor can a total, which has no parent)
+            along = [1] * mask.ndim  # a vector along axis i, broadcast over the others
+            along[i] = -1
+            wider = np.append(step.children[to_parent[:-1]] > 1, False).reshape(along)
+            works = mask & ~np.take(c_mask, to_parent, axis=i) & wider
             if not works.any():
                 continue
+            fillable = works
+            if moved[i].any():
+                # a parent that a protecting box moved (partners under different parents)
+                # would give the box away if published here as a fill
+                shifted = roll_up(moved[i].astype(float), i, to_parent) > 0
+                fillable = works & ~np.take(shifted, to_parent, axis=i)
             suggestions.append((axis.dimension.name, level.name, works))
             fill_labels.append(step.labels)
             fill = fillable & unresolved
@@ -398,10 +399,11 @@ class Engine:
             }
             c_flags = reliability.flags(c_weights, c_mask, query.cube.reliability)
             for name in values:
-                values[name][fill] = c_values[name][at_parent][fill]
-            flags[fill] = c_flags[at_parent][fill]
+                values[name][fill] = np.take(c_values[name], to_parent, axis=i)[fill]
+            flags[fill] = np.take(c_flags, to_parent, axis=i)[fill]
             fill_source[fill] = len(suggestions) - 1
-            fill_key[fill] = np.array((*parent_keys, 0))[at_parent[i]][fill]
+            keys = np.array((*parent_keys, 0))[to_parent].reshape(along)
+            fill_key[fill] = np.broadcast_to(keys, mask.shape)[fill]
             unresolved &= ~fill
 
 
