@@ -31,7 +31,7 @@ from lmi_cubes.aggregates.sql import (
     compile_statement,
 )
 from lmi_cubes.aggregates.warehouse_check import check_warehouse
-from lmi_cubes.model import TABLE_PROTECTION, Model
+from lmi_cubes.model import TABLE_PROTECTION, Cube, Model
 from lmi_cubes.warehouse.files import shared
 from lmi_cubes.warehouse.reader import Frame, Reader, table_columns
 
@@ -92,8 +92,12 @@ class Engine:
             for cube in self.model.cubes
         }
 
-    def query(self, request: Request) -> Query:
-        return build_query(self.model.cube(request.cube), self.catalog, request)
+    def query(self, request: Request, cube: Cube | None = None) -> Query:
+        """The request resolved against the model and catalog; `cube`, the request's cube
+        when the caller has looked it up already (once per request is enough)."""
+        if cube is None or cube.name != request.cube:
+            cube = self.model.cube(request.cube)
+        return build_query(cube, self.catalog, request)
 
     def cells(self, query: Query) -> Cells:
         """The query's cells to order and page without running it, or with several runs' values."""

@@ -115,7 +115,8 @@ def plan(engine: Engine, cube_name: str, p: dict[str, Any]) -> Plan:
                 year_from=y0,
                 year_to=y1,
                 fallback=p["fallback"],
-            )
+            ),
+            cube,
         )
         queries.append((group, query))
     return Plan(cube, items, chosen, queries)

@@ -76,7 +76,8 @@ def run(engine: Engine, ask: Ask, soc: int) -> Result:
             age=ask.age,
             year_from=ask.period[0] if ask.period else None,
             year_to=ask.period[1] if ask.period else None,
-        )
+        ),
+        cube,
     )
     if ask.round_to is not None:
         measures = tuple(dataclasses.replace(a, round_to=ask.round_to) for a in query.measures)
