@@ -264,9 +264,11 @@ def crosstab_csv(result: Result, layout: str, margins: bool) -> str:
         col_name = f"{q.axes[1].dimension.name}_{q.axes[1].level.name}"
         header += [f"{col_name}_code", f"{col_name}_label"]
     writer.writerow([*header, "measure", "value", "flag", "filled_from"])
-    for i, (row_code, row_label) in enumerate(rows):
-        for j, (col_code, col_label) in enumerate(cols):
-            n = grid.position(i, j)
-            head = [row_code, row_label] + ([col_code, col_label] if two else [])
-            writer.writerow([*head, measure, grid.values[n], grid.flags[n], grid.filled_from[n]])
+    values, flags, filled = grid.values, grid.flags, grid.filled_from
+    writer.writerows(
+        [*row, *col, measure, values[n], flags[n], filled[n]]
+        for i, row in enumerate(rows)
+        for j, col in enumerate(cols if two else [()] * len(cols))
+        for n in (grid.position(i, j),)
+    )
     return buffer.getvalue()
