@@ -304,7 +304,8 @@ class Engine:
                 grid[inner] = frame[name]
             elif cell is not None:
                 data = np.nan_to_num(_column(frame, name, float))
-                grid = np.bincount(cell, weights=data, minlength=grid.size).reshape(shape)
+                summed = np.bincount(cell, weights=data, minlength=grid.size)
+                grid = np.asarray(summed, dtype=float).reshape(shape)
             else:
                 grid = np.array(np.nan_to_num(_column(frame, name, float)).sum())
             for dim_index in range(len(shape)):
