@@ -217,10 +217,8 @@ class CsvColumns:
         symbols[flags == Flag.NOT_APPLICABLE] = GSS_NOT_APPLICABLE
         symbols[filled] = GSS_FILLED
         self.symbols: list[str] = symbols.tolist()
-
-    def position(self, i: int, j: int) -> int:
-        """Row-major position of row i, column j (one-axis tables: of member i)."""
-        return i * self.shape[1] + j if len(self.shape) == 2 else i
+        # row i's first cell: a 2-D grid is row-major, a 1-D one has one value per row
+        self.width = self.shape[1] if len(self.shape) == 2 else 1
 
 
 def crosstab_csv(result: Result, layout: str, margins: bool) -> str:
@@ -254,8 +252,7 @@ def crosstab_csv(result: Result, layout: str, margins: bool) -> str:
         writer.writerow(header)
         for i, (code, label) in enumerate(rows):
             line: list[Any] = [code, label]
-            for j in range(len(cols)):
-                n = grid.position(i, j)
+            for n in range(i * grid.width, i * grid.width + len(cols)):
                 line += [grid.values[n], grid.symbols[n]]
             writer.writerow(line)
         return buffer.getvalue()
@@ -265,10 +262,10 @@ def crosstab_csv(result: Result, layout: str, margins: bool) -> str:
         header += [f"{col_name}_code", f"{col_name}_label"]
     writer.writerow([*header, "measure", "value", "flag", "filled_from"])
     values, flags, filled = grid.values, grid.flags, grid.filled_from
+    width = grid.width
     writer.writerows(
-        [*row, *col, measure, values[n], flags[n], filled[n]]
+        [*row, *col, measure, values[i * width + j], flags[i * width + j], filled[i * width + j]]
         for i, row in enumerate(rows)
         for j, col in enumerate(cols if two else [()] * len(cols))
-        for n in (grid.position(i, j),)
     )
     return buffer.getvalue()
