@@ -55,6 +55,7 @@ def test_only_responses_that_show_go_up_choices_look_for_them(uncached, go_up_ca
     for path in [
         WITHHELD + "&format=csv",
         WITHHELD + "&format=csv&layout=wide",
+        "/cube/ashe_pay/aggregate?drilldown=occupation:soc4|region:region&format=csv",
         "/api/v1/ashe/estimatePay?soc=2231&breakdown=region",
         "/api/v1/ashe/estimatePay?soc=2231&breakdown=gender",
         "/api/v1/ashe/estimateHours?soc=1171&coarse=true",
