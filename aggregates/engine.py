@@ -31,7 +31,7 @@ from lmi_cubes.aggregates.sql import (
     compile_statement,
 )
 from lmi_cubes.aggregates.warehouse_check import check_warehouse
-from lmi_cubes.model import TABLE_PROTECTION, Cube, Model
+from lmi_cubes.model import TABLE_PROTECTION, Cube, Level, Model
 from lmi_cubes.warehouse.files import shared
 from lmi_cubes.warehouse.reader import Frame, Reader, table_columns
 
@@ -330,6 +330,15 @@ class Engine:
 
     # -- going up a level ------------------------------------------------------------
 
+    @staticmethod
+    def _coarser(query: Query, i: int, level: Level, keys: tuple[int, ...]) -> Query:
+        """The query with axis i at a coarser level, over the parents `keys`."""
+        axes = tuple(
+            dataclasses.replace(a, level=level, keys=keys) if j == i else a
+            for j, a in enumerate(query.axes)
+        )
+        return dataclasses.replace(query, axes=axes)
+
     def _go_up(
         self,
         query: Query,
@@ -356,28 +365,25 @@ class Engine:
                 candidates.append((steps, order.index(axis.dimension.name), i, level))
         candidates.sort(key=lambda c: (c[0], c[1]))
         unresolved = mask.copy()
+        additive = self._additive(query)
+        protects = query.cube.reliability.protection == TABLE_PROTECTION
         for _, _, i, level in candidates:
             axis = query.axes[i]
             step = self.steps.of(axis, level)
             if step is None:
                 continue
             parent_keys, to_parent = step.parent_keys, step.to_parent
-            coarse_query = dataclasses.replace(
-                query,
-                axes=tuple(
-                    dataclasses.replace(a, level=level, keys=parent_keys) if j == i else a
-                    for j, a in enumerate(query.axes)
-                ),
-            )
             coarse_sums = RolledUp(sums, i, to_parent)
             # the coarser table's withheld cells decide what works; its values are needed
-            # only to fill (what `_evaluate` does, with the measures left for later)
-            c_weights = self._weight(coarse_query, coarse_sums)
+            # only to fill (what `_evaluate` does, with the measures left for later). Its
+            # weight and additive axes are the query's own (same cube, period and axes'
+            # dimensions); only the table policy's partners depend on the coarser levels.
+            c_weights = self._weight(query, coarse_sums)
             c_mask = reliability.suppress(
                 c_weights,
                 query.cube.reliability,
-                self._additive(coarse_query),
-                self._parents(coarse_query),
+                additive,
+                self._parents(self._coarser(query, i, level, parent_keys)) if protects else (),
             )
             # a parent with one child here covers the same facts as the child: it is the
             # same cell under another name, so it can neither fill nor be suggested for it
@@ -399,6 +405,7 @@ class Engine:
             fill = fillable & unresolved
             if not query.fallback or not fill.any():
                 continue
+            coarse_query = self._coarser(query, i, level, parent_keys)
             c_values = {
                 a.name: self.measures.value(coarse_query, a, coarse_sums) for a in query.measures
             }
