@@ -17,10 +17,11 @@ import sqlalchemy as sa
 from lmi_cubes.aggregates import period, reliability, rollups
 from lmi_cubes.aggregates.catalog import Catalog
 from lmi_cubes.aggregates.derived import LookupTable
+from lmi_cubes.aggregates.go_up import RolledUp, Steps, roll_up
 from lmi_cubes.aggregates.measures import REPLACEMENT, Measures, year_component
 from lmi_cubes.aggregates.paging import Cells
-from lmi_cubes.aggregates.query import Query, Request, build_query
-from lmi_cubes.aggregates.resident import Resident
+from lmi_cubes.aggregates.query import Axis, Query, Request, build_query
+from lmi_cubes.aggregates.resident import Grid, Resident
 from lmi_cubes.aggregates.result import Result
 from lmi_cubes.aggregates.sql import (
     EMPLOYMENT_YEAR,
@@ -30,7 +31,7 @@ from lmi_cubes.aggregates.sql import (
     compile_statement,
 )
 from lmi_cubes.aggregates.warehouse_check import check_warehouse
-from lmi_cubes.model import TABLE_PROTECTION, Model
+from lmi_cubes.model import TABLE_PROTECTION, Cube, Level, Model
 from lmi_cubes.warehouse.files import shared
 from lmi_cubes.warehouse.reader import Frame, Reader, table_columns
 
@@ -65,6 +66,11 @@ class Engine:
             for cube in model.cubes
         }
         self.measures = Measures(self.catalog, self.lookups)
+        self.steps = Steps(
+            lambda axis, level: self.catalog.ancestor_map(axis.dimension, axis.level, level),
+            lambda axis, level, key: self.catalog.label(axis.dimension, level, key),
+        )
+        self._labels: dict[tuple[str, str, tuple[int, ...]], tuple[str, ...]] = {}
 
     def _sources(self) -> dict[str, list[Source]]:
         """The facts first, then every declared rollup present in this warehouse."""
@@ -86,14 +92,23 @@ class Engine:
             for cube in self.model.cubes
         }
 
-    def query(self, request: Request) -> Query:
-        return build_query(self.model.cube(request.cube), self.catalog, request)
+    def query(self, request: Request, cube: Cube | None = None) -> Query:
+        """The request resolved against the model and catalog; `cube`, the request's cube
+        when the caller has looked it up already (once per request is enough)."""
+        if cube is None or cube.name != request.cube:
+            cube = self.model.cube(request.cube)
+        return build_query(cube, self.catalog, request)
 
     def cells(self, query: Query) -> Cells:
         """The query's cells to order and page without running it, or with several runs' values."""
         return Cells(self.catalog, query.axes)
 
-    def run(self, query: Query) -> Result:
+    def run(self, query: Query, suggest: bool = True) -> Result:
+        """The query's grid. `suggest` False leaves out the "go up a level" suggestions for
+        callers that never show them (a CSV, the LMI for All API): finding them rolls the
+        grid up and protects it once per coarser level, which on the largest tables is as
+        much work as protecting the grid itself. A query with fallback always finds them,
+        since its fills come from them."""
         source = self.source_for(query)
         sums = self._grid(query, self._fetch(query, source))
         weights, mask, moved, values = self._evaluate(query, sums)
@@ -104,13 +119,13 @@ class Engine:
             if not additive:  # totals over a non-additive axis (years) are not published
                 index: list[Any] = [slice(None)] * len(query.axes)
                 index[axis_index] = -1
-                flags[tuple(index)] = reliability.NOT_APPLICABLE
+                flags[tuple(index)] = reliability.Flag.NOT_APPLICABLE
                 mask[tuple(index)] = False
         fill_source = np.full(flags.shape, -1)
         fill_key = np.zeros(flags.shape, dtype=np.int64)
         suggestions: list[tuple[str, str, np.ndarray]] = []
         fill_labels: list[dict[int, str]] = []
-        if mask.any() and query.axes:
+        if mask.any() and query.axes and (suggest or query.fallback):
             self._go_up(
                 query,
                 sums,
@@ -123,17 +138,14 @@ class Engine:
                 suggestions,
                 fill_labels,
             )
-        hidden = (flags == reliability.SUPPRESSED) | (flags == reliability.NOT_APPLICABLE)
+        hidden = (flags == reliability.Flag.SUPPRESSED) | (flags == reliability.Flag.NOT_APPLICABLE)
         for aggregate in query.measures:  # rounding last, only what is delivered
             array = reliability.round_to(values[aggregate.name], aggregate.round_to)
             array[hidden] = np.nan
             values[aggregate.name] = array
-        labels = tuple(
-            tuple(self.catalog.label(a.dimension, a.level, k) for k in a.keys) for a in query.axes
-        )
         return Result(
             query,
-            labels,
+            tuple(self._axis_labels(a) for a in query.axes),
             values,
             flags,
             tuple(suggestions),
@@ -145,6 +157,17 @@ class Engine:
             self.cells(query).with_values(values),
             protects & (fill_source < 0),
         )
+
+    def _axis_labels(self, axis: Axis) -> tuple[str, ...]:
+        """The labels of an axis' members, made once per axis (they are the catalog's)."""
+        key = (axis.dimension.name, axis.level.name, axis.keys)
+        labels = self._labels.get(key)
+        if labels is None:
+            labels = tuple(self.catalog.label(axis.dimension, axis.level, k) for k in axis.keys)
+            if len(self._labels) >= SQL_CACHE_SIZE:
+                self._labels.clear()
+            self._labels[key] = labels
+        return labels
 
     # -- SQL -------------------------------------------------------------------------
 
@@ -184,7 +207,7 @@ class Engine:
             self._sql_cache[key] = text
         return text
 
-    def _fetch(self, query: Query, source: Source) -> Frame:
+    def _fetch(self, query: Query, source: Source) -> Grid | Frame:
         instance = shared(self.warehouse)
         resident = None
         if instance is not None and self.use_resident and source.table != query.cube.fact:
@@ -192,6 +215,8 @@ class Engine:
         # a rollup summed in process memory from its projection (resident.py), else the SQL
         # through the warehouse layer (this thread's cursor of the shared DuckDB instance, or
         # a pooled connection), with the layer's time limit
+        if isinstance(resident, Grid):
+            return resident
         frame: Frame = (
             resident
             if resident is not None
@@ -260,20 +285,29 @@ class Engine:
             )
         return out
 
-    def _grid(self, query: Query, frame: Frame) -> dict[str, np.ndarray]:
+    def _grid(self, query: Query, frame: Grid | Frame) -> dict[str, np.ndarray]:
+        """Each component's sums over the axes' members with every axis' total last: a
+        dense `Grid` is copied in, the rows of a GROUP BY are scattered to their members."""
         shape = tuple(len(a.keys) + 1 for a in query.axes)
+        inner = tuple(slice(0, -1) for _ in query.axes)
         positions = []
-        for i, axis in enumerate(query.axes):  # axis keys are sorted: binary search
-            keys = np.asarray(axis.keys, dtype=np.int64)
-            positions.append(np.searchsorted(keys, _column(frame, f"k{i}", np.int64)))
+        if not isinstance(frame, Grid):
+            for i, axis in enumerate(query.axes):  # axis keys are sorted: binary search
+                keys = np.asarray(axis.keys, dtype=np.int64)
+                positions.append(np.searchsorted(keys, _column(frame, f"k{i}", np.int64)))
+        # each row's cell; bincount adds a cell's rows in row order, as adding them one by one
+        cell = np.ravel_multi_index(tuple(positions), shape) if positions else None
         grids = {}
         for name in self._components(query):
             grid = np.zeros(shape)
-            data = np.nan_to_num(_column(frame, name, float))
-            if query.axes:
-                np.add.at(grid, tuple(positions), data)
+            if isinstance(frame, Grid):
+                grid[inner] = frame[name]
+            elif cell is not None:
+                data = np.nan_to_num(_column(frame, name, float))
+                summed = np.bincount(cell, weights=data, minlength=grid.size)
+                grid = np.asarray(summed, dtype=float).reshape(shape)
             else:
-                grid = np.array(data.sum())
+                grid = np.array(np.nan_to_num(_column(frame, name, float)).sum())
             for dim_index in range(len(shape)):
                 total: list[Any] = [slice(None)] * len(shape)
                 total[dim_index] = -1
@@ -295,6 +329,15 @@ class Engine:
         return weights, mask, moved, values
 
     # -- going up a level ------------------------------------------------------------
+
+    @staticmethod
+    def _coarser(query: Query, i: int, level: Level, keys: tuple[int, ...]) -> Query:
+        """The query with axis i at a coarser level, over the parents `keys`."""
+        axes = tuple(
+            dataclasses.replace(a, level=level, keys=keys) if j == i else a
+            for j, a in enumerate(query.axes)
+        )
+        return dataclasses.replace(query, axes=axes)
 
     def _go_up(
         self,
@@ -322,85 +365,58 @@ class Engine:
                 candidates.append((steps, order.index(axis.dimension.name), i, level))
         candidates.sort(key=lambda c: (c[0], c[1]))
         unresolved = mask.copy()
-        grid_index = np.indices(mask.shape)
+        additive = self._additive(query)
+        protects = query.cube.reliability.protection == TABLE_PROTECTION
         for _, _, i, level in candidates:
             axis = query.axes[i]
-            parent_of = self.catalog.ancestor_map(axis.dimension, axis.level, level)
-            if parent_of is None:
+            step = self.steps.of(axis, level)
+            if step is None:
                 continue
-            parent_keys = tuple(sorted({parent_of[k] for k in axis.keys}))
-            position = {k: p for p, k in enumerate(parent_keys)}
-            to_parent = np.array([position[parent_of[k]] for k in axis.keys] + [len(parent_keys)])
-            # a parent with one child here covers the same facts as the child: it is the
-            # same cell under another name, so it can neither fill nor be suggested for it
-            children = np.bincount(to_parent[:-1], minlength=len(parent_keys))
-            coarse_query = dataclasses.replace(
-                query,
-                axes=tuple(
-                    dataclasses.replace(a, level=level, keys=parent_keys) if j == i else a
-                    for j, a in enumerate(query.axes)
-                ),
-            )
-            coarse_sums = _RolledUp(sums, i, to_parent)
+            parent_keys, to_parent = step.parent_keys, step.to_parent
+            coarse_sums = RolledUp(sums, i, to_parent)
             # the coarser table's withheld cells decide what works; its values are needed
-            # only to fill (what `_evaluate` does, with the measures left for later)
-            c_weights = self._weight(coarse_query, coarse_sums)
+            # only to fill (what `_evaluate` does, with the measures left for later). Its
+            # weight and additive axes are the query's own (same cube, period and axes'
+            # dimensions); only the table policy's partners depend on the coarser levels.
+            c_weights = self._weight(query, coarse_sums)
             c_mask = reliability.suppress(
                 c_weights,
                 query.cube.reliability,
-                self._additive(coarse_query),
-                self._parents(coarse_query),
+                additive,
+                self._parents(self._coarser(query, i, level, parent_keys)) if protects else (),
             )
-            index = list(grid_index)
-            index[i] = to_parent[grid_index[i]]
-            at_parent = tuple(index)
-            wider = np.append(children[to_parent[:-1]] > 1, False)[grid_index[i]]
-            # a parent that a protecting box moved (partners under different parents) would
-            # give the box away if published here as a fill
-            shifted = _roll_up(moved[i].astype(float), i, to_parent) > 0
-            works = mask & ~c_mask[at_parent] & (grid_index[i] < len(axis.keys)) & wider
-            fillable = works & ~shifted[at_parent]
+            # a parent with one child here covers the same facts as the child: it is the
+            # same cell under another name, so it can neither fill nor be suggested for it
+            # (nor can a total, which has no parent)
+            along = [1] * mask.ndim  # a vector along axis i, broadcast over the others
+            along[i] = -1
+            wider = np.append(step.children[to_parent[:-1]] > 1, False).reshape(along)
+            works = mask & ~np.take(c_mask, to_parent, axis=i) & wider
             if not works.any():
                 continue
+            fillable = works
+            if moved[i].any():
+                # a parent that a protecting box moved (partners under different parents)
+                # would give the box away if published here as a fill
+                shifted = roll_up(moved[i].astype(float), i, to_parent) > 0
+                fillable = works & ~np.take(shifted, to_parent, axis=i)
             suggestions.append((axis.dimension.name, level.name, works))
-            fill_labels.append(
-                {k: self.catalog.label(axis.dimension, level, k) for k in parent_keys}
-            )
+            fill_labels.append(step.labels)
             fill = fillable & unresolved
             if not query.fallback or not fill.any():
                 continue
+            coarse_query = self._coarser(query, i, level, parent_keys)
             c_values = {
                 a.name: self.measures.value(coarse_query, a, coarse_sums) for a in query.measures
             }
             c_flags = reliability.flags(c_weights, c_mask, query.cube.reliability)
             for name in values:
-                values[name][fill] = c_values[name][at_parent][fill]
-            flags[fill] = c_flags[at_parent][fill]
+                values[name][fill] = np.take(c_values[name], to_parent, axis=i)[fill]
+            flags[fill] = np.take(c_flags, to_parent, axis=i)[fill]
             fill_source[fill] = len(suggestions) - 1
-            fill_key[fill] = np.array((*parent_keys, 0))[at_parent[i]][fill]
+            keys = np.array((*parent_keys, 0))[to_parent].reshape(along)
+            fill_key[fill] = np.broadcast_to(keys, mask.shape)[fill]
             unresolved &= ~fill
-
-
-class _RolledUp(dict[str, np.ndarray]):
-    """A grid's sums rolled up one axis, each on first use: the coarser table's weight
-    decides what works, and the other sums are needed only where it fills."""
-
-    def __init__(self, sums: dict[str, np.ndarray], axis: int, to_parent: np.ndarray) -> None:
-        super().__init__()
-        self.sums, self.axis, self.to_parent = sums, axis, to_parent
-
-    def __missing__(self, name: str) -> np.ndarray:
-        grid = self[name] = _roll_up(self.sums[name], self.axis, self.to_parent)
-        return grid
-
-
-def _roll_up(grid: np.ndarray, axis: int, to_parent: np.ndarray) -> np.ndarray:
-    """Sum a grid's members along one axis into their parents (the total stays last)."""
-    moved = np.moveaxis(grid, axis, 0)
-    out = np.zeros((int(to_parent[-1]) + 1, *moved.shape[1:]))
-    np.add.at(out, to_parent[:-1], moved[:-1])
-    out[-1] = moved[-1]
-    return np.moveaxis(out, 0, axis)
 
 
 def _column(frame: Frame, name: str, dtype: Any) -> np.ndarray:

@@ -19,6 +19,7 @@ response only (docs/protection.md).
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,12 +27,30 @@ import numpy as np
 from lmi_cubes.aggregates import hypercube
 from lmi_cubes.model import TABLE_PROTECTION, Reliability
 
-SUPPRESSED, LOW, RELIABLE, NOT_APPLICABLE = (
-    "suppressed",
-    "low_reliability",
-    "reliable",
-    "not_applicable",
-)
+
+class Flag(enum.IntEnum):
+    """A cell's status. A result holds its flags as these codes in an int8 grid, so that
+    finding the withheld cells is an integer comparison; `name_of` gives the public names
+    (`label`) only where a response is rendered."""
+
+    RELIABLE = 0
+    LOW = 1
+    SUPPRESSED = 2
+    NOT_APPLICABLE = 3
+
+    @property
+    def label(self) -> str:
+        """The name every response, the model's messages and the docs use."""
+        return LABELS[self]
+
+
+LABELS = ("reliable", "low_reliability", "suppressed", "not_applicable")  # by code
+_LABELS = np.array(LABELS, dtype=object)
+
+
+def name_of(flags: np.ndarray) -> np.ndarray:
+    """A grid of flag codes as their public names (an object array of the same shape)."""
+    return _LABELS[flags]
 
 
 def primary(weights: np.ndarray, policy: Reliability) -> np.ndarray:
@@ -63,8 +82,9 @@ def suppress(
 
 
 def flags(weights: np.ndarray, mask: np.ndarray, policy: Reliability) -> np.ndarray:
-    out = np.where(weights >= policy.reliable_from, RELIABLE, LOW).astype(object)
-    out[mask] = SUPPRESSED
+    """Each cell's `Flag` code (int8): withheld where `mask` says, else by its weight."""
+    out = np.where(weights >= policy.reliable_from, Flag.RELIABLE, Flag.LOW).astype(np.int8)
+    out[mask] = Flag.SUPPRESSED
     return out
 
 

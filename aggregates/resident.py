@@ -63,6 +63,12 @@ class Table:
     measures: dict[str, tuple[np.ndarray, np.ndarray]]
 
 
+class Grid(dict[str, np.ndarray]):
+    """Sums per measure over the axes' members, dense (shape: one position per member of
+    each axis, in the axes' key order, margins not yet added), as opposed to the sparse
+    rows of a GROUP BY result."""
+
+
 def read(
     reader: Reader,
     cursor: Any,
@@ -249,9 +255,12 @@ class Resident:
 
     def fetch(
         self, reader: Reader, cursor: Any, query: Query, source: Source
-    ) -> dict[str, Any] | None:
-        """The same columns and groups as the compiled GROUP BY gives, or None; `cursor` is
-        this thread's cursor of the reader's shared DuckDB instance."""
+    ) -> Grid | dict[str, Any] | None:
+        """The query's sums as the compiled GROUP BY would give them, or None; `cursor` is
+        this thread's cursor of the reader's shared DuckDB instance. Without a period they
+        come as a `Grid`, dense over the axes' members: the bins are already the grid's
+        cells, so nothing is made sparse to be scattered back. Over a period they come as
+        the GROUP BY's rows (with the year and replacement key), for `period.regroup`."""
         if not query.axes:
             return None
         cube = query.cube
@@ -318,17 +327,24 @@ class Resident:
         bins = int(np.prod(sizes))
         everything = bool(keep.all())  # no copies of the columns when every row counts
         code = code if everything else code[keep]
+
+        def summed(measure: str) -> np.ndarray:
+            """Every bin's exact sum, as the double DuckDB would give (0 for an empty bin)."""
+            high, low = table.measures[measure]
+            if not everything:
+                high, low = high[keep], low[keep]
+            total = np.bincount(code, weights=high, minlength=bins).astype(np.int64) * SPLIT
+            total += np.bincount(code, weights=low, minlength=bins).astype(np.int64)
+            return total.astype(np.float64) / SCALE
+
+        if not period:  # the axes' grid itself, each member at its key's position
+            return Grid({name: summed(measure).reshape(sizes) for name, measure in sums})
+        # a period's rows go on to be regrouped by year and replacement key (period.py),
+        # which sums them in the canonical row order a GROUP BY result has
         present = np.flatnonzero(np.bincount(code, minlength=bins))
         out: dict[str, Any] = {}
         for axis_index, index in enumerate(np.unravel_index(present, sizes)):
             out[groups[axis_index][0]] = np.asarray(groups[axis_index][3], dtype=np.int64)[index]
         for name, measure in sums:
-            high, low = table.measures[measure]
-            if not everything:
-                high, low = high[keep], low[keep]
-            total = np.bincount(code, weights=high, minlength=bins)[present].astype(np.int64)
-            total = total * SPLIT + np.bincount(code, weights=low, minlength=bins)[present].astype(
-                np.int64
-            )
-            out[name] = total.astype(np.float64) / SCALE
+            out[name] = summed(measure)[present]
         return out

@@ -27,10 +27,11 @@ class Result:
     query: Query
     labels: tuple[tuple[str, ...], ...]
     values: dict[str, np.ndarray] = field(repr=False)  # NaN where withheld
-    flags: np.ndarray = field(repr=False)
+    flags: np.ndarray = field(repr=False)  # reliability.Flag codes (int8), named when rendered
     # Going up a level: for each candidate (dimension, level), the cells whose parent at
     # that level is shown; and, with fallback, which candidate filled each cell (-1: none)
-    # and the parent's key.
+    # and the parent's key. Empty when the caller asked for none (`Engine.run`'s `suggest`)
+    # and there was no fallback.
     suggestions: tuple[tuple[str, str, np.ndarray], ...] = field(repr=False)
     fill_source: np.ndarray = field(repr=False)
     fill_key: np.ndarray = field(repr=False)

@@ -183,11 +183,11 @@ def main() -> None:
     tables_losing = [0, 0]  # tables losing > 10% / > 25% of their cells >= 1,000
     for cube, params in tables:
         results = {p: engines[p].run(query_of(engines[p], cube, params)) for p in POLICIES}
-        shown = results["none"].flags != reliability.SUPPRESSED
-        shown &= results["none"].flags != reliability.NOT_APPLICABLE
-        hidden = results["table"].flags == reliability.SUPPRESSED
+        shown = results["none"].flags != reliability.Flag.SUPPRESSED
+        shown &= results["none"].flags != reliability.Flag.NOT_APPLICABLE
+        hidden = results["table"].flags == reliability.Flag.SUPPRESSED
         n, k = int(shown.sum()), int((shown & hidden).sum())
-        reliable = results["none"].flags == reliability.RELIABLE
+        reliable = results["none"].flags == reliability.Flag.RELIABLE
         large, withheld = large + n, withheld + k
         reliable_cells += int(reliable.sum())
         reliable_withheld += int((reliable & hidden).sum())

@@ -35,7 +35,7 @@ api = Blueprint("api", __name__, static_folder="static", static_url_path="/stati
 def crosstab(
     cube: str, served: Served, p: dict[str, Any]
 ) -> tuple[str | bytes, str] | tuple[str | bytes, str, dict[str, str]]:
-    c = served.engine.model.cube(cube)
+    c = served.engine.model.cube(cube)  # first: an unknown cube is a 404 whatever else is wrong
     if not p["rows"]:
         dims = [d.name for d in c.dimensions]
         raise QueryError("rows", "a cross-tab needs rows=dimension[:level]", dims)
@@ -52,9 +52,11 @@ def crosstab(
             year_from=p["from"],
             year_to=p["to"],
             fallback=p["fallback"],
-        )
+        ),
+        c,
     )
-    result = served.engine.run(query)
+    # only the JSON shows "go up a level" choices (a CSV shows fills, which fallback finds)
+    result = served.engine.run(query, suggest=p["format"] == "json")
     covered, headers = coverage(result, served.engine.catalog)  # data years, restricted members
     if p["format"] == "csv":
         name = csvw.download_name(result, served.engine.catalog)

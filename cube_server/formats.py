@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from lmi_cubes.aggregates.engine import Result
-from lmi_cubes.aggregates.reliability import LOW, NOT_APPLICABLE, SUPPRESSED
+from lmi_cubes.aggregates.reliability import Flag, name_of
 from lmi_cubes.cube_server.errors import parameter_of
 
 # GSS shorthand: [x] withheld, [u] low reliability, [z] not applicable; [f] is this
@@ -31,23 +31,24 @@ class CellGrid:
         self.shape = result.shape
         flags = result.flags.ravel()
         numbers = _numbers(result.values[measure].ravel())
-        cells = [{"value": v, "flag": f} for v, f in zip(numbers, flags.tolist(), strict=True)]
+        names = name_of(flags).tolist()
+        cells = [{"value": v, "flag": f} for v, f in zip(numbers, names, strict=True)]
         messages = result.query.cube.reliability.messages
-        note = messages.get(LOW, "based on a relatively small sample")
-        for n in np.flatnonzero(flags == LOW).tolist():
+        note = messages.get(Flag.LOW.label, "based on a relatively small sample")
+        for n in np.flatnonzero(flags == Flag.LOW).tolist():
             cells[n]["note"] = note
-        reason = messages.get(SUPPRESSED, "no reliable data available")
+        reason = messages.get(Flag.SUPPRESSED.label, "no reliable data available")
         protects = messages.get(PROTECTS, "withheld to protect another cell")
         partner = (
             result.protects.ravel()
             if result.protects is not None
             else np.zeros(len(cells), dtype=bool)
         )
-        for n in np.flatnonzero(flags == SUPPRESSED).tolist():
+        suppressed = flags == Flag.SUPPRESSED
+        for n in np.flatnonzero(suppressed).tolist():
             cells[n]["reason"] = protects if partner[n] else reason
-        for n in np.flatnonzero(flags == NOT_APPLICABLE).tolist():
+        for n in np.flatnonzero(flags == Flag.NOT_APPLICABLE).tolist():
             cells[n]["reason"] = "not summed over years"
-        suppressed = flags == SUPPRESSED  # once: comparing object arrays is slow
         _go_up(cells, suppressed, result.suggestions)
         for n in np.flatnonzero(result.fill_source.ravel() >= 0).tolist():
             fill = result.fill(tuple(int(i) for i in np.unravel_index(n, self.shape)))
@@ -172,10 +173,6 @@ def crosstab_json(result: Result, margins: bool) -> dict[str, Any]:
     n_cols = len(q.axes[1].keys) if two else 0
 
     grid = CellGrid(result, measure.name)
-
-    def at(i: int, j: int) -> dict[str, Any]:
-        return grid[i, j] if two else grid[i]
-
     out: dict[str, Any] = {
         **_meta(result),
         "measure": {"name": measure.name, "label": measure.label},
@@ -184,24 +181,44 @@ def crosstab_json(result: Result, margins: bool) -> dict[str, Any]:
         "cells": grid.rows(),
     }
     if margins:
+        cells = grid.cells  # row-major: each row's total ends it, the totals' row comes last
         if two:
-            out["row_totals"] = [grid[i, -1] for i in range(n_rows)]
-            out["column_totals"] = [grid[-1, j] for j in range(n_cols)]
-            out["grand_total"] = at(n_rows, n_cols)
-        else:
-            out["grand_total"] = at(n_rows, 0)
+            width = n_cols + 1
+            out["row_totals"] = cells[n_cols : n_rows * width : width]
+            out["column_totals"] = cells[n_rows * width : n_rows * width + n_cols]
+        out["grand_total"] = cells[-1]
     return out
 
 
-def _symbol(cell: dict[str, Any]) -> str:
-    """The GSS shorthand of a cell in the wide CSV's symbol column (docs/reference.md)."""
-    if "filled_from" in cell:
-        return GSS_FILLED
-    if cell["flag"] == NOT_APPLICABLE:
-        return GSS_NOT_APPLICABLE
-    if cell["value"] is None:
-        return GSS_WITHHELD
-    return GSS_LOW if cell["flag"] == LOW else ""
+class CsvColumns:
+    """Every cell of a result as the CSV's columns, row-major like the grid, made from the
+    result's arrays: a CSV shows no notes, reasons or suggestions, so it needs no object
+    per cell."""
+
+    def __init__(self, result: Result, measure: str):
+        self.shape = result.shape
+        values = result.values[measure].ravel()
+        flags = result.flags.ravel()
+        self.values: list[Any] = [
+            "" if v is None else v for v in _numbers(values)
+        ]  # a withheld cell is an empty field
+        self.flags: list[str] = name_of(flags).tolist()
+        filled = result.fill_source.ravel() >= 0
+        self.filled_from: list[str] = [""] * flags.size
+        for n in np.flatnonzero(filled).tolist():
+            fill = result.fill(tuple(int(i) for i in np.unravel_index(n, self.shape)))
+            assert fill is not None
+            self.filled_from[n] = f"{fill.dimension}:{fill.level}:{fill.key}"
+        # the GSS shorthand of the wide CSV's symbol column (docs/reference.md), the first
+        # that applies: filled, not applicable, withheld (no value), low reliability
+        symbols = np.full(flags.size, "", dtype=object)
+        symbols[flags == Flag.LOW] = GSS_LOW
+        symbols[np.isnan(values)] = GSS_WITHHELD
+        symbols[flags == Flag.NOT_APPLICABLE] = GSS_NOT_APPLICABLE
+        symbols[filled] = GSS_FILLED
+        self.symbols: list[str] = symbols.tolist()
+        # row i's first cell: a 2-D grid is row-major, a 1-D one has one value per row
+        self.width = self.shape[1] if len(self.shape) == 2 else 1
 
 
 def crosstab_csv(result: Result, layout: str, margins: bool) -> str:
@@ -220,13 +237,10 @@ def crosstab_csv(result: Result, layout: str, margins: bool) -> str:
         rows.append(total)
     if margins or not two:  # a one-axis table has one value column, its measure's
         cols.append(total)
-    grid = CellGrid(result, measure)
+    grid = CsvColumns(result, measure)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     row_name = f"{q.axes[0].dimension.name}_{q.axes[0].level.name}"
-
-    def cell(i: int, j: int) -> dict[str, Any]:
-        return grid[i, j] if two else grid[i]
 
     if layout == "wide":
         # GSS guidance for machine-readable tables: a number's cell holds only the number,
@@ -238,9 +252,8 @@ def crosstab_csv(result: Result, layout: str, margins: bool) -> str:
         writer.writerow(header)
         for i, (code, label) in enumerate(rows):
             line: list[Any] = [code, label]
-            for j in range(len(cols)):
-                c = cell(i, j)
-                line += ["" if c["value"] is None else c["value"], _symbol(c)]
+            for n in range(i * grid.width, i * grid.width + len(cols)):
+                line += [grid.values[n], grid.symbols[n]]
             writer.writerow(line)
         return buffer.getvalue()
     header = [f"{row_name}_code", f"{row_name}_label"]
@@ -248,12 +261,11 @@ def crosstab_csv(result: Result, layout: str, margins: bool) -> str:
         col_name = f"{q.axes[1].dimension.name}_{q.axes[1].level.name}"
         header += [f"{col_name}_code", f"{col_name}_label"]
     writer.writerow([*header, "measure", "value", "flag", "filled_from"])
-    for i, (row_code, row_label) in enumerate(rows):
-        for j, (col_code, col_label) in enumerate(cols):
-            c = cell(i, j)
-            source = c.get("filled_from")
-            filled = f"{source['dimension']}:{source['level']}:{source['key']}" if source else ""
-            head = [row_code, row_label] + ([col_code, col_label] if two else [])
-            value = "" if c["value"] is None else c["value"]
-            writer.writerow([*head, measure, value, c["flag"], filled])
+    values, flags, filled = grid.values, grid.flags, grid.filled_from
+    width = grid.width
+    writer.writerows(
+        [*row, *col, measure, values[i * width + j], flags[i * width + j], filled[i * width + j]]
+        for i, row in enumerate(rows)
+        for j, col in enumerate(cols if two else [()] * len(cols))
+    )
     return buffer.getvalue()

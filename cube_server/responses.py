@@ -73,8 +73,11 @@ def cached(endpoint: str) -> Callable[[View], Callable[..., Response]]:
 
 
 def _protection(served: Served, cube: Any) -> str | None:
-    cubes = {c.name: c for c in served.engine.model.cubes}
-    return cubes[cube].reliability.protection if cube in cubes else None
+    """The cube's protection policy; None for a route that names no cube of the model."""
+    for c in served.engine.model.cubes:
+        if c.name == cube:
+            return c.reliability.protection
+    return None
 
 
 def as_json(data: Any, p: dict[str, Any] | None = None) -> tuple[bytes, str]:

@@ -115,7 +115,8 @@ def plan(engine: Engine, cube_name: str, p: dict[str, Any]) -> Plan:
                 year_from=y0,
                 year_to=y1,
                 fallback=p["fallback"],
-            )
+            ),
+            cube,
         )
         queries.append((group, query))
     return Plan(cube, items, chosen, queries)
@@ -133,7 +134,8 @@ def execute(engine: Engine, planned: Plan, p: dict[str, Any]) -> dict[str, Any]:
     runs: list[tuple[list[slicer.Concrete], Result]] = []
     for group, query in planned.queries:
         limits.check_time()
-        runs.append((group, engine.run(query)))
+        # a CSV lists its fields only, never a cell's "go up" choices
+        runs.append((group, engine.run(query, suggest=p.get("format") != "csv")))
     order = [c.name for c in chosen]
     grids = [CellGrid(result, group[0].base.name) for group, result in runs]
     summary = _measures(runs, grids, tuple(-1 for _ in items), order)

@@ -127,7 +127,8 @@ def members_body(engine: Engine, cube: str, dimension: str, p: dict[str, Any]) -
             axes=(f"{dim.name}@{hierarchy.name}:{level.name}",),
             measures=(c.reliability.weight,),
             cut=p["cut"],
-        )
+        ),
+        c,
     )
     cells = engine.cells(query)
     page = cells.page(cells.resolve(params.order(p["order"])), p["page"], params.page_size(p, None))

@@ -135,12 +135,26 @@ class WarehouseState:
         return unavailable
 
     def _switch(self, pin: bool) -> Served:
+        """The served version, switched first if the warehouse layer publishes another.
+
+        The version is read once per request, outside the lock. When it is the one served,
+        the lock is held only to count the request as a user, and `_served` is checked again
+        under it: a switch that replaced it in between sees no user and may already have
+        closed it, so the request takes the slow path. Reading the version a second time
+        under the lock gained nothing: a load published just after either read is seen by
+        the next request, and the request pins the version it got either way, so its
+        catalog, vintage, cache key and numbers agree."""
         version = self.warehouse.version()
         if version in self._damaged:
             raise WarehouseUnavailable(self._damaged[version])
         served = self._served
-        if served is not None and served.identity == version and not pin:
-            return served
+        if served is not None and served.identity == version:
+            if not pin:
+                return served
+            with self._lock:
+                if self._served is served:
+                    self._users[id(served)] = self._users.get(id(served), 0) + 1
+                    return served
         with self._lock:
             version = self.warehouse.version()
             if self._served is None or self._served.identity != version:

@@ -9,6 +9,7 @@ import pytest
 
 import oracle
 from lmi_cubes.aggregates.engine import Engine
+from lmi_cubes.aggregates.reliability import Flag, name_of
 from lmi_cubes.etl import sources
 from lmi_cubes.model.errors import NotFound, QueryError, TooLarge
 from lmi_cubes.model.loader import load_model
@@ -44,7 +45,7 @@ def check_against(result, expected, measure, value_of, step):
             index = (i, j) if len(result.query.axes) > 1 else (i,)
             sums = expected.get((r, c))
             weight = 0.0 if sums is None else float(sums["weight"])
-            got_flag = result.flags[index]
+            got_flag = name_of(result.flags)[index]
             got = result.values[measure][index]
             if oracle.flag(weight) == "suppressed":
                 assert got_flag == "suppressed" and math.isnan(got), (r, c, weight)
@@ -57,7 +58,7 @@ def check_against(result, expected, measure, value_of, step):
 
 def assert_no_line_reveals_a_cell(result):
     """No row or column (with its published total) has exactly one withheld cell."""
-    withheld = result.flags == "suppressed"
+    withheld = result.flags == Flag.SUPPRESSED
     for axis in range(withheld.ndim):
         lines = np.moveaxis(withheld, axis, -1)
         unknown = lines[..., :-1].sum(axis=-1) + lines[..., -1]
@@ -101,7 +102,7 @@ def test_small_cells_are_withheld_and_no_margin_gives_them_away(engine, table_en
     frame = pay[(pay.gender == 1) & (pay.status == 2) & (pay.qualification == 2)]
     expected = oracle.crosstab(frame.assign(weight=frame.Employment), "soc3", "region", ["weight"])
     checked = check_against(result, expected, "employment", lambda s: s.weight, 10)
-    withheld = result.flags == "suppressed"
+    withheld = result.flags == Flag.SUPPRESSED
     assert withheld.sum() > 50, "the cut must produce small cells for this test to mean anything"
     # every cell the oracle publishes is shown with its value unless it is withheld as a
     # partner of a small cell; partners are a minority, so most published cells are checked
@@ -145,7 +146,7 @@ def test_working_futures_employment_defaults_to_latest_history_year(engine, tiny
     expected = oracle.crosstab(wf[wf.year == 2024], "soc1", "status", ["weight"])
     assert check_against(result, expected, "employment", lambda s: s.weight, 10) == 40
     by_year = engine.run(ask(engine, "working_futures", axes=["year"], measures=["employment"]))
-    assert by_year.flags[-1] == "not_applicable" and math.isnan(by_year.values["employment"][-1])
+    assert by_year.flags[-1] == Flag.NOT_APPLICABLE and math.isnan(by_year.values["employment"][-1])
     totals = wf.groupby("year").weight.sum()
     assert list(by_year.values["employment"][:-1]) == [oracle.round_to(v, 10) for v in totals]
 
@@ -198,7 +199,7 @@ def test_fallback_fills_a_withheld_cell_from_the_nearest_reliable_level(engine, 
     checked = 0
     for i, j in filled[:60]:
         fill = result.fill((i, j))
-        assert fill is not None and result.flags[i, j] in ("reliable", "low_reliability")
+        assert fill is not None and result.flags[i, j] in (Flag.RELIABLE, Flag.LOW)
         nation = [*result.query.axes[1].keys, None][j]
         if fill.dimension == "occupation":  # same nation, coarser occupation
             part = frame if nation is None else frame[frame.nation == nation]
@@ -224,7 +225,7 @@ def test_fallback_fills_a_withheld_cell_from_the_nearest_reliable_level(engine, 
         )
     )
     i, j = filled[0]
-    assert plain.flags[i, j] == "suppressed" and math.isnan(plain.values["mean_pay"][i, j])
+    assert plain.flags[i, j] == Flag.SUPPRESSED and math.isnan(plain.values["mean_pay"][i, j])
     fill = result.fill((i, j))
     assert any(
         (d, lv) == (fill.dimension, fill.level) and works[i, j]

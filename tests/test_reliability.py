@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lmi_cubes.aggregates.reliability import flags, round_to, suppress
+from lmi_cubes.aggregates.reliability import flags, name_of, round_to, suppress
 from lmi_cubes.model import Reliability
 
 POLICY = Reliability("employment", 1000, 10000, protection="table")
@@ -37,7 +37,7 @@ def with_totals(cells: list[list[float]]) -> np.ndarray:
 )
 def test_flags_at_the_threshold_edges(weight, flag):
     w = np.array([weight])
-    assert flags(w, suppress(w, POLICY, (False,)), POLICY)[0] == flag
+    assert name_of(flags(w, suppress(w, POLICY, (False,)), POLICY))[0] == flag
 
 
 def test_a_lone_withheld_cell_takes_a_partner_in_its_row_and_column():

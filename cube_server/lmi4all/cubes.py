@@ -27,7 +27,7 @@ from lmi_cubes.cube_server.lmi4all.common import (
 )
 from lmi_cubes.model import Cube
 
-SHOWN = (reliability.RELIABLE, reliability.LOW)
+SHOWN = (reliability.Flag.RELIABLE, reliability.Flag.LOW)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,12 +76,13 @@ def run(engine: Engine, ask: Ask, soc: int) -> Result:
             age=ask.age,
             year_from=ask.period[0] if ask.period else None,
             year_to=ask.period[1] if ask.period else None,
-        )
+        ),
+        cube,
     )
     if ask.round_to is not None:
         measures = tuple(dataclasses.replace(a, round_to=ask.round_to) for a in query.measures)
         query = dataclasses.replace(query, measures=measures)
-    return engine.run(query)
+    return engine.run(query, suggest=False)  # these responses show no go-up choices
 
 
 def soc_levels(soc: int, coarse: bool) -> list[int]:
@@ -138,7 +139,7 @@ def _elements(result: Result, ask: Ask, row: int, field: str, note: bool) -> lis
                 "name": original_name(axis.dimension.name, int(key), result.labels[-1][j]),
                 field: _number(values[index]),
             }
-            if result.flags[index] == reliability.LOW:
+            if result.flags[index] == reliability.Flag.LOW:
                 item["note"] = NOTE
         else:
             item = {name: int(key), field: _number(values[index])}
@@ -160,7 +161,7 @@ def wf_items(engine: Engine, ask: Ask) -> list[dict[str, Any]]:
         if result.flags[i] not in SHOWN or np.isnan(values[i]):
             continue
         item: dict[str, Any] = {"year": int(year), "employment": _number(values[i])}
-        if result.flags[i] == reliability.LOW:
+        if result.flags[i] == reliability.Flag.LOW:
             item["note"] = NOTE
         out.append(item)
     return out
@@ -174,6 +175,6 @@ def replacement(engine: Engine, ask: Ask) -> dict[str, Any]:
     value = float(result.values[ask.measure][()])
     if flag in SHOWN and not np.isnan(value):
         body["rate"] = _number(value)
-    if flag != reliability.RELIABLE:
+    if flag != reliability.Flag.RELIABLE:
         body["note"] = NOTE
     return body
