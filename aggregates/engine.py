@@ -184,9 +184,8 @@ class Engine:
         The text depends only on the source, the axes' levels, the cuts' keys and the
         years, so it is cached by them and the hot path skips SQLAlchemy entirely. Cut keys
         are inlined as literals: they are integers from the catalog, never user text, and
-        DuckDB 2.0 pushes a literal IN-list into the scan but not a bound one (a 17-key cut
-        on `fact_ashe_pay` took 26 ms bound, 14 ms literal, 13.5 ms as a VALUES join; with
-        one key literal is fastest, so literal it is).
+        DuckDB 2.0 pushes a literal IN-list into the scan but not a bound one, and a literal
+        list is also faster than a VALUES join (figures in docs/benchmarks.md).
         """
         key = (
             source.table,

@@ -335,7 +335,7 @@ def _period(
         )
     if any(c.dimension == time.name for c in cuts):
         raise QueryError("cut", f"do not cut {time.name} for a change measure; give its years")
-    first, last = default_period(cube, catalog) or (years[-1], years[-1])
+    first, last = change_years(cube, catalog)
     y0 = first if request.year_from is None else _int_param(request.year_from, "year_from", years)
     y1 = last if request.year_to is None else _int_param(request.year_to, "year_to", years)
     if y0 >= y1:
@@ -360,6 +360,18 @@ def default_period(cube: Cube, catalog: Catalog) -> tuple[int, int] | None:
         return None
     first, last = _default_member(catalog, cube), max(catalog.universe(cube, time))
     return (first, last) if first < last else None
+
+
+def change_years(cube: Cube, catalog: Catalog) -> tuple[int, int]:
+    """The years a change asks for when its caller names none: the default period, else the
+    last year twice, which every caller refuses in its own words (first must precede last)."""
+    period = default_period(cube, catalog)
+    if period is not None:
+        return period
+    time = cube.time_dimension()
+    assert time is not None  # change measures exist only on cubes with time
+    last = max(catalog.universe(cube, time))
+    return last, last
 
 
 def _one_year(

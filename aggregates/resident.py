@@ -1,8 +1,8 @@
 """Rollup answers summed in process memory with numpy, from exact pre-aggregates.
 
-A rollup-sized answer spent most of its time in DuckDB's per-statement cost (1-2.6 ms for a
-GROUP BY over a few thousand rows through the Python API, 2-10 ms on the Working Futures
-rollups, which keep every year), not in summing. A query only needs the rollup summed down
+A rollup-sized answer spends most of its time in DuckDB's per-statement cost (a GROUP BY
+over a few thousand rows through the Python API, more on the Working Futures rollups, which
+keep every year; figures in docs/benchmarks.md), not in summing. A query only needs the rollup summed down
 to the columns it uses (its axes, its cuts, and for a period the years and the replacement
 key) over the years it reads. That projection is asked of DuckDB once, as exact integer
 sums, kept in a cache bounded in bytes (OLAP servers call this a segment cache), and every

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from lmi_cubes.aggregates.query import AGES, default_period
+from lmi_cubes.aggregates.query import AGES, change_years
 from lmi_cubes.cube_server.errors import status_of
 from lmi_cubes.cube_server.lmi4all import cubes, published_pay
 from lmi_cubes.cube_server.lmi4all.common import (
@@ -272,7 +272,7 @@ def wf_replacement() -> Response:
         soc = required_int("soc")
         years, _ = _years()
         cube = engine.model.cube("working_futures")
-        first, last = default_period(cube, engine.catalog) or (years[-1], years[-1])
+        first, last = change_years(cube, engine.catalog)
         start = optional_int("minYear") or first
         end = optional_int("maxYear") or last
         if start not in years or end not in years or start >= end:
