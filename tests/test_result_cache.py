@@ -4,6 +4,7 @@ measured here by their serialized bytes, independently of the cache's own weighi
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from pathlib import Path
 from typing import Any
@@ -88,3 +89,34 @@ def test_a_cache_of_n_mb_never_holds_more_than_n_mb_of_any_kind(kind, with_publi
     assert len(cache) > 0
     for value, weight in cache._items.values():
         assert weight >= _serialized(value)
+
+
+def test_a_repeated_request_is_compressed_once_per_encoding(warehouse, monkeypatch):
+    import brotli
+    import flask_compress.flask_compress as fc
+
+    calls: list[str] = []
+    original = fc._compress_data
+
+    def counted(app: Any, data: bytes, algorithm: str) -> bytes:
+        calls.append(algorithm)
+        return original(app, data, algorithm)
+
+    monkeypatch.setattr(fc, "_compress_data", counted)
+    app = create_app({"WAREHOUSE": str(warehouse), "CACHE_MB": 8})
+    client = app.test_client()
+    url = KINDS["cross-tab"][-1]
+    plain = client.get(url).get_data()
+    answers = {}
+    for encoding, decode in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        sent = [client.get(url, headers={"Accept-Encoding": encoding}) for _ in range(4)]
+        for response in sent:
+            assert response.headers["Content-Encoding"] == encoding
+            assert decode(response.get_data()) == plain
+        etags = {r.headers["ETag"] for r in sent}
+        assert len(etags) == 1 and encoding in etags.pop()
+        answers[encoding] = sent[-1].get_data()
+        # computed by its first two requests (kept from the second), then from the cache
+        assert calls.count(encoding) == 2, calls
+        assert sent[-1].get_data() == sent[-2].get_data()
+    assert brotli.decompress(answers["br"]) == gzip.decompress(answers["gzip"]) == plain
