@@ -93,7 +93,7 @@ class WarehouseState:
         self,
         warehouse: Warehouse | Path,
         model: Model,
-        cache_bytes: int = 64 << 20,
+        cache_bytes: int = 16 << 20,
         use_rollups: bool = True,
         pool_size: int = 8,
         timeout_s: float = DEFAULT_TIMEOUT_S,
