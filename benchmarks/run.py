@@ -235,23 +235,26 @@ _local = threading.local()
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
-    """One GET over a kept-alive connection per thread (reopened once if the server closed
-    it while idle, e.g. while Cube was starting)."""
+    """One GET over a kept-alive connection per thread and server (reopened once if the
+    server closed it while idle, e.g. while Cube was starting): requests alternating between
+    two servers each reuse their own connection, not a new one per request."""
+    if not hasattr(_local, "cons"):
+        _local.cons = {}
+    cons: dict[int, http.client.HTTPConnection] = _local.cons
     for attempt in (1, 2):
-        con = getattr(_local, "con", None)
-        if con is None or getattr(_local, "port", None) != port:
-            con = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-            _local.con, _local.port = con, port
+        con = cons.get(port)
+        if con is None:
+            con = cons[port] = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         try:
             con.request("GET", path)
             response = con.getresponse()
             return response.status, response.read()
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            _local.con = None
+            cons.pop(port, None)
             if attempt == 2:
                 raise
         except (http.client.HTTPException, OSError):
-            _local.con = None
+            cons.pop(port, None)
             raise
     raise AssertionError("unreachable")
 

@@ -3,11 +3,20 @@
 A fine cross-tab is several megabytes of JSON that compresses about tenfold; flask-compress
 negotiates the encoding, sets `Vary: Accept-Encoding` and keeps ETags distinct per
 encoding, so caches in front never serve one encoding to a client that asked for another.
+
+Compressing a large body takes longer than finding it in the response cache, so a repeated
+request would spend most of its time compressing the same bytes again. A body that carries
+a strong ETag is the same bytes for the same ETag on the same warehouse version (the ETag
+is made from the parsed request and the vintage), so its compressed form is kept per
+encoding in the response cache, under that ETag and version, from its second request on,
+weighed and evicted like every other entry.
 """
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import Any
+
+from flask import Flask, Response, current_app, g
 from flask_compress import Compress
 
 SETTINGS = {
@@ -28,7 +37,45 @@ SETTINGS = {
 }
 
 
+class _Bodies:
+    """flask-compress's cache interface over the response cache. Its key is
+    "<encoding>;<body key>", the body key "" when the response has none (not kept)."""
+
+    def get(self, key: str) -> bytes | None:
+        if key.endswith(";"):
+            return None
+        hit: bytes | None = current_app.extensions["lmi_cubes"].cache.get(("compressed", key))
+        return hit
+
+    def set(self, key: str, value: bytes) -> None:
+        if key.endswith(";"):
+            return
+        cache = current_app.extensions["lmi_cubes"].cache
+        if cache.get(("compressed", key)) is None:
+            cache.offer(("compressed", key), value)
+
+
+def _body_key(_request: Any) -> str:
+    return str(g.get("lmi_body_key", ""))
+
+
+class CachedCompress(Compress):
+    """flask-compress, keeping the compressed form of ETagged bodies (module docstring)."""
+
+    def after_request(self, response: Response | None) -> Response:
+        g.lmi_body_key = ""
+        served = g.get("lmi_served")
+        if response is not None and served is not None and not response.is_streamed:
+            etag, weak = response.get_etag()
+            if etag and not weak:
+                versions = tuple(v() for v in current_app.extensions.get("cache_versions", ()))
+                g.lmi_body_key = repr((served.identity, versions, etag, response.mimetype))
+        return super().after_request(response)
+
+
 def enable(app: Flask) -> None:
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
-    Compress(app)
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", _Bodies)
+    app.config.setdefault("COMPRESS_CACHE_KEY", _body_key)
+    CachedCompress(app)

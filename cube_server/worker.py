@@ -37,6 +37,7 @@ HINTS = {
     400: "the request is malformed (non-ASCII characters in a URL must be percent-encoded)",
 }
 LOGGED_URL = 512  # characters of a request line kept in the access log
+HEARTBEAT_S = 1.0  # how often a worker tells the gunicorn master it is alive
 
 
 def error_body(status: int, reason: str, detail: str = "") -> tuple[bytes, str]:
@@ -141,9 +142,15 @@ class BufferingWorker(Worker):
         )
         for listener in _listeners(channels):
             listener.channel_class = JsonErrorChannel
+        notified = 0.0
         while self.alive:
-            self.notify()
-            wasyncore.loop(timeout=1.0, map=channels, use_poll=True, count=1)
+            # the heartbeat is a system call on a file; once a second is well within the
+            # master's timeout, while once per wake-up cost a repeated request more server
+            # time than answering it
+            if time.monotonic() - notified >= HEARTBEAT_S:
+                self.notify()
+                notified = time.monotonic()
+            wasyncore.loop(timeout=HEARTBEAT_S, map=channels, use_poll=True, count=1)
             if self.ppid != os.getppid():
                 self.log.info("parent changed, shutting down: %s", self)
                 break

@@ -59,3 +59,15 @@ def test_the_server_caches_repeated_requests_only(warehouse):
     assert answers() == first  # computed again, kept
     assert len(cache) == 3
     assert answers() == first  # served from the cache: the same bytes and headers
+
+
+def test_counting_requests_holds_no_keys():
+    """The counts of the last ASKED_KEYS keys cost the same whatever the keys' size: a key
+    (a whole parsed request) is not kept until its entry is."""
+    import sys
+
+    cache: SizedLRU[bytes] = SizedLRU(1000, lambda key, value: len(value))
+    for i in range(ASKED_KEYS):
+        cache.asked(f"request {i} " + "x" * 2000)
+    held = sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in cache._asked.items())
+    assert held < ASKED_KEYS * 100

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 
@@ -444,3 +445,36 @@ def test_estimated_groups(sizes, rows, groups):
 )
 def test_worth_building(groups, asked_before, built):
     assert worth_building(groups, asked_before) is built
+
+
+def test_a_rollup_no_smaller_than_the_facts_is_never_chosen(engines):
+    engine = engines[1]
+    query = ask(
+        engine, "ashe_pay", axes=["occupation:soc1", "region:nation"], measures=["mean_pay"]
+    )
+    facts, *rollups = engine.sources["ashe_pay"]
+    chosen = choose(query, [facts, *rollups], engine.catalog)
+    assert chosen.table == "rollup_ashe_pay_soc1_sector"
+    for rows in (facts.rows, facts.rows + 1):
+        grown = [dataclasses.replace(s, rows=rows) if s == chosen else s for s in rollups]
+        again = choose(query, [facts, *grown], engine.catalog)
+        assert again.table != chosen.table  # another, smaller rollup answers
+        assert again.rows < facts.rows
+    every = [dataclasses.replace(s, rows=facts.rows) for s in rollups]
+    assert choose(query, [facts, *every], engine.catalog) == facts
+
+
+def test_rollups_keep_the_facts_decimal_type_for_their_sums(wh_con):
+    types = dict(
+        wh_con.execute(
+            "SELECT table_name || '.' || column_name, data_type FROM duckdb_columns() "
+            "WHERE column_name IN ('employment', 'paybill', 'total_hours')"
+        ).fetchall()
+    )
+    rollups = {name: kind for name, kind in types.items() if name.startswith("rollup_")}
+    assert len(rollups) >= 20
+    for name, kind in rollups.items():
+        fact = {"ashe_pay": "fact_ashe_pay", "ashe_hours": "fact_ashe_hours"}.get(
+            name.split("_")[1] + "_" + name.split("_")[2], "fact_wf_employment"
+        )
+        assert kind == types[f"{fact}.{name.split('.')[1]}"] == "DECIMAL(18,6)", name

@@ -112,15 +112,16 @@ def error(status: int, message: str) -> Response:
     return response
 
 
-def cached_body(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
-    """A computed body from the server's result cache (keyed to the warehouse file)."""
+def cached_body(key: tuple[Any, ...], build: Callable[[], Any]) -> orjson.Fragment:
+    """A computed body from the server's result cache (keyed to the warehouse file), kept
+    as its serialized JSON: what `render` writes, and what the cache weighs it by."""
     state: WarehouseState = current_app.extensions["lmi_cubes"]
     full = ("lmi4all", served().identity, *key)
     hit = state.cache.get(full)
     if hit is None:
-        hit = build()
+        hit = orjson.dumps(build())
         state.cache.put(full, hit)
-    return hit
+    return orjson.Fragment(hit)
 
 
 @dataclass(frozen=True)
