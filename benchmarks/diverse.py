@@ -201,8 +201,9 @@ def model_with(protection: str | None) -> Iterator[Path | None]:
         for path in default_model_dir().glob("*.json"):
             doc = json.loads(path.read_text(encoding="utf-8"))
             for cube in doc.get("cubes", []):
-                if "reliability" in cube:
-                    cube["reliability"]["protection"] = protection
+                # every cube declares its reliability under info; a KeyError beats a run
+                # that silently measures the model's own policy
+                cube["info"]["reliability"]["protection"] = protection
             (Path(tmp) / path.name).write_text(json.dumps(doc, indent=2), encoding="utf-8")
         yield Path(tmp)
 
