@@ -91,28 +91,26 @@ def test_paths_with_quotes_and_spaces_through_generate_load_and_serve(tmp_path: 
     assert (listed.file == sources.ASHE_PAY.file).all() and 2 in set(listed.line)
 
 
+def lines_matching(pattern: re.Pattern[str]) -> list[str]:
+    """`file:line` of every line of the package's sources the pattern finds."""
+    return [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in package_sources()
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+
+
 def test_quotes_are_doubled_only_in_the_quoting_module() -> None:
     quote = r"""(["']'["']|chr\(39\))"""
     doubled = r"""(["']''["']|chr\(39\) \* 2)"""
     doubling = re.compile(rf"replace\(\s*{quote},\s*{doubled}\)")
-    found = [
-        f"{p.relative_to(ROOT)}:{n}"
-        for p in package_sources()
-        for n, line in enumerate(p.read_text().splitlines(), 1)
-        if doubling.search(line)
-    ]
-    assert found == ["warehouse/quoting.py:19"]
+    assert lines_matching(doubling) == ["warehouse/quoting.py:19"]
 
 
 def test_no_code_tells_backends_apart_by_dialect_name() -> None:
     compared = re.compile(r"dialect(\.name)?\s*[!=]=|==\s*\S*dialect|\.dialect\.name")
-    found = [
-        f"{p.relative_to(ROOT)}:{n}"
-        for p in package_sources()
-        for n, line in enumerate(p.read_text().splitlines(), 1)
-        if compared.search(line)
-    ]
-    assert found == []
+    assert lines_matching(compared) == []
 
 
 def test_an_engine_is_reflected_the_way_the_reader_that_opened_it_can() -> None:
