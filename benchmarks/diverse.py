@@ -571,26 +571,33 @@ def variants(warehouse: Path, settings: list[str], seconds: float, windows: int 
             )
             for setting in settings
         ]
+        samplers = [PeakSampler(pid) for _, pid in servers]
         for w in range(windows):
-            for (port, pid), load in zip(servers, loads, strict=True):
+            for (port, pid), load, sampler in zip(servers, loads, samplers, strict=True):
                 before_cpu = cpu_seconds(pid)
-                window(port, load, [stream(paths, 1000 * w + c) for c in range(8)], seconds)
+                with sampler:
+                    window(port, load, [stream(paths, 1000 * w + c) for c in range(8)], seconds)
                 load.cpu_s += cpu_seconds(pid) - before_cpu
-        for (_port, pid), load in zip(servers, loads, strict=True):
+        for (_port, pid), load, sampler in zip(servers, loads, samplers, strict=True):
             load.peak_mb = peak_memory_mb(pid)
+            load.peak = sampler.peak
     lines = [
         f"Default server (2 workers) by setting, {windows} alternating "
         f"windows of {seconds:.0f} s of the diverse load; load average "
-        f"{os.getloadavg()[0]:.1f} at the end:",
+        f"{os.getloadavg()[0]:.1f} at the end (PSS sampled every 0.25 s during the windows; "
+        "VmHWM counts shared pages once per process, PSS once):",
         "",
-        "| setting | req/s per window | server CPU ms per request | p50 ms | p95 ms | peak memory |",
-        "|---|---|---:|---:|---:|---:|",
+        "| setting | req/s per window | server CPU ms per request | p50 ms | p95 ms | "
+        "peak VmHWM summed over processes | peak PSS summed over processes | "
+        "USS summed at the PSS peak |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for load in loads:
         lines.append(
             f"| {load.label} | {', '.join(f'{r:.0f}' for r in load.rates)} | "
             f"{1000 * load.cpu_s / max(len(load.times), 1):.1f} | {load.p(0.5):.0f} | "
-            f"{load.p(0.95):.0f} | {load.peak_mb:,.0f} MB |"
+            f"{load.p(0.95):.0f} | {load.peak_mb:,.0f} MB | {load.peak.pss_mb:,.0f} MB | "
+            f"{load.peak.uss_mb:,.0f} MB |"
         )
     return [*lines, ""]
 
