@@ -13,7 +13,8 @@ rollups and the cache off. Load windows alternate between them (A B C A B C ...)
 server sees the same machine load; each client replays the same seeded request stream on
 every server. Per server: throughput per window, the server's CPU time per request, p50 and
 p95 over all windows, errors, peak memory of the whole process tree (VmHWM of master and
-workers, summed), latency by the table read and by shape. Then, per shape, the same requests
+workers, summed; and the peak of the tree's summed PSS, sampled during the windows, with its
+USS), latency by the table read and by shape. Then, per shape, the same requests
 (with and without extra cuts) timed one by one on the rollup server and on the base-table
 server, interleaved: the first request and the median of later ones; single requests of each
 shape on one worker, cache off and cached; and the default server's peak memory under the
@@ -49,6 +50,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script: benchmarks/ is not installed
     sys.path.insert(0, str(HERE.parent))
 
+from benchmarks.memory import Footprint, PeakSampler  # noqa: E402
 from lmi_cubes.aggregates.catalog import Catalog  # noqa: E402
 from lmi_cubes.model.loader import default_model_dir, load_model  # noqa: E402
 from lmi_cubes.warehouse.files import open_read_only  # noqa: E402
@@ -135,7 +137,8 @@ class Load:
     rates: list[float] = field(default_factory=list)
     times: list[tuple[int, float, str]] = field(default_factory=list)  # (shape, ms, path)
     errors: int = 0
-    peak_mb: float = 0.0
+    peak_mb: float = 0.0  # VmHWM summed over the server's processes
+    peak: Footprint = field(default_factory=Footprint)  # the sample with the largest summed PSS
     cpu_s: float = 0.0  # CPU time of the server's processes (all threads) during the windows
 
     def p(self, q: float) -> float:
@@ -241,16 +244,19 @@ def measure(
             )
             for i, (_, env) in enumerate(configs)
         ]
+        samplers = [PeakSampler(pid) for _, pid in servers]
         for w in range(windows):
-            for (port, pid), load in zip(servers, loads, strict=True):
+            for (port, pid), load, sampler in zip(servers, loads, samplers, strict=True):
                 print(f"diverse load: {load.label}, window {w + 1} of {windows} ...")
                 streams = [stream(paths, 1000 * w + c) for c in range(8)]
                 before_cpu = cpu_seconds(pid)
-                window(port, load, streams, seconds)
+                with sampler:
+                    window(port, load, streams, seconds)
                 load.cpu_s += cpu_seconds(pid) - before_cpu
                 load_avg.append(os.getloadavg())
-        for (_port, pid), load in zip(servers, loads, strict=True):
+        for (_port, pid), load, sampler in zip(servers, loads, samplers, strict=True):
             load.peak_mb = peak_memory_mb(pid)
+            load.peak = sampler.peak
         # one by one: each shape with no extra cut and with `per_shape` drawn sets of them
         rng = random.Random(7)
         singles = [
@@ -276,25 +282,34 @@ def measure(
 def memory_by_workers(
     warehouse: Path, paths: Paths, seconds: float, counts: tuple[int, ...] = (1, 2, 3, 4)
 ) -> list[str]:
-    """Peak memory of the default server under the load, by its number of workers."""
+    """Peak memory of the default server under the load, by its number of workers: VmHWM
+    summed (each process's own peak, shared pages once per process) beside the peak of the
+    summed PSS (shared pages once), so how memory grows with workers is not overstated."""
     from benchmarks.run import children, peak_memory_mb, server
 
     lines = [
-        f"Peak memory of the default server after {seconds:.0f} s of the diverse load, by "
-        "workers (VmHWM summed over the master and the workers; each worker's own peak):",
+        f"Peak memory of the default server over {seconds:.0f} s of the diverse load, by "
+        "workers. VmHWM columns: each process's own peak resident set, summed over the "
+        "master and the workers (pages the processes share counted once per process). "
+        "PSS column: the largest sum of the master's and the workers' proportional set "
+        "size (each shared page split among its sharers, so counted once), sampled every "
+        "0.25 s during the load; USS: their private pages at that sample.",
         "",
-        "| workers | whole server | master | each worker |",
-        "|---:|---:|---:|---|",
+        "| workers | VmHWM summed, whole server | VmHWM, master | VmHWM, each worker | "
+        "peak PSS summed, whole server | USS summed at that sample |",
+        "|---:|---:|---:|---|---:|---:|",
     ]
     for count in counts:
         with server(warehouse, workers=count) as (port, pid):
             load = Load(f"{count} workers")
-            window(port, load, [stream(paths, 50_000 + c) for c in range(8)], seconds)
+            with PeakSampler(pid) as sampler:
+                window(port, load, [stream(paths, 50_000 + c) for c in range(8)], seconds)
             workers = [peak_memory_mb(w) for w in children(pid)]
             whole = peak_memory_mb(pid)
         lines.append(
             f"| {count} | {whole:,.0f} MB | {whole - sum(workers):,.0f} MB | "
-            f"{', '.join(f'{w:,.0f}' for w in workers)} MB |"
+            f"{', '.join(f'{w:,.0f}' for w in workers)} MB | {sampler.peak.pss_mb:,.0f} MB | "
+            f"{sampler.peak.uss_mb:,.0f} MB |"
         )
     return [*lines, ""]
 
@@ -415,16 +430,23 @@ def report(
         "during its windows over the requests served: what a request costs the server, "
         "much less sensitive than times to what else the machine runs.",
         "",
+        "Peak VmHWM summed: each of the server's processes' own peak resident set, summed "
+        "(pages the processes share, such as the DuckDB and numpy libraries, counted once "
+        "per process). Peak PSS summed: the largest sum of the processes' proportional set "
+        "size (each shared page split among its sharers, so counted once), sampled every "
+        "0.25 s during the server's windows; USS: the processes' private pages at that sample.",
+        "",
         "| server | req/s per window | server CPU ms per request | p50 ms | p95 ms | p95 / p50 | "
-        "errors | peak memory (all processes) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "errors | peak VmHWM summed over processes | peak PSS summed over processes | "
+        "USS summed at the PSS peak |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for load in loads:
         lines.append(
             f"| {load.label} | {', '.join(f'{r:.0f}' for r in load.rates)} | "
             f"{1000 * load.cpu_s / max(len(load.times), 1):.1f} | {load.p(0.5):.0f} | "
             f"{load.p(0.95):.0f} | {load.p(0.95) / load.p(0.5):.1f} | {load.errors} | "
-            f"{load.peak_mb:,.0f} MB |"
+            f"{load.peak_mb:,.0f} MB | {load.peak.pss_mb:,.0f} MB | {load.peak.uss_mb:,.0f} MB |"
         )
     tables = sorted({routes.table(path) for load in loads for *_, path in load.times})
     default_paths = [path for *_, path in default.times]
@@ -514,7 +536,8 @@ def report(
         f"{slower_first} (first) | "
         f"{_yes(slower_later == 0 and slower_first == 0)} |",
         f"| peak memory of the whole server under the load <= 450 MB (2 workers) | "
-        f"{default.peak_mb:,.0f} MB (default) | {_yes(default.peak_mb <= 450)} |",
+        f"VmHWM summed {default.peak_mb:,.0f} MB (default; peak PSS summed "
+        f"{default.peak.pss_mb:,.0f} MB) | {_yes(default.peak_mb <= 450)} (VmHWM summed) |",
         "",
     ]
     return lines
@@ -548,26 +571,33 @@ def variants(warehouse: Path, settings: list[str], seconds: float, windows: int 
             )
             for setting in settings
         ]
+        samplers = [PeakSampler(pid) for _, pid in servers]
         for w in range(windows):
-            for (port, pid), load in zip(servers, loads, strict=True):
+            for (port, pid), load, sampler in zip(servers, loads, samplers, strict=True):
                 before_cpu = cpu_seconds(pid)
-                window(port, load, [stream(paths, 1000 * w + c) for c in range(8)], seconds)
+                with sampler:
+                    window(port, load, [stream(paths, 1000 * w + c) for c in range(8)], seconds)
                 load.cpu_s += cpu_seconds(pid) - before_cpu
-        for (_port, pid), load in zip(servers, loads, strict=True):
+        for (_port, pid), load, sampler in zip(servers, loads, samplers, strict=True):
             load.peak_mb = peak_memory_mb(pid)
+            load.peak = sampler.peak
     lines = [
         f"Default server (2 workers) by setting, {windows} alternating "
         f"windows of {seconds:.0f} s of the diverse load; load average "
-        f"{os.getloadavg()[0]:.1f} at the end:",
+        f"{os.getloadavg()[0]:.1f} at the end (PSS sampled every 0.25 s during the windows; "
+        "VmHWM counts shared pages once per process, PSS once):",
         "",
-        "| setting | req/s per window | server CPU ms per request | p50 ms | p95 ms | peak memory |",
-        "|---|---|---:|---:|---:|---:|",
+        "| setting | req/s per window | server CPU ms per request | p50 ms | p95 ms | "
+        "peak VmHWM summed over processes | peak PSS summed over processes | "
+        "USS summed at the PSS peak |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for load in loads:
         lines.append(
             f"| {load.label} | {', '.join(f'{r:.0f}' for r in load.rates)} | "
             f"{1000 * load.cpu_s / max(len(load.times), 1):.1f} | {load.p(0.5):.0f} | "
-            f"{load.p(0.95):.0f} | {load.peak_mb:,.0f} MB |"
+            f"{load.p(0.95):.0f} | {load.peak_mb:,.0f} MB | {load.peak.pss_mb:,.0f} MB | "
+            f"{load.peak.uss_mb:,.0f} MB |"
         )
     return [*lines, ""]
 
