@@ -21,6 +21,7 @@ from lmi_cubes.cube_server.app import create_app
 from lmi_cubes.model import Model
 from lmi_cubes.model.loader import load_model
 from lmi_cubes.warehouse.files import open_read_only, shared
+from lmi_cubes.warehouse.reader import Reader
 from support import ask
 
 # a cross-tab of the tiny data with withheld cells, each with a coarser level to go up to
@@ -222,3 +223,37 @@ def test_a_request_reads_the_version_once_and_looks_its_cube_up_once(
     monkeypatch.setattr(Model, "cube", look_up)
     assert uncached.get(WITHHELD + "&cut=gender:2").status_code == 200
     assert counts == {"version": 1, "cube": 1}
+
+
+@pytest.mark.parametrize("cut", ["status:3", "status:3|gender:2", "gender:2|status:3"])
+def test_a_cut_that_keeps_no_facts_is_answered_without_a_statement(
+    uncached, tiny_dir: Path, monkeypatch: pytest.MonkeyPatch, cut: str
+) -> None:
+    """The employees' survey has no self-employed: the answer is every cell withheld, from
+    the catalog alone, and the same bytes a statement over the facts gives."""
+    import pandas as pd
+
+    statuses = set(pd.read_csv(tiny_dir / "ashe_pay_main.csv", usecols=["status"]).status)
+    assert 3 not in statuses and {1, 2} <= statuses  # the source rows, read directly
+    path = f"/cube/ashe_pay/crosstab?rows=occupation:soc1&columns=region:nation&cut={cut}"
+    with monkeypatch.context() as patched:
+        patched.setattr(Engine, "_keeps_no_facts", lambda self, query: False)
+        scanned = uncached.get(path)
+    reads: Counter[str] = Counter()
+    for owner, name in ((Reader, "columns"), (Resident, "fetch")):
+        original = getattr(owner, name)
+
+        def counted(*args: Any, _original: Any = original, _name: str = name) -> Any:
+            reads[_name] += 1
+            return _original(*args)
+
+        monkeypatch.setattr(owner, name, counted)
+    known = uncached.get(path)
+    assert known.status_code == scanned.status_code == 200
+    assert known.data == scanned.data
+    body = known.get_json()
+    assert {c["flag"] for row in body["cells"] for c in row} == {"suppressed"}
+    assert sum(reads.values()) == 0
+    # a cut that keeps facts still reads them
+    uncached.get(path.replace(cut, "status:1"))
+    assert sum(reads.values()) >= 1
