@@ -5,7 +5,7 @@ in the same run: the A/B for work on one request's path (engine and rendering).
                                           [--cuts N] [--out FILE]
 
 Two servers (`lmi-cubes serve`, one worker each, the response cache off) run side by side on
-the same warehouse, one from this checkout and one from `--before` (a `git worktree` of the
+the same warehouse, one from this checkout and one from `--before` (a checkout of the
 earlier commit, say). Each is asked every shape of benchmarks/diverse.py (with no extra cut,
 and with `--cuts` drawn sets of extra cuts) on a kept-alive connection; after three warm-up
 requests per URL (the first builds the rollup projection its columns need), rounds alternate
