@@ -48,7 +48,7 @@ class Settings:
     # how the server reads the warehouse
     threads: int = _setting("LMI_CUBES_THREADS", int, 8, key="POOL_SIZE")
     query_timeout_s: float = _setting("LMI_CUBES_QUERY_TIMEOUT_S", float, 30.0)
-    duckdb_memory: str = _setting("LMI_CUBES_DUCKDB_MEMORY", str, "128MB")
+    duckdb_memory: str = _setting("LMI_CUBES_DUCKDB_MEMORY", str, "1GB")
     version_check_s: float = _setting("LMI_CUBES_VERSION_CHECK_S", float, 1.0)
     cache_mb: float = _setting("LMI_CUBES_CACHE_MB", float, 16.0)
     rollups: bool = _setting("LMI_CUBES_ROLLUPS", _rollups, True, key="USE_ROLLUPS")

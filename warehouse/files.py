@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ from duckdb_engine import ConnectionWrapper
 from lmi_cubes.settings import Settings
 
 ENV_VAR = "LMI_CUBES_WAREHOUSE"
+PREPARE_AFTER = 2  # the run of a statement's text that prepares it
+PREPARED_PER_CURSOR = 32  # statements each thread's cursor keeps prepared
+COUNTED_STATEMENTS = 4096  # statement texts whose runs are counted
 
 
 def default_warehouse(settings: Settings | None = None) -> Path:
@@ -72,6 +76,62 @@ class FileIdentity:
         return cls(st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+class Runs:
+    """How often each statement text has run on an instance (the last few thousand texts,
+    by hash: two texts of one hash only share a count), across its threads."""
+
+    def __init__(self) -> None:
+        self._counts: OrderedDict[int, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, sql: str) -> int:
+        digest = hash(sql)
+        with self._lock:
+            count = self._counts.pop(digest, 0) + 1
+            self._counts[digest] = count
+            if len(self._counts) > COUNTED_STATEMENTS:
+                self._counts.popitem(last=False)
+            return count
+
+
+class PreparedCursor:
+    """One thread's cursor of the shared instance, keeping its repeated statements prepared.
+
+    DuckDB parses, binds and plans every statement it is given as text; for a cross-tab's
+    GROUP BY (joins to dimension tables, IN-lists of keys) that is a sizeable share of a
+    fact-table answer (figures in docs/benchmarks.md). A prepared statement is planned once.
+    Preparing and then executing costs more than running a text once, and most texts of a
+    public API come once, so a text is prepared only from its `PREPARE_AFTER`th run on the
+    instance; each cursor keeps its last `PREPARED_PER_CURSOR`. The texts are the engine's
+    compiled statements (integer literals from the catalog, never user text); the names
+    are this cursor's own counter."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, runs: Runs) -> None:
+        self.cursor = cursor
+        self._runs = runs
+        self._names: OrderedDict[str, str] = OrderedDict()
+        self._made = 0
+
+    def execute(self, sql: str) -> duckdb.DuckDBPyConnection:
+        name = self._names.get(sql)
+        if name is not None:
+            self._names.move_to_end(sql)
+            return self.cursor.execute(f"EXECUTE {name}")
+        if self._runs.add(sql) < PREPARE_AFTER:
+            return self.cursor.execute(sql)
+        self._made += 1
+        name = f"statement_{self._made}"
+        self.cursor.execute(f"PREPARE {name} AS {sql}")
+        self._names[sql] = name
+        if len(self._names) > PREPARED_PER_CURSOR:
+            _, oldest = self._names.popitem(last=False)
+            self.cursor.execute(f"DEALLOCATE {oldest}")
+        return self.cursor.execute(f"EXECUTE {name}")
+
+    def interrupt(self) -> None:
+        self.cursor.interrupt()
+
+
 class SharedWarehouse:
     """One DuckDB instance per opened file and process, with one cursor per thread.
 
@@ -93,6 +153,7 @@ class SharedWarehouse:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._runs = Runs()
 
     def new_cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:  # cursor() on the root is not documented as thread-safe
@@ -110,11 +171,11 @@ class SharedWarehouse:
             self._cursors.clear()
             self.root.close()
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
+    def cursor(self) -> PreparedCursor:
         """This thread's cursor: made once, so the hot path pays no connection set-up."""
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:
-            cursor = self._local.cursor = self.new_cursor()
+            cursor = self._local.cursor = PreparedCursor(self.new_cursor(), self._runs)
         return cursor
 
 
@@ -126,9 +187,10 @@ def open_read_only(path: Path, memory_limit: str | None = None, pool_size: int =
 
     Its pooled connections are cursors of one shared instance (see `SharedWarehouse`,
     reachable with `shared(engine)` for the engine's hot path). The memory limit bounds the
-    instance's buffer pool; the default is the settings' (128MB unless set): the OS page cache
-    keeps the file, so a larger pool buys little speed for much memory per worker (the
-    measurements are in benchmarks/results/).
+    instance's buffer pool; the default is the settings'. A pool smaller than the columns the
+    fact tables' statements read makes each statement re-read blocks that another evicted,
+    while the rollups that answer most requests fit in any pool, so the default is large
+    and memory is taken only as blocks are read (docs/benchmarks.md).
     """
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}; run `lmi-cubes load` first")
