@@ -216,21 +216,22 @@ class Engine:
 
     def _fetch(self, query: Query, source: Source) -> Grid | Frame:
         instance = shared(self.warehouse)
-        resident = None
-        if instance is not None and self.use_resident and source.table != query.cube.fact:
-            resident = self.resident.fetch(self.reader, instance.cursor(), query, source)
-        # a rollup summed in process memory from its projection (resident.py), else the SQL
-        # through the warehouse layer (this thread's cursor of the shared DuckDB instance, or
-        # a pooled connection), with the layer's time limit
-        if isinstance(resident, Grid):
-            return resident
-        frame: Frame = (
-            resident
-            if resident is not None
-            else self.reader.columns(
-                self.sql(query, source), instance.cursor() if instance is not None else None
-            )
-        )
+        if instance is None:  # a pooled connection through the warehouse layer
+            frame: Frame = self.reader.columns(self.sql(query, source))
+        else:
+            # a rollup summed in process memory from its projection (resident.py), else the
+            # SQL on a cursor of the shared DuckDB instance, with the layer's time limit
+            with instance.cursor() as cursor:
+                resident = None
+                if self.use_resident and source.table != query.cube.fact:
+                    resident = self.resident.fetch(self.reader, cursor, query, source)
+                if isinstance(resident, Grid):
+                    return resident
+                frame = (
+                    resident
+                    if resident is not None
+                    else self.reader.columns(self.sql(query, source), cursor)
+                )
         if query.year_from is None or query.year_to is None:
             return frame
         return self._period(query, frame)

@@ -80,7 +80,7 @@ def read(
     """The rollup summed by `columns` (with `years`, (year column, years), over those years
     only), measures as exact integers of millionths; None when it has more than
     `PROJECTION_ROWS` rows or its values could not be summed exactly this way. The statement
-    runs through the reader, on this thread's cursor, within the statement time limit: over
+    runs through the reader, on the request's cursor, within the statement time limit: over
     it, the request is a 504 like any other statement's."""
     keys = [f'"{k}"' for k in columns]
     # DuckDB sums the DECIMALs exactly, then each sum is scaled to an integer: the same
@@ -257,7 +257,7 @@ class Resident:
         self, reader: Reader, cursor: Any, query: Query, source: Source
     ) -> Grid | dict[str, Any] | None:
         """The query's sums as the compiled GROUP BY would give them, or None; `cursor` is
-        this thread's cursor of the reader's shared DuckDB instance. Without a period they
+        the request's cursor of the reader's shared DuckDB instance. Without a period they
         come as a `Grid`, dense over the axes' members: the bins are already the grid's
         cells, so nothing is made sparse to be scattered back. Over a period they come as
         the GROUP BY's rows (with the year and replacement key), for `period.regroup`."""

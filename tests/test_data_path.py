@@ -171,21 +171,19 @@ def test_a_rollup_projection_is_summed_straight_into_the_grid(warehouse: Path) -
     assert source.table.startswith("rollup_")
     instance = shared(engine.warehouse)
     assert instance is not None
-    grid = eager.fetch(engine.reader, instance.cursor(), query, source)
+    with instance.cursor() as cursor:
+        grid = eager.fetch(engine.reader, cursor, query, source)
     assert isinstance(grid, Grid)
     assert grid["employment"].shape == tuple(len(a.keys) for a in query.axes)
     # the same sums from the fact table, its keys mapped to the axes' levels here
     cube = engine.model.cube("ashe_pay")
     column = dict(cube.fact_keys)
     weight = cube.aggregate(cube.reliability.weight, "measure").measure
-    facts = (
-        instance.cursor()
-        .execute(
+    with instance.cursor() as cursor:
+        facts = cursor.execute(
             f'SELECT "{column["occupation"]}", "{column["region"]}", "{column["gender"]}", '
             f'"{weight}" FROM "{cube.fact}"'
-        )
-        .fetchall()
-    )
+        ).fetchall()
     to_soc1, to_nation, to_gender = (
         engine.catalog.level_of_fact_keys(dim, dim.level(level, "rows"))
         for dim, level in [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from lmi_cubes.cube_server.app import create_app
 from lmi_cubes.warehouse import files
-from lmi_cubes.warehouse.files import PreparedCursor, Runs
+from lmi_cubes.warehouse.files import PreparedCursor, Runs, close_shared, open_read_only, shared
 
 
 class Recording:
@@ -94,3 +95,26 @@ def test_the_same_request_gives_the_same_bytes_prepared(warehouse: Path) -> None
     path = "/cube/ashe_pay/crosstab?rows=occupation:soc2&columns=region&cut=gender:2"
     bodies = [client.get(path).data for _ in range(4)]
     assert all(b == bodies[0] for b in bodies) and b'"cells"' in bodies[0]
+
+
+def test_a_request_borrows_the_cursor_returned_last(warehouse: Path) -> None:
+    """Requests one after another, on whichever thread, get the same cursor (and so its
+    prepared statements); requests at once get one each."""
+    engine = open_read_only(warehouse)
+    instance = shared(engine)
+    assert instance is not None
+    with instance.cursor() as first, instance.cursor() as second:
+        assert first is not second  # two requests at once
+    seen: list[Any] = []
+
+    def request() -> None:
+        with instance.cursor() as cursor:
+            seen.append(cursor)
+            cursor.execute("SELECT count(*) FROM load_runs").fetchall()
+
+    for _ in range(3):
+        thread = threading.Thread(target=request)
+        thread.start()
+        thread.join()
+    assert seen == [first] * 3  # returned last, lent first
+    close_shared(engine)

@@ -365,7 +365,8 @@ def test_resident_rollups_sum_exactly_what_duckdb_sums(engines, data):
     source = rollup_engine.source_for(query)
     instance = shared(rollup_engine.warehouse)
     assert instance is not None
-    summed_here = eager.fetch(rollup_engine.reader, instance.cursor(), query, source)
+    with instance.cursor() as cursor:
+        summed_here = eager.fetch(rollup_engine.reader, cursor, query, source)
     assume(summed_here is not None)  # a base table, no axes, or a shape DuckDB must sum
     if query.year_from is not None:
         summed_here = rollup_engine._period(query, summed_here)
@@ -406,13 +407,14 @@ def test_large_projections_are_never_built_and_the_sql_answers(engines):
     small = Resident(rollup_engine.catalog, max_groups=10)
     instance = shared(rollup_engine.warehouse)
     assert instance is not None
-    for _ in range(3):
-        assert small.fetch(rollup_engine.reader, instance.cursor(), query, source) is None
-    assert len(small.projections) == 0
-    # with room for it, the second request builds it
-    roomy = Resident(rollup_engine.catalog)
-    assert roomy.fetch(rollup_engine.reader, instance.cursor(), query, source) is None
-    assert roomy.fetch(rollup_engine.reader, instance.cursor(), query, source) is not None
+    with instance.cursor() as cursor:
+        for _ in range(3):
+            assert small.fetch(rollup_engine.reader, cursor, query, source) is None
+        assert len(small.projections) == 0
+        # with room for it, the second request builds it
+        roomy = Resident(rollup_engine.catalog)
+        assert roomy.fetch(rollup_engine.reader, cursor, query, source) is None
+        assert roomy.fetch(rollup_engine.reader, cursor, query, source) is not None
     assert len(roomy.projections) == 1
     base = base_engine.run(ask(base_engine, "ashe_pay", **kwargs))
     for name, values in rollup_engine.run(query).values.items():

@@ -9,10 +9,12 @@ file's identity (inode and modification time) changing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,13 +135,13 @@ class PreparedCursor:
 
 
 class SharedWarehouse:
-    """One DuckDB instance per opened file and process, with one cursor per thread.
+    """One DuckDB instance per opened file and process, its cursors lent one per request.
 
     DuckDB keeps one database instance per file path per process, so reopening the same
     path after a swap would return the old instance. The instance is therefore an in-memory
     database that ATTACHes the file read-only, made once per swap: readers opened after a
-    swap see the new file, those already running keep theirs. Every thread and every pooled
-    SQLAlchemy connection is a cursor of this one instance, so the process has one buffer
+    swap see the new file, those already running keep theirs. Every lent cursor and every
+    pooled SQLAlchemy connection is a cursor of this one instance, so the process has one buffer
     pool and one thread pool (a private instance per connection multiplied both).
     """
 
@@ -150,9 +152,9 @@ class SharedWarehouse:
         self.root = duckdb.connect(":memory:", config=config)
         self.root.execute("SET enable_progress_bar = false")
         self.root.execute("ATTACH ? AS wh (READ_ONLY)", [str(path)])
-        self._local = threading.local()
         self._lock = threading.Lock()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._idle: list[PreparedCursor] = []  # free cursors, the last returned last
         self._runs = Runs()
 
     def new_cursor(self) -> duckdb.DuckDBPyConnection:
@@ -171,12 +173,22 @@ class SharedWarehouse:
             self._cursors.clear()
             self.root.close()
 
-    def cursor(self) -> PreparedCursor:
-        """This thread's cursor: made once, so the hot path pays no connection set-up."""
-        cursor = getattr(self._local, "cursor", None)
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator[PreparedCursor]:
+        """A cursor for one request's statements, the one returned last (made when none is
+        free, so there are never more than requests at once): a cursor keeps its prepared
+        statements, and a server's threads take requests in turn, so a cursor per thread
+        would prepare each repeated statement once per thread, a cost a statement run once
+        does not have. The hot path pays no connection set-up either way."""
+        with self._lock:
+            cursor = self._idle.pop() if self._idle else None
         if cursor is None:
-            cursor = self._local.cursor = PreparedCursor(self.new_cursor(), self._runs)
-        return cursor
+            cursor = PreparedCursor(self.new_cursor(), self._runs)
+        try:
+            yield cursor
+        finally:
+            with self._lock:
+                self._idle.append(cursor)
 
 
 _SHARED: weakref.WeakKeyDictionary[sa.Engine, SharedWarehouse] = weakref.WeakKeyDictionary()

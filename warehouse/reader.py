@@ -61,7 +61,7 @@ class Reader:
 
     def columns(self, sql: str, cursor: Any | None = None) -> Frame:
         """SQL text the engine compiled (literals only, no user text) as numpy columns,
-        cancelled after `timeout_s`. With `cursor` (this thread's cursor of the process'
+        cancelled after `timeout_s`. With `cursor` (the request's cursor of the process'
         shared DuckDB instance) the hot path skips the pool and SQLAlchemy altogether."""
         try:
             if cursor is not None:
