@@ -68,10 +68,13 @@ def regroup(
     key_arrays = [np.asarray(frame[k]) for k in keys]
     rkey = np.asarray(frame[replacement_key])
     year = np.asarray(frame[year_key])
-    order = np.lexsort((year, rkey, *reversed(key_arrays)))  # the canonical row order
-    key_arrays = [k[order] for k in key_arrays]
-    rkey, year = rkey[order], year[order]
-    emp = _floats(frame[employment])[order]
+    emp = _floats(frame[employment])
+    # the canonical row order; rows summed in process come in it already (a stable sort
+    # would leave them as they are), a GROUP BY's rows in any order
+    if not _in_order([*key_arrays, rkey, year]):
+        order = np.lexsort((year, rkey, *reversed(key_arrays)))
+        key_arrays = [k[order] for k in key_arrays]
+        rkey, year, emp = rkey[order], year[order], emp[order]
     columns = [np.where(year == y, emp, 0.0) for y in years]
     in_period = (year >= years.start) & (year < years.stop - 1)
     rate = _lookup(rates, rkey)
@@ -105,6 +108,19 @@ def regroup(
     for i, name in enumerate([*year_columns, replacement]):
         out[name] = summed[:, i]
     return out
+
+
+def _in_order(columns: list[np.ndarray]) -> bool:
+    """Whether the rows are sorted by `columns`, the first the most significant."""
+    if len(columns[0]) < 2:
+        return True
+    settled = np.zeros(len(columns[0]) - 1, dtype=bool)  # pairs ordered by an earlier column
+    for column in columns:
+        before, after = column[:-1], column[1:]
+        if (~settled & (before > after)).any():
+            return False
+        settled |= before < after
+    return True
 
 
 def _lookup(rates: dict[int, float], keys: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lmi_cubes.aggregates.period import kahan_group_sum, regroup
+from lmi_cubes.aggregates.period import _in_order, kahan_group_sum, regroup
 
 YEARS = range(2024, 2031)
 NAMES = [f"y{y}" for y in YEARS]
@@ -34,7 +34,9 @@ def reference(frame: dict[str, np.ndarray], keys: list[str], rates: dict[int, fl
     return {name: summed[name].to_numpy() for name in summed.columns}
 
 
-def random_frame(rng: np.random.Generator, axes: int) -> dict[str, np.ndarray]:
+def random_frame(
+    rng: np.random.Generator, axes: int, shuffled: bool = True
+) -> dict[str, np.ndarray]:
     sizes = rng.integers(1, 6, size=axes)
     rkeys = rng.integers(1, 9)
     grid = np.stack(
@@ -42,7 +44,8 @@ def random_frame(rng: np.random.Generator, axes: int) -> dict[str, np.ndarray]:
         axis=-1,
     ).reshape(-1, axes + 2)
     grid = grid[rng.random(len(grid)) < 0.8]  # not every combination has rows
-    grid = grid[rng.permutation(len(grid))]  # DuckDB's GROUP BY gives rows in any order
+    if shuffled:  # DuckDB's GROUP BY gives rows in any order, a projection in key order
+        grid = grid[rng.permutation(len(grid))]
     emp = rng.random(len(grid)) * 10.0 ** rng.integers(-3, 9, size=len(grid))
     frame = {f"k{i}": grid[:, i].astype(np.int16) for i in range(axes)}
     frame["rk"] = grid[:, axes].astype(np.int16)
@@ -51,11 +54,12 @@ def random_frame(rng: np.random.Generator, axes: int) -> dict[str, np.ndarray]:
     return frame
 
 
+@pytest.mark.parametrize("shuffled", [True, False])
 @pytest.mark.parametrize("seed", range(40))
-def test_regroup_equals_pandas_bit_for_bit(seed: int) -> None:
+def test_regroup_equals_pandas_bit_for_bit(seed: int, shuffled: bool) -> None:
     rng = np.random.default_rng(seed)
     axes = int(rng.integers(0, 3))
-    frame = random_frame(rng, axes)
+    frame = random_frame(rng, axes, shuffled)
     rates = {k: float(rng.random()) for k in range(8)}  # key 8 has no rate: NaN, skipped
     keys = [f"k{i}" for i in range(axes)]
     want = reference(frame, keys, rates)
@@ -75,3 +79,19 @@ def test_kahan_group_sum_compensates_like_pandas() -> None:
     got = kahan_group_sum(group, values, 1)[0, 0]
     want = pd.DataFrame({"g": group, "v": values}).groupby("g")["v"].sum().iloc[0]
     assert got == want and got != float(np.sum(values[:1]) + 0.0)
+
+
+def test_rows_in_order_are_told_from_rows_out_of_it() -> None:
+    """Rows are in order when each column is sorted within ties of the columns before it."""
+    a, b = np.array([1, 1, 2, 2]), np.array([5, 6, 0, 1])
+    assert _in_order([a, b])
+    assert not _in_order([a, np.array([6, 5, 0, 1])])  # a tie broken the wrong way
+    assert _in_order([a, np.array([6, 7, 0, 1]), np.array([9, 9, 9, 9])])
+    assert not _in_order([np.array([2, 1, 1, 2]), b])
+    assert _in_order([np.array([3]), np.array([1])])
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        columns = [rng.integers(0, 3, size=12) for _ in range(3)]
+        order = np.lexsort(tuple(reversed(columns)))
+        assert _in_order([c[order] for c in columns])
+        assert _in_order(columns) == bool((order == np.arange(12)).all())
