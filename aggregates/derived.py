@@ -13,6 +13,7 @@ from functools import cached_property
 import numpy as np
 import sqlalchemy as sa
 
+from lmi_cubes.aggregates.period import Rates
 from lmi_cubes.model import Lookup
 
 # z-scores of the standard normal at deciles 10..90 (docs/reference.md, median and deciles)
@@ -99,9 +100,9 @@ class LookupTable:
         return np.where(self._sorted[at] == codes, self._order[at], -1)
 
     @cached_property
-    def summed_by_key(self) -> dict[int, float]:
-        """Single-key tables (replacement rates): key -> the sum of its value columns, made
+    def summed_by_key(self) -> Rates:
+        """Single-key tables (replacement rates): each key's sum of its value columns, made
         once per vintage rather than per period query."""
         assert len(self.lookup.keys) == 1 and self.lookup.parameter is None
         keys = self.keys[:, 0]
-        return dict(zip(keys.tolist(), self.values.sum(axis=1).tolist(), strict=True))
+        return Rates.of(dict(zip(keys.tolist(), self.values.sum(axis=1).tolist(), strict=True)))

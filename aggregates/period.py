@@ -14,6 +14,7 @@ all groups at once, so every published figure keeps its last bit: the recorded r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -57,7 +58,7 @@ def regroup(
     year_key: str,
     replacement_key: str,
     employment: str,
-    rates: dict[int, float],
+    rates: Rates,
     years: range,
     year_columns: list[str],
     replacement: str,
@@ -123,10 +124,23 @@ def _in_order(columns: list[np.ndarray]) -> bool:
     return True
 
 
-def _lookup(rates: dict[int, float], keys: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class Rates:
+    """Replacement rates by key, as sorted arrays: made once per warehouse vintage, not per
+    period query."""
+
+    known: np.ndarray  # int64 keys, ascending
+    values: np.ndarray  # each key's rate
+
+    @classmethod
+    def of(cls, rates: dict[int, float]) -> Rates:
+        known = np.array(sorted(rates), dtype=np.int64)
+        return cls(known, np.array([rates[k] for k in known.tolist()], dtype=np.float64))
+
+
+def _lookup(rates: Rates, keys: np.ndarray) -> np.ndarray:
     """Each key's rate, NaN where there is none (what pandas' `Series.map(dict)` gave)."""
-    known = np.array(sorted(rates), dtype=np.int64)
-    values = np.array([rates[k] for k in known.tolist()], dtype=np.float64)
+    known, values = rates.known, rates.values
     keys = keys.astype(np.int64)
     at = np.minimum(np.searchsorted(known, keys), max(len(known) - 1, 0))
     found = known[at] == keys if len(known) else np.zeros(len(keys), dtype=bool)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lmi_cubes.aggregates.period import _in_order, kahan_group_sum, regroup
+from lmi_cubes.aggregates.period import Rates, _in_order, kahan_group_sum, regroup
 
 YEARS = range(2024, 2031)
 NAMES = [f"y{y}" for y in YEARS]
@@ -63,7 +63,7 @@ def test_regroup_equals_pandas_bit_for_bit(seed: int, shuffled: bool) -> None:
     rates = {k: float(rng.random()) for k in range(8)}  # key 8 has no rate: NaN, skipped
     keys = [f"k{i}" for i in range(axes)]
     want = reference(frame, keys, rates)
-    got = regroup(frame, keys, "yk", "rk", "emp", rates, YEARS, NAMES, "rep")
+    got = regroup(frame, keys, "yk", "rk", "emp", Rates.of(rates), YEARS, NAMES, "rep")
     assert list(got) == list(want)
     for name in want:
         assert np.array_equal(
