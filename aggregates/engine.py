@@ -109,7 +109,7 @@ class Engine:
         grid up and protects it once per coarser level, which on the largest tables is as
         much work as protecting the grid itself. A query with fallback always finds them,
         since its fills come from them."""
-        if query.year_from is None and self._keeps_no_facts(query):
+        if self._statement_free(query):
             # every sum is zero, known from the catalog's record of the facts' members: no
             # table is read, so none is chosen, and the answer names the facts it describes
             source = self.sources[query.cube.name][0]
@@ -182,6 +182,13 @@ class Engine:
     def statement(self, query: Query) -> sa.Select:
         return compile_statement(query, self.source_for(query), self.catalog)
 
+    def table_for(self, query: Query) -> str:
+        """The table an answer names: the facts when it needs no statement, else the table
+        chosen to read."""
+        if self._statement_free(query):
+            return self.sources[query.cube.name][0].table
+        return self.source_for(query).table
+
     def source_for(self, query: Query) -> Source:
         sources = self.sources[query.cube.name]
         return rollups.choose(query, sources, self.catalog) if self.use_rollups else sources[0]
@@ -235,6 +242,9 @@ class Engine:
         if query.year_from is None or query.year_to is None:
             return frame
         return self._period(query, frame)
+
+    def _statement_free(self, query: Query) -> bool:
+        return query.year_from is None and self._keeps_no_facts(query)
 
     def _keeps_no_facts(self, query: Query) -> bool:
         """Whether a cut keeps none of the members the cube's facts have (the self-employed

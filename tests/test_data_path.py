@@ -259,3 +259,8 @@ def test_a_cut_that_keeps_no_facts_is_answered_without_a_statement(
     kept = uncached.get(path.replace(cut, "status:1")).get_json()
     assert reads["source_for"] == 1 and reads["columns"] + reads["fetch"] >= 1
     assert kept["table"] != "fact_ashe_pay"
+    # and the engine says beforehand which table each answer names
+    engine = uncached.application.extensions["lmi_cubes"].current().engine
+    for text, answer in ((cut, body), ("status:1", kept)):
+        query = ask(engine, "ashe_pay", axes=("occupation:soc1", "region:nation"), cut=text)
+        assert engine.table_for(query) == answer["table"]
