@@ -537,9 +537,10 @@ def report(
         f"{slower_later} of {through_rollup} requests through a rollup slower (later), "
         f"{slower_first} (first) | "
         f"{_yes(slower_later == 0 and slower_first == 0)} |",
-        f"| peak memory of the whole server under the load <= 450 MB (2 workers) | "
-        f"VmHWM summed {default.peak_mb:,.0f} MB (default; peak PSS summed "
-        f"{default.peak.pss_mb:,.0f} MB) | {_yes(default.peak_mb <= 450)} (VmHWM summed) |",
+        f"| peak memory of the whole server under the load <= 450 MB (2 workers), as the "
+        f"peak of its processes' summed PSS | {default.peak.pss_mb:,.0f} MB (default; the sum "
+        f"of each process's own peak, VmHWM, which counts shared pages once per process: "
+        f"{default.peak_mb:,.0f} MB) | {_yes(default.peak.pss_mb <= 450)} |",
         "",
     ]
     return lines

@@ -118,3 +118,25 @@ def test_a_request_borrows_the_cursor_returned_last(warehouse: Path) -> None:
         thread.join()
     assert seen == [first] * 3  # returned last, lent first
     close_shared(engine)
+
+
+def test_a_cursor_keeps_its_last_32_statements_prepared(recorded: Recording) -> None:
+    """The number docs/caching.md gives: the 33rd repeated statement lets the first go."""
+    cursor = PreparedCursor(recorded, Runs())  # type: ignore[arg-type]
+    for k in range(33):
+        for _ in range(2):
+            cursor.execute(statement(k)).fetchall()
+        deallocated = [t for t in recorded.texts if t.startswith("DEALLOCATE")]
+        assert len(deallocated) == (k == 32)
+
+
+def test_runs_are_counted_for_the_last_4096_texts() -> None:
+    """A text whose count was dropped (4,096 newer texts since) starts again from one."""
+    runs = Runs()
+    assert runs.add("first") == 1
+    for n in range(4095):
+        runs.add(f"other {n}")
+    assert runs.add("first") == 2  # still counted: 4,096 texts in all
+    for n in range(4096):
+        runs.add(f"newer {n}")
+    assert runs.add("first") == 1
