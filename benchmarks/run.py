@@ -496,7 +496,7 @@ def main() -> None:
     tables, cells = {}, {}
     for (_, cube, p), url in zip(MIX, urls, strict=True):
         q = query_of(rollup_engine, cube, p)
-        tables[url] = rollup_engine.source_for(q).table
+        tables[url] = rollup_engine.table_for(q)
         cells[url] = math.prod(len(a.keys) + 1 for a in q.axes)
 
     lines = [
