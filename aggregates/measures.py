@@ -8,6 +8,8 @@ Nothing here rounds: rounding comes last, in the engine, and only to what is del
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from lmi_cubes.aggregates import derived
@@ -18,6 +20,7 @@ from lmi_cubes.aggregates.sql import EMPLOYMENT_YEAR
 from lmi_cubes.model import PERIOD_KINDS, Aggregate, Cube, Lookup
 
 REPLACEMENT = "replacement"
+ROWS_KEPT = 1024  # shapes of request whose lookup rows are kept
 
 
 def year_component(year: int) -> str:
@@ -31,6 +34,7 @@ class Measures:
     def __init__(self, catalog: Catalog, lookups: dict[str, dict[str, LookupTable]]):
         self.catalog = catalog
         self.lookups = lookups
+        self._rows_found: dict[tuple[Any, ...], np.ndarray] = {}
 
     def value(self, query: Query, aggregate: Aggregate, sums: dict[str, np.ndarray]) -> np.ndarray:
         cube = query.cube
@@ -56,13 +60,11 @@ class Measures:
             tables = self.lookups[cube.name]
             shape = base.shape
             if query.age is not None:
-                ages = tables["age_ratios"]
-                parts = [*self._key_parts(query, ages.lookup, shape), np.full(shape, query.age)]
-                base = derived.pay_at_age(base, ages.find(parts)[..., 0])
+                ages = self._rows(query, tables["age_ratios"], shape, query.age)
+                base = derived.pay_at_age(base, ages[..., 0])
             if kind == "pay_at_age":
                 return base
-            distribution = tables["pay_distribution"]
-            found = distribution.find(self._key_parts(query, distribution.lookup, shape))
+            found = self._rows(query, tables["pay_distribution"], shape)
             r, k = found[..., 0], found[..., 1]
             if aggregate.parameters and "decile" in aggregate.parameters:
                 assert query.decile is not None
@@ -74,6 +76,35 @@ class Measures:
         ratio = next(a for a in cube.aggregates if a.ratio)
         numerator, denominator = ratio.ratio  # type: ignore[misc]
         return sums[numerator] / sums[denominator]
+
+    def _rows(
+        self, query: Query, table: LookupTable, shape: tuple[int, ...], parameter: int | None = None
+    ) -> np.ndarray:
+        """Each cell's row of a lookup table (NaN where it has none), as `find` gives it.
+
+        Which row a cell takes depends only on the members its facts are confined to, so on
+        the axes' levels and members and the cuts, not on the sums: found once per such
+        shape of request (in Python, per axis member and fact key, a large share of a
+        derived figure's time otherwise) and kept, read-only, for this vintage."""
+        key = (
+            query.cube.name,
+            table.lookup.table,
+            parameter,
+            shape,
+            tuple((a.dimension.name, a.level.name, a.keys) for a in query.axes),
+            tuple((c.dimension, c.invert, c.fact_keys) for c in query.cuts),
+        )
+        found = self._rows_found.get(key)
+        if found is None:
+            parts = self._key_parts(query, table.lookup, shape)
+            if parameter is not None:
+                parts.append(np.full(shape, parameter))
+            found = table.find(parts)
+            found.flags.writeable = False
+            if len(self._rows_found) >= ROWS_KEPT:
+                self._rows_found.clear()  # shapes are few; a full reset keeps this simple
+            self._rows_found[key] = found
+        return found
 
     def _key_parts(self, query: Query, lookup: Lookup, shape: tuple[int, ...]) -> list[np.ndarray]:
         """Per cell, the lookup's key columns: what the cell is fixed to in each dimension."""
