@@ -1,12 +1,10 @@
 """A thread-safe least-recently-used cache bounded in bytes, for the per-worker projections
 of rollups (aggregates/resident.py) and the rendered responses (cube_server/state.py).
 
-It also counts how often each missing key was asked for (the last `ASKED_KEYS` of them), so
-a caller can keep only what is asked for again: under many different requests, mostly new,
-entries made for one request and never used again would evict those that are. The counts are
-kept by the key's hash, not the key (a response's key is its whole parsed request, a kilobyte
-or two, outside the byte budget); two keys of one hash share a count, which only admits an
-entry a request early."""
+It also counts how often each missing key was asked for (the last `ASKED_KEYS` of them, by
+their hash: warehouse/recent.py), so a caller can keep only what is asked for again: under
+many different requests, mostly new, entries made for one request and never used again would
+evict those that are."""
 
 from __future__ import annotations
 
@@ -14,6 +12,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
+
+from lmi_cubes.warehouse.recent import RecentCounts
 
 V = TypeVar("V")
 
@@ -36,7 +36,7 @@ class SizedLRU(Generic[V]):
         self.size_of = size_of
         self.bytes = 0
         self._items: OrderedDict[Any, tuple[V, int]] = OrderedDict()
-        self._asked: OrderedDict[int, int] = OrderedDict()  # hash of a key -> its requests
+        self._asked = RecentCounts(ASKED_KEYS)
         self._lock = threading.Lock()
 
     def lookup(self, key: Any) -> tuple[bool, V | None]:
@@ -51,13 +51,7 @@ class SizedLRU(Generic[V]):
     def asked(self, key: Any) -> int:
         """Count one more request for `key` (not kept): how many there have been, this one
         included, while it was among the last `ASKED_KEYS` keys asked for."""
-        digest = hash(key)
-        with self._lock:
-            count = self._asked.pop(digest, 0) + 1
-            self._asked[digest] = count
-            if len(self._asked) > ASKED_KEYS:
-                self._asked.popitem(last=False)
-            return count
+        return self._asked.add(key)
 
     def put(self, key: Any, value: V) -> None:
         size = self.size_of(key, value)
@@ -66,7 +60,7 @@ class SizedLRU(Generic[V]):
         with self._lock:
             if key in self._items:
                 self.bytes -= self._items.pop(key)[1]
-            self._asked.pop(hash(key), None)
+            self._asked.forget(key)
             self._items[key] = (value, size)
             self.bytes += size
             while self.bytes > self.max_bytes:

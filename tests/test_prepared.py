@@ -11,7 +11,14 @@ import pytest
 
 from lmi_cubes.cube_server.app import create_app
 from lmi_cubes.warehouse import files
-from lmi_cubes.warehouse.files import PreparedCursor, Runs, close_shared, open_read_only, shared
+from lmi_cubes.warehouse.files import (
+    COUNTED_STATEMENTS,
+    PreparedCursor,
+    close_shared,
+    open_read_only,
+    shared,
+)
+from lmi_cubes.warehouse.recent import RecentCounts
 
 
 class Recording:
@@ -43,7 +50,7 @@ def statement(k: int) -> str:
 def test_a_text_is_prepared_from_its_second_run_and_then_only_executed(
     recorded: Recording,
 ) -> None:
-    cursor = PreparedCursor(recorded, Runs())  # type: ignore[arg-type]
+    cursor = PreparedCursor(recorded, RecentCounts(COUNTED_STATEMENTS))  # type: ignore[arg-type]
     sql = statement(3)
     expected = (
         duckdb.connect()
@@ -61,7 +68,7 @@ def test_a_text_is_prepared_from_its_second_run_and_then_only_executed(
 
 
 def test_runs_are_counted_across_cursors(recorded: Recording) -> None:
-    runs = Runs()
+    runs = RecentCounts(COUNTED_STATEMENTS)
     other = Recording(recorded.cursor.cursor())
     first, second = (PreparedCursor(r, runs) for r in (recorded, other))  # type: ignore[arg-type]
     first.execute(statement(1)).fetchall()
@@ -74,7 +81,7 @@ def test_each_cursor_keeps_its_last_statements_prepared(
     recorded: Recording, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(files, "PREPARED_PER_CURSOR", 3)
-    cursor = PreparedCursor(recorded, Runs())  # type: ignore[arg-type]
+    cursor = PreparedCursor(recorded, RecentCounts(COUNTED_STATEMENTS))  # type: ignore[arg-type]
     for k in range(5):
         for _ in range(2):
             cursor.execute(statement(k)).fetchall()
@@ -122,7 +129,7 @@ def test_a_request_borrows_the_cursor_returned_last(warehouse: Path) -> None:
 
 def test_a_cursor_keeps_its_last_32_statements_prepared(recorded: Recording) -> None:
     """The number docs/caching.md gives: the 33rd repeated statement lets the first go."""
-    cursor = PreparedCursor(recorded, Runs())  # type: ignore[arg-type]
+    cursor = PreparedCursor(recorded, RecentCounts(COUNTED_STATEMENTS))  # type: ignore[arg-type]
     for k in range(33):
         for _ in range(2):
             cursor.execute(statement(k)).fetchall()
@@ -132,7 +139,7 @@ def test_a_cursor_keeps_its_last_32_statements_prepared(recorded: Recording) -> 
 
 def test_runs_are_counted_for_the_last_4096_texts() -> None:
     """A text whose count was dropped (4,096 newer texts since) starts again from one."""
-    runs = Runs()
+    runs = RecentCounts(COUNTED_STATEMENTS)
     assert runs.add("first") == 1
     for n in range(4095):
         runs.add(f"other {n}")

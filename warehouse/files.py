@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from duckdb_engine import ConnectionWrapper
 
 from lmi_cubes.settings import Settings
+from lmi_cubes.warehouse.recent import RecentCounts
 
 ENV_VAR = "LMI_CUBES_WAREHOUSE"
 PREPARE_AFTER = 2  # the run of a statement's text that prepares it
@@ -78,24 +79,6 @@ class FileIdentity:
         return cls(st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-class Runs:
-    """How often each statement text has run on an instance (the last few thousand texts,
-    by hash: two texts of one hash only share a count), across its threads."""
-
-    def __init__(self) -> None:
-        self._counts: OrderedDict[int, int] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def add(self, sql: str) -> int:
-        digest = hash(sql)
-        with self._lock:
-            count = self._counts.pop(digest, 0) + 1
-            self._counts[digest] = count
-            if len(self._counts) > COUNTED_STATEMENTS:
-                self._counts.popitem(last=False)
-            return count
-
-
 class PreparedCursor:
     """One thread's cursor of the shared instance, keeping its repeated statements prepared.
 
@@ -108,7 +91,7 @@ class PreparedCursor:
     compiled statements (integer literals from the catalog, never user text); the names
     are this cursor's own counter."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection, runs: Runs) -> None:
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, runs: RecentCounts) -> None:
         self.cursor = cursor
         self._runs = runs
         self._names: OrderedDict[str, str] = OrderedDict()
@@ -155,7 +138,7 @@ class SharedWarehouse:
         self._lock = threading.Lock()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._idle: list[PreparedCursor] = []  # free cursors, the last returned last
-        self._runs = Runs()
+        self._runs = RecentCounts(COUNTED_STATEMENTS)
 
     def new_cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:  # cursor() on the root is not documented as thread-safe
