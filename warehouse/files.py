@@ -28,7 +28,7 @@ from lmi_cubes.warehouse.recent import RecentCounts
 
 ENV_VAR = "LMI_CUBES_WAREHOUSE"
 PREPARE_AFTER = 2  # the run of a statement's text that prepares it
-PREPARED_PER_CURSOR = 32  # statements each thread's cursor keeps prepared
+PREPARED_PER_CURSOR = 32  # statements each cursor keeps prepared
 COUNTED_STATEMENTS = 4096  # statement texts whose runs are counted
 
 
@@ -80,7 +80,8 @@ class FileIdentity:
 
 
 class PreparedCursor:
-    """One thread's cursor of the shared instance, keeping its repeated statements prepared.
+    """A cursor of the shared instance, lent to one request at a time, keeping the statements
+    that come again prepared.
 
     DuckDB parses, binds and plans every statement it is given as text; for a cross-tab's
     GROUP BY (joins to dimension tables, IN-lists of keys) that is a sizeable share of a
@@ -124,8 +125,8 @@ class SharedWarehouse:
     path after a swap would return the old instance. The instance is therefore an in-memory
     database that ATTACHes the file read-only, made once per swap: readers opened after a
     swap see the new file, those already running keep theirs. Every lent cursor and every
-    pooled SQLAlchemy connection is a cursor of this one instance, so the process has one buffer
-    pool and one thread pool (a private instance per connection multiplied both).
+    pooled SQLAlchemy connection is a cursor of this one instance, so the process has one
+    buffer pool and one thread pool (a private instance per connection multiplied both).
     """
 
     def __init__(self, path: Path, memory_limit: str, threads: int | None = None):
