@@ -19,6 +19,8 @@ from typing import Any
 from flask import Flask, Response, current_app, g
 from flask_compress import Compress
 
+from lmi_cubes.cube_server.responses import cache_versions
+
 SETTINGS = {
     # brotli first (smaller, what browsers prefer), gzip for every other client
     "COMPRESS_ALGORITHM": ["br", "gzip"],
@@ -56,20 +58,23 @@ class _Bodies:
 
 
 def _body_key(_request: Any) -> str:
-    return str(g.get("lmi_body_key", ""))
+    """The key of the response being compressed: asked for only when a body is compressed,
+    so a response sent as it is costs nothing here."""
+    response: Response | None = g.get("lmi_compressing")
+    served = g.get("lmi_served")
+    if response is None or served is None or response.is_streamed:
+        return ""
+    etag, weak = response.get_etag()
+    if not etag or weak:
+        return ""
+    return repr((served.identity, cache_versions(), etag, response.mimetype))
 
 
 class CachedCompress(Compress):
     """flask-compress, keeping the compressed form of ETagged bodies (module docstring)."""
 
     def after_request(self, response: Response | None) -> Response:
-        g.lmi_body_key = ""
-        served = g.get("lmi_served")
-        if response is not None and served is not None and not response.is_streamed:
-            etag, weak = response.get_etag()
-            if etag and not weak:
-                versions = tuple(v() for v in current_app.extensions.get("cache_versions", ()))
-                g.lmi_body_key = repr((served.identity, versions, etag, response.mimetype))
+        g.lmi_compressing = response
         return super().after_request(response)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 
 from lmi_cubes.cube_server import limits, params
 from lmi_cubes.cube_server.state import Served, WarehouseState
@@ -26,11 +26,19 @@ def state() -> WarehouseState:
     return current_app.extensions["lmi_cubes"]
 
 
+def cache_versions() -> tuple[Any, ...]:
+    """The version of every other store an answer may show (the published tables, which
+    /cubes lists), as registered in `cache_versions`: an import is seen at once. Read once
+    per request, so a body and its compressed form are keyed to the same versions."""
+    versions: tuple[Any, ...] | None = g.get("lmi_cache_versions")
+    if versions is None:
+        found = current_app.extensions.get("cache_versions", ())
+        versions = g.lmi_cache_versions = tuple(version() for version in found)
+    return versions
+
+
 def cache_key(served: Served, path: str, parsed: dict[str, Any]) -> tuple[Any, ...]:
-    # with the version of every other store an answer may show (the published tables, which
-    # /cubes lists), as registered in `cache_versions`: an import is seen at once
-    versions = tuple(version() for version in current_app.extensions.get("cache_versions", ()))
-    return (served.identity, path, tuple(sorted(parsed.items())), versions)
+    return (served.identity, path, tuple(sorted(parsed.items())), cache_versions())
 
 
 def cached(endpoint: str) -> Callable[[View], Callable[..., Response]]:

@@ -120,3 +120,29 @@ def test_a_repeated_request_is_compressed_once_per_encoding(warehouse, monkeypat
         assert calls.count(encoding) == 2, calls
         assert sent[-1].get_data() == sent[-2].get_data()
     assert brotli.decompress(answers["br"]) == gzip.decompress(answers["gzip"]) == plain
+
+
+def test_a_request_reads_the_other_stores_versions_once(warehouse):
+    """The published store's version (a stat of its file) is read once per request: for
+    the response cache's key and, when the body is compressed, for its compressed form's."""
+    app = create_app({"WAREHOUSE": str(warehouse), "CACHE_MB": 8})
+    versions = app.extensions["cache_versions"]
+    assert versions
+    calls: list[int] = []
+
+    def counted(version: Any) -> Any:
+        def read() -> Any:
+            calls.append(1)
+            return version()
+
+        return read
+
+    versions[:] = [counted(v) for v in versions]
+    client = app.test_client()
+    url = KINDS["cross-tab"][-1]
+    for encoding in ("", "gzip", "gzip", "br", ""):
+        calls.clear()
+        response = client.get(url, headers={"Accept-Encoding": encoding} if encoding else {})
+        assert response.status_code == 200
+        assert response.headers.get("Content-Encoding", "") == encoding
+        assert len(calls) == len(versions)
