@@ -54,6 +54,8 @@ class SizedLRU(Generic[V]):
         return self._asked.add(key)
 
     def put(self, key: Any, value: V) -> None:
+        if self.max_item_bytes <= 0:  # a cache turned off keeps nothing: nothing to weigh
+            return
         size = self.size_of(key, value)
         if size > self.max_item_bytes:
             return

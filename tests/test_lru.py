@@ -27,6 +27,20 @@ def test_only_the_latest_keys_asked_for_are_counted():
     assert cache.asked(ASKED_KEYS - 1) == 2
 
 
+def test_a_cache_turned_off_weighs_nothing():
+    """With no room (the response cache off), a repeated entry is not even weighed."""
+    weighed: list[int] = []
+
+    def size_of(key: object, value: bytes) -> int:
+        weighed.append(1)
+        return len(value)
+
+    cache: SizedLRU[bytes] = SizedLRU(0, size_of)
+    for _ in range(3):
+        cache.put("a", b"x")
+    assert weighed == [] and cache.lookup("a") == (False, None) and cache.bytes == 0
+
+
 def test_a_response_is_kept_from_its_second_request():
     cache = ResultCache(100_000)
     value = (b"x" * 100, "application/json", "etag")
