@@ -90,8 +90,7 @@ class Measures:
             query.cube.name,
             table.lookup.table,
             parameter,
-            shape,
-            tuple((a.dimension.name, a.level.name, a.keys) for a in query.axes),
+            tuple((a.dimension.name, a.level.name, a.keys) for a in query.axes),  # and so shape
             tuple((c.dimension, c.invert, c.fact_keys) for c in query.cuts),
         )
         found = self._rows_found.get(key)
