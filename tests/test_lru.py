@@ -83,5 +83,5 @@ def test_counting_requests_holds_no_keys():
     cache: SizedLRU[bytes] = SizedLRU(1000, lambda key, value: len(value))
     for i in range(ASKED_KEYS):
         cache.asked(f"request {i} " + "x" * 2000)
-    held = sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in cache._asked.items())
+    held = sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in cache._asked._counts.items())
     assert held < ASKED_KEYS * 100

@@ -38,7 +38,3 @@ class RecentCounts:
     def clear(self) -> None:
         with self._lock:
             self._counts.clear()
-
-    def items(self) -> list[tuple[int, int]]:
-        with self._lock:
-            return list(self._counts.items())
