@@ -44,6 +44,7 @@ from lmi_cubes.aggregates.query import Query
 from lmi_cubes.aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, source_keys
 from lmi_cubes.model import Dimension, Level
 from lmi_cubes.warehouse import Reader
+from lmi_cubes.warehouse.quoting import sql_identifier
 
 PROJECTION_ROWS = 250_000
 PROJECTION_GROUPS = 20_000  # the most groups a projection may have, as estimated
@@ -82,19 +83,19 @@ def read(
     `PROJECTION_ROWS` rows or its values could not be summed exactly this way. The statement
     runs through the reader, on the request's cursor, within the statement time limit: over
     it, the request is a 504 like any other statement's."""
-    keys = [f'"{k}"' for k in columns]
+    keys = [sql_identifier(k) for k in columns]
     # DuckDB sums the DECIMALs exactly, then each sum is scaled to an integer: the same
     # integers as summing the scaled values, without a HUGEINT cast on every row (which was
     # three quarters of the statement's time)
-    sums = [f'CAST(SUM("{m}") * {SCALE} AS BIGINT) AS "{m}"' for m in measures]
+    sums = [f"CAST(SUM({q}) * {SCALE} AS BIGINT) AS {q}" for q in map(sql_identifier, measures)]
     where = ""
     if years is not None:
         # the years are integers (the query's validated period or the catalog's members),
         # never user text, so they are inlined like the engine's cut keys
         column, wanted = years
-        where = f' WHERE "{column}" IN ({", ".join(str(int(y)) for y in wanted)})'
+        where = f" WHERE {sql_identifier(column)} IN ({', '.join(str(int(y)) for y in wanted)})"
     group = f" GROUP BY {', '.join(keys)}" if keys else ""
-    sql = f'SELECT {", ".join([*keys, *sums])} FROM "{source.table}"{where}{group}'
+    sql = f"SELECT {', '.join([*keys, *sums])} FROM {sql_identifier(source.table)}{where}{group}"
     try:
         data = reader.columns(f"{sql} LIMIT {PROJECTION_ROWS + 1}", cursor)
     except duckdb.DataError:  # a sum or its cast to BIGINT overflows: DuckDB sums this table

@@ -18,6 +18,7 @@ from lmi_cubes.aggregates.catalog import Catalog, Cut
 from lmi_cubes.aggregates.query import Axis, Query
 from lmi_cubes.aggregates.sql import Source, compile_statement
 from lmi_cubes.model import Cube, Dimension, Model
+from lmi_cubes.warehouse.quoting import sql_identifier
 
 
 def _covers(catalog: Catalog, dim: Dimension, have: str, want: str) -> bool:
@@ -88,9 +89,10 @@ def build_statements(model: Model) -> list[tuple[str, str]]:
             )
             query = Query(cube, axes, (), ())
             select = compile_statement(query, facts, None, labels=[d for d, _ in rollup.levels])
-            order = ", ".join(f'"{d}"' for d, _ in rollup.levels)
+            order = ", ".join(sql_identifier(d) for d, _ in rollup.levels)
             sql = str(select.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-            out.append((rollup.table, f'CREATE TABLE "{rollup.table}" AS {sql} ORDER BY {order}'))
+            name = sql_identifier(rollup.table)
+            out.append((rollup.table, f"CREATE TABLE {name} AS {sql} ORDER BY {order}"))
     return out
 
 
@@ -106,12 +108,13 @@ def build(con: duckdb.DuckDBPyConnection, model: Model, schema: str = "wh") -> d
     rows = {}
     try:
         for table, statement in build_statements(model):
-            con.execute(f'DROP TABLE IF EXISTS "{table}"')
+            con.execute(f"DROP TABLE IF EXISTS {sql_identifier(table)}")
             con.execute(statement)
             _narrow_sums(con, table, measure_types[table])
-            rows[table] = int(con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0])
+            counted = con.execute(f"SELECT count(*) FROM {sql_identifier(table)}")
+            rows[table] = int(counted.fetchall()[0][0])
     finally:
-        con.execute(f'USE "{original}"')
+        con.execute(f"USE {sql_identifier(original)}")
     return rows
 
 
@@ -140,9 +143,9 @@ def _narrow_sums(con: duckdb.DuckDBPyConnection, table: str, fact_types: dict[st
             continue
         precision, scale = int(match[1]), int(match[2])
         bound = 10 ** (precision - scale)
-        quoted = f'"{column}"'
+        quoted, name = sql_identifier(column), sql_identifier(table)
         fits = con.execute(
-            f'SELECT coalesce(max(abs({quoted})), 0) < {bound} FROM "{table}"'
+            f"SELECT coalesce(max(abs({quoted})), 0) < {bound} FROM {name}"
         ).fetchall()[0][0]
         if fits:
-            con.execute(f'ALTER TABLE "{table}" ALTER {quoted} TYPE DECIMAL({precision}, {scale})')
+            con.execute(f"ALTER TABLE {name} ALTER {quoted} TYPE DECIMAL({precision}, {scale})")
