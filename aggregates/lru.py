@@ -8,6 +8,8 @@ evict those that are."""
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from lmi_cubes.warehouse.recent import RecentCounts
 V = TypeVar("V")
 
 ASKED_KEYS = 4096  # missing keys whose requests are counted
+ENTRY_BYTES = 256  # the LRU's own bookkeeping per entry: its slot and the (value, size) pair
 
 
 class SizedLRU(Generic[V]):
@@ -76,3 +79,21 @@ class SizedLRU(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def deep_size(part: Any) -> int:
+    """Bytes an object holds in memory with every object it reaches (containers,
+    dataclasses, plain objects), each as `sys.getsizeof` counts it."""
+    size = sys.getsizeof(part)
+    if isinstance(part, (bytes, str, int, float, bool)) or part is None:
+        return size
+    if isinstance(part, (tuple, list, frozenset, set)):
+        return size + sum(deep_size(p) for p in part)
+    if isinstance(part, dict):
+        return size + sum(deep_size(k) + deep_size(v) for k, v in part.items())
+    if dataclasses.is_dataclass(part):
+        fields = dataclasses.fields(part)
+        return size + sum(deep_size(getattr(part, f.name)) for f in fields)
+    if hasattr(part, "__dict__"):
+        return size + deep_size(vars(part))
+    return size

@@ -15,12 +15,17 @@ import numpy as np
 from lmi_cubes.aggregates import derived
 from lmi_cubes.aggregates.catalog import Catalog
 from lmi_cubes.aggregates.derived import LookupTable
+from lmi_cubes.aggregates.lru import ENTRY_BYTES, SizedLRU, deep_size
 from lmi_cubes.aggregates.query import Query
 from lmi_cubes.aggregates.sql import EMPLOYMENT_YEAR
 from lmi_cubes.model import PERIOD_KINDS, Aggregate, Cube, Lookup
 
 REPLACEMENT = "replacement"
-ROWS_KEPT = 1024  # shapes of request whose lookup rows are kept
+ROWS_BYTES = 4 << 20  # lookup rows kept per process, by the bytes of their arrays
+
+
+def _rows_bytes(key: Any, rows: np.ndarray) -> int:
+    return ENTRY_BYTES + deep_size(key) + rows.nbytes  # rows may be a view: its data counted
 
 
 def year_component(year: int) -> str:
@@ -34,7 +39,7 @@ class Measures:
     def __init__(self, catalog: Catalog, lookups: dict[str, dict[str, LookupTable]]):
         self.catalog = catalog
         self.lookups = lookups
-        self._rows_found: dict[tuple[Any, ...], np.ndarray] = {}
+        self._rows_found: SizedLRU[np.ndarray] = SizedLRU(ROWS_BYTES, _rows_bytes)
 
     def value(self, query: Query, aggregate: Aggregate, sums: dict[str, np.ndarray]) -> np.ndarray:
         cube = query.cube
@@ -85,7 +90,8 @@ class Measures:
         Which row a cell takes depends only on the members its facts are confined to, so on
         the axes' levels and members and the cuts, not on the sums: found once per such
         shape of request (in Python, per axis member and fact key, a large share of a
-        derived figure's time otherwise) and kept, read-only, for this vintage."""
+        derived figure's time otherwise) and kept, read-only, for this vintage, within
+        `ROWS_BYTES`: a table of many cells holds an array as large as itself."""
         key = (
             query.cube.name,
             table.lookup.table,
@@ -93,16 +99,14 @@ class Measures:
             tuple((a.dimension.name, a.level.name, a.keys) for a in query.axes),  # and so shape
             tuple((c.dimension, c.invert, c.fact_keys) for c in query.cuts),
         )
-        found = self._rows_found.get(key)
+        _, found = self._rows_found.lookup(key)
         if found is None:
             parts = self._key_parts(query, table.lookup, shape)
             if parameter is not None:
                 parts.append(np.full(shape, parameter))
             found = table.find(parts)
             found.flags.writeable = False
-            if len(self._rows_found) >= ROWS_KEPT:
-                self._rows_found.clear()  # shapes are few; a full reset keeps this simple
-            self._rows_found[key] = found
+            self._rows_found.put(key, found)
         return found
 
     def _key_parts(self, query: Query, lookup: Lookup, shape: tuple[int, ...]) -> list[np.ndarray]:

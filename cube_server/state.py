@@ -10,8 +10,6 @@ file or schema, when its last request has finished.
 
 from __future__ import annotations
 
-import dataclasses
-import sys
 import threading
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -21,7 +19,7 @@ from typing import Any
 from flask import g, has_request_context
 
 from lmi_cubes.aggregates.engine import Engine
-from lmi_cubes.aggregates.lru import SizedLRU
+from lmi_cubes.aggregates.lru import ENTRY_BYTES, SizedLRU, deep_size
 from lmi_cubes.model import Model
 from lmi_cubes.warehouse import Warehouse, WarehouseUnavailable, open_target
 from lmi_cubes.warehouse.errors import VersionGone
@@ -40,32 +38,13 @@ class Served:
     row_counts: dict[str, int]
 
 
-ENTRY_BYTES = 256  # the LRU's own bookkeeping per entry: its slot and the (value, size) pair
-
-
 def _weight(key: Any, value: Any) -> int:
     """Bytes an entry holds in memory: its key and value, every object they reach.
 
     Rendered bodies dominate, and their sizes differ by orders of magnitude, so a count of
     entries would not bound a worker's memory; nor would a flat allowance for an entry that
     is not one bytes body (a computed LMI for All answer is kept as its serialized JSON)."""
-    return ENTRY_BYTES + _deep_size(key) + _deep_size(value)
-
-
-def _deep_size(part: Any) -> int:
-    size = sys.getsizeof(part)
-    if isinstance(part, (bytes, str, int, float, bool)) or part is None:
-        return size
-    if isinstance(part, (tuple, list, frozenset, set)):
-        return size + sum(_deep_size(p) for p in part)
-    if isinstance(part, dict):
-        return size + sum(_deep_size(k) + _deep_size(v) for k, v in part.items())
-    if dataclasses.is_dataclass(part):
-        fields = dataclasses.fields(part)
-        return size + sum(_deep_size(getattr(part, f.name)) for f in fields)
-    if hasattr(part, "__dict__"):
-        return size + _deep_size(vars(part))
-    return size
+    return ENTRY_BYTES + deep_size(key) + deep_size(value)
 
 
 class ResultCache(SizedLRU[Any]):

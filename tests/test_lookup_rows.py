@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from lmi_cubes.aggregates import measures
 from lmi_cubes.aggregates.engine import Engine
 from lmi_cubes.aggregates.measures import Measures
 from lmi_cubes.model.loader import load_model
@@ -73,5 +74,25 @@ def test_kept_rows_give_what_a_fresh_engine_finds(warehouse: Path, found: Counte
 def test_kept_rows_cannot_be_written(warehouse: Path) -> None:
     engine = Engine(load_model(), open_read_only(warehouse), use_rollups=False)
     engine.run(ask(engine, "ashe_pay", **REQUESTS[0]), suggest=False)
-    kept = list(engine.measures._rows_found.values())
+    kept = [rows for rows, _ in engine.measures._rows_found._items.values()]
     assert kept and not any(rows.flags.writeable for rows in kept)
+
+
+def test_kept_rows_stay_within_their_budget(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many shapes of request, each with its own rows: what is kept never passes the byte
+    budget (rows as large as their tables would otherwise grow without bound), and what was
+    let go is found again, the same."""
+    monkeypatch.setattr(measures, "ROWS_BYTES", 40_000)
+    model = load_model()
+    engine = Engine(model, open_read_only(warehouse), use_rollups=False)
+    fresh = Engine(model, open_read_only(warehouse), use_rollups=False)
+    kept = engine.measures._rows_found
+    for request in REQUESTS * 2:
+        got = engine.run(ask(engine, "ashe_pay", **request), suggest=False)
+        held = sum(rows.nbytes for rows, _ in kept._items.values())
+        assert 0 < kept.bytes <= 40_000 and held < kept.bytes
+        want = fresh.run(ask(fresh, "ashe_pay", **request), suggest=False)
+        for name, values in want.values.items():
+            np.testing.assert_array_equal(got.values[name], values)
