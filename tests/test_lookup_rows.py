@@ -84,6 +84,7 @@ def test_kept_rows_stay_within_their_budget(
     """Many shapes of request, each with its own rows: what is kept never passes the byte
     budget (rows as large as their tables would otherwise grow without bound), and what was
     let go is found again, the same."""
+    assert measures.ROWS_BYTES == 4 << 20  # what docs/caching.md says
     monkeypatch.setattr(measures, "ROWS_BYTES", 40_000)
     model = load_model()
     engine = Engine(model, open_read_only(warehouse), use_rollups=False)
