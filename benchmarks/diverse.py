@@ -50,6 +50,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script: benchmarks/ is not installed
     sys.path.insert(0, str(HERE.parent))
 
+from benchmarks import paired  # noqa: E402
 from benchmarks.memory import Footprint, PeakSampler  # noqa: E402
 from lmi_cubes.aggregates.catalog import Catalog  # noqa: E402
 from lmi_cubes.model.loader import default_model_dir, load_model  # noqa: E402
@@ -216,7 +217,7 @@ def measure(
     seconds: float = 20.0,
     windows: int = 3,
     per_shape: int = 3,
-    rounds: int = 10,
+    rounds: int = 30,
     protection: str | None = None,
     before: Path | None = None,
 ) -> list[str]:
@@ -280,7 +281,9 @@ def measure(
                     later[path][side].append(timed((rollup_port, base_port)[side], path))
         load_avg.append(os.getloadavg())
     routes = Routes(warehouse)
-    lines = report(loads, singles, first, later, load_avg, seconds, windows, protection, routes)
+    lines = report(
+        loads, singles, first, later, load_avg, seconds, windows, protection, routes, rounds
+    )
     lines += single_requests(warehouse, rounds=max(rounds, 15))
     return lines + memory_by_workers(warehouse, paths, seconds=min(seconds, 12.0))
 
@@ -418,6 +421,7 @@ def report(
     windows: int,
     protection: str | None,
     routes: Routes,
+    rounds: int,
 ) -> list[str]:
     default, _rollups, base = loads[0], loads[1], loads[2]
     ones = [a[0] for a in load_avg]
@@ -492,39 +496,55 @@ def report(
     lines += [
         "",
         "Each shape one request at a time (cache off; the rollup server and the base-table "
-        "server alternate, and which of them is asked first alternates by round): first "
-        "request, then the median of the later ones, ms. A request whose answer needs no "
-        "statement (a cut keeping none of the facts' members) names the fact table on both.",
+        "server alternate, and which of them is asked first alternates by round): the first "
+        f"request, then the median of {rounds} later rounds, ms. Two servers on one machine "
+        "drift by more than two tables that read the same row groups differ, so a request "
+        "is called slower through the rollup only when the rollup server took longer in "
+        "significantly more of the paired rounds than chance allows (one-sided sign test, "
+        f"{paired.ALPHA:.0%}; benchmarks/paired.py), faster the other way round, at parity "
+        "otherwise; the ratio's interval is the median ratio's "
+        f"{1 - paired.ALPHA:.0%} interval over the rounds. A first request is one time on each "
+        "server, not a test. A request whose answer needs no statement (a cut keeping none "
+        "of the facts' members) names the fact table on both.",
         "",
         "| shape | request's extra cuts | table read with rollups | rollup, first | "
-        "base, first | rollup, later | base, later | rollup / base (later) |",
-        "|---|---|---|---:|---:|---:|---:|---:|",
+        "base, first | rollup, later | base, later | rollup / base (later) [interval] | "
+        "rounds rollup / base slower | verdict |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    slower_first, slower_later, through_rollup = 0, 0, 0
+    verdicts: Counter[str] = Counter()
+    median_slower, slower_first, through_rollup = 0, 0, 0
     for i, path in singles:
         rollup_first, base_first = first[path]
         rollup_later, base_later = (statistics.median(t) for t in later[path])
+        found = paired.compare(*later[path])
         table = routes.table(path)
-        if table != routes.engine.sources[CUBE][0].table:  # both servers read the facts
+        read_rollup = table != routes.engine.sources[CUBE][0].table
+        if read_rollup:  # otherwise both servers read the facts
             through_rollup += 1
             slower_first += rollup_first > base_first
-            slower_later += rollup_later > base_later
+            median_slower += rollup_later > base_later
+            verdicts[found.verdict] += 1
         extra = path.split("cut=")[-1] if "cut=" in path else ""
         fixed = SHAPES[i][2]
         extra = extra.removeprefix(fixed).lstrip("|")
         lines.append(
             f"| {shape_name(SHAPES[i])} | {extra or '-'} | {table} | {rollup_first:.1f} | "
             f"{base_first:.1f} | {rollup_later:.1f} | {base_later:.1f} | "
-            f"{rollup_later / base_later:.2f} |"
+            f"{found.ratio:.2f} [{found.low:.2f}-{found.high:.2f}] | "
+            f"{found.first_slower} / {found.second_slower} | "
+            f"{found.verdict if read_rollup else '(facts on both)'} |"
         )
+    slower = verdicts["slower"]
     lines += [
         "",
         f"Of these requests {through_rollup} read a rollup (the other "
         f"{len(singles) - through_rollup} name the fact table on both servers: their answer "
         "needs no statement, or no rollup keeps all their dimensions at the levels they "
-        "need); slower through the rollup than through the base table: "
-        f"{slower_later} of {through_rollup} (later requests), {slower_first} of "
-        f"{through_rollup} (first requests).",
+        f"need). Through the rollup, over the paired rounds: {verdicts['faster']} faster, "
+        f"{verdicts['parity']} at parity, {slower} slower. By the two medians alone, "
+        f"{median_slower} of {through_rollup} had the rollup's the larger; by the first "
+        f"request alone, {slower_first} of {through_rollup}.",
         "",
         "| target | measured | met |",
         "|---|---|---|",
@@ -541,9 +561,9 @@ def report(
         f"| 0 errors | {sum(load.errors for load in loads)} | "
         f"{_yes(not any(load.errors for load in loads))} |",
         f"| no shape slower through a rollup (uncached, with and without extra cuts) | "
-        f"{slower_later} of {through_rollup} requests through a rollup slower (later), "
-        f"{slower_first} (first) | "
-        f"{_yes(slower_later == 0 and slower_first == 0)} |",
+        f"{slower} of {through_rollup} requests through a rollup slower over {rounds} paired "
+        f"rounds ({verdicts['parity']} at parity, {verdicts['faster']} faster) | "
+        f"{_yes(slower == 0)} |",
         f"| peak memory of the whole server under the load <= 450 MB (2 workers), as the "
         f"peak of its processes' summed PSS | {default.peak.pss_mb:,.0f} MB (default; the sum "
         f"of each process's own peak, VmHWM, which counts shared pages once per process: "
@@ -682,7 +702,7 @@ def main() -> None:
     parser.add_argument("--warehouse", type=Path, default=HERE / "data" / "full.duckdb")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--windows", type=int, default=3)
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--protection", choices=["none", "table"])
     parser.add_argument(
         "--before", type=Path, help="a checkout of the code before a change: a fourth server"

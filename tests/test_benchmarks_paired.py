@@ -1,0 +1,91 @@
+"""The benchmarks' paired comparison (benchmarks/paired.py): a request at parity is not
+called slower whatever the drift shared by both servers, a consistent difference is found,
+one stalled round decides nothing, and the median ratio's interval is the order-statistic
+interval, checked against binomial sums written out here."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import random
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+
+def _paired() -> ModuleType:
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "paired.py"
+    spec = importlib.util.spec_from_file_location("benchmarks_paired", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+paired = _paired()
+
+
+def _rounds(factor: float, seed: int, n: int = 30) -> tuple[list[float], list[float]]:
+    """Two servers whose times share a drift of up to 2x between rounds, each with its own
+    noise of a few percent; the first takes `factor` times the second's time."""
+    rng = random.Random(seed)
+    first, second = [], []
+    for _ in range(n):
+        drift = rng.uniform(4.0, 8.0)
+        first.append(drift * factor * rng.uniform(0.97, 1.03))
+        second.append(drift * rng.uniform(0.97, 1.03))
+    return first, second
+
+
+def test_parity_under_shared_drift_is_not_called_slower() -> None:
+    verdicts = [paired.compare(*_rounds(1.0, seed)).verdict for seed in range(200)]
+    # one-sided tests at 5% each way: about one run in twenty is called either
+    assert verdicts.count("slower") <= 15
+    assert verdicts.count("faster") <= 15
+    assert verdicts.count("parity") >= 170
+
+
+def test_a_consistent_difference_is_found_both_ways() -> None:
+    assert paired.compare(*_rounds(1.05, 1)).verdict == "slower"
+    assert paired.compare(*_rounds(0.95, 2)).verdict == "faster"
+    found = paired.compare(*_rounds(1.05, 3))
+    assert found.slower
+    assert found.first_slower > found.second_slower
+    assert found.low <= found.ratio <= found.high
+    assert found.low > 1.0 and found.high < 1.12
+
+
+def test_one_stalled_round_decides_nothing() -> None:
+    first, second = _rounds(1.0, 5)
+    at_parity = paired.compare(first, second)
+    first[7] *= 20  # a pause on the first server in one round
+    stalled = paired.compare(first, second)
+    assert at_parity.verdict == "parity"
+    assert stalled.verdict == "parity"
+    assert abs(stalled.ratio - at_parity.ratio) < 0.02
+
+
+def test_the_interval_is_the_order_statistic_interval() -> None:
+    for n in (5, 6, 10, 30, 31):
+        ratios = [1.0 + i / 100 for i in range(n)]
+        found = paired.compare(ratios, [1.0] * n)
+        # the largest k with P(Binomial(n, 1/2) <= k - 1) <= 2.5%, written out
+        k = max(
+            (k for k in range(n + 1) if sum(math.comb(n, j) for j in range(k)) / 2**n <= 0.025),
+            default=0,
+        )
+        if k == 0:
+            assert (found.low, found.high) == (ratios[0], ratios[-1])
+        else:
+            assert (found.low, found.high) == (ratios[k - 1], ratios[n - k])
+    assert paired.compare([float(i) for i in range(1, 31)], [1.0] * 30).low == 10.0
+
+
+def test_unpaired_times_are_refused() -> None:
+    with pytest.raises(ValueError, match="same number"):
+        paired.compare([1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="same number"):
+        paired.compare([], [])
