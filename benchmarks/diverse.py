@@ -16,7 +16,8 @@ p95 over all windows, errors, peak memory of the whole process tree (VmHWM of ma
 workers, summed; and the peak of the tree's summed PSS, sampled during the windows, with its
 USS), latency by the table read and by shape. Then, per shape, the same requests
 (with and without extra cuts) timed one by one on the rollup server and on the base-table
-server, interleaved: the first request and the median of later ones; single requests of each
+server, interleaved: the first request, then paired rounds judged by a sign test
+(benchmarks/paired.py); single requests of each
 shape on one worker, cache off and cached; and the default server's peak memory under the
 load by number of workers. --before DIR adds the default server run from a checkout of
 earlier code; --coverage only lists the table the rollup chooser picks for each request

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from lmi_cubes.warehouse.errors import QueryTimeout
 
 DEFAULT_TIMEOUT_S = 30.0
+COMPACT_AT = 1024  # queued alarms at which cancelled ones are swept out of the heap
 Frame = dict[str, Any]  # column name -> numpy array, as DuckDB's fetchnumpy gives them
 
 # The reader type that opened an engine, for code that holds only the engine (the model
@@ -148,13 +149,19 @@ class _Watchdog:
     """One thread per process that interrupts statements past their time limit.
 
     A `threading.Timer` per statement would start and stop a thread each time (thread churn
-    under load); here arming is a heap push and cancelling sets a flag."""
+    under load); here arming is a heap push and cancelling sets a flag. Nearly every alarm
+    is cancelled within milliseconds, so cancelled alarms are dropped from the heap's top
+    whenever it is looked at, and the heap is rebuilt from its live alarms when it has
+    doubled: otherwise each finished statement stayed queued for the whole time limit, and
+    the thread woke once per statement (for nothing) after it, taking the interpreter's lock
+    from the requests it should leave alone."""
 
     def __init__(self) -> None:
         self._heap: list[tuple[float, int, _Alarm]] = []
         self._seq = itertools.count()
         self._wake = threading.Condition()
         self._pid = 0
+        self._compact_at = COMPACT_AT
 
     def arm(self, timeout_s: float, callback: Callable[[], Any]) -> _Alarm:
         alarm = _Alarm(callback)
@@ -162,17 +169,37 @@ class _Watchdog:
             if self._pid != os.getpid():  # first use in this process (or after a fork)
                 self._pid, self._heap = os.getpid(), []
                 threading.Thread(target=self._run, name="lmi-cubes-watchdog", daemon=True).start()
+            self._drop_cancelled()
             deadline = time.monotonic() + timeout_s
             heapq.heappush(self._heap, (deadline, next(self._seq), alarm))
             if self._heap[0][2] is alarm:
                 self._wake.notify()
         return alarm
 
+    def pending(self) -> int:
+        """Alarms queued, live or cancelled but not yet dropped."""
+        with self._wake:
+            return len(self._heap)
+
+    def _drop_cancelled(self) -> None:
+        """With the lock held: drop the cancelled alarms at the top; rebuild the heap from
+        its live alarms when it has reached `_compact_at` (a long statement at the top keeps
+        the cancelled ones after it), so it stays about as large as the statements running."""
+        heap = self._heap
+        while heap and heap[0][2].cancelled:
+            heapq.heappop(heap)
+        if len(heap) >= self._compact_at:
+            heap[:] = [entry for entry in heap if not entry[2].cancelled]
+            heapq.heapify(heap)
+            self._compact_at = max(COMPACT_AT, 2 * len(heap))
+
     def _run(self) -> None:
         while True:
             with self._wake:
+                self._drop_cancelled()
                 while not self._heap or self._heap[0][0] > time.monotonic():
                     self._wake.wait(self._heap[0][0] - time.monotonic() if self._heap else None)
+                    self._drop_cancelled()
                 _, _, alarm = heapq.heappop(self._heap)
             if not alarm.cancelled:
                 # the statement's connection may be gone already
