@@ -276,8 +276,13 @@ def measure(
                 base_first = timed(base_port, path)
                 first[path] = (timed(rollup_port, path), base_first)
         later: dict[str, tuple[list[float], list[float]]] = {p: ([], []) for _, p in singles}
+        order = [path for _, path in singles]
         for r in range(rounds):  # which server is asked first alternates by round
-            for _, path in singles:
+            # and the requests come in a new order each round: in a fixed order, whatever
+            # the request before leaves in the caches biases a request the same way in
+            # every round, which pairing cannot cancel
+            rng.shuffle(order)
+            for path in order:
                 for side in (0, 1) if r % 2 == 0 else (1, 0):
                     later[path][side].append(timed((rollup_port, base_port)[side], path))
         load_avg.append(os.getloadavg())
@@ -497,7 +502,8 @@ def report(
     lines += [
         "",
         "Each shape one request at a time (cache off; the rollup server and the base-table "
-        "server alternate, and which of them is asked first alternates by round): the first "
+        "server alternate, which of them is asked first alternates by round, and the requests "
+        "come in a new order each round): the first "
         f"request, then the median of {rounds} later rounds, ms. Two servers on one machine "
         "drift by more than two tables that read the same row groups differ, so a request "
         "is called slower through the rollup only when the rollup server took longer in "
