@@ -33,10 +33,6 @@ class Paired:
     second_slower: int
     verdict: str  # "slower", "faster" or "parity": the first server's time against the second's
 
-    @property
-    def slower(self) -> bool:
-        return self.verdict == "slower"
-
 
 def compare(first: list[float], second: list[float], alpha: float = ALPHA) -> Paired:
     """`first[i]` and `second[i]` are the two servers' times in round i."""

@@ -1,9 +1,11 @@
 """What several test modules share that is not a fixture: data-directory edits, a real
-`lmi-cubes serve` process, queries spelled as keywords, Spark namespaces."""
+`lmi-cubes serve` process, queries spelled as keywords, Spark namespaces, the benchmarks'
+modules."""
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import signal
@@ -13,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import requests
@@ -23,6 +26,17 @@ from selenium.webdriver.chrome.service import Service
 from lmi_cubes.aggregates.query import Query, Request
 from lmi_cubes.model.loader import default_model_dir
 from lmi_cubes.settings import Settings
+
+
+def benchmark_module(name: str) -> ModuleType:
+    """benchmarks/<name>.py by its path: benchmarks/ is not an installed package."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
 
 
 def copy_data(src: Path, dst: Path) -> Path:

@@ -4,12 +4,13 @@ has since given back. Checked against the sizes the test's own processes allocat
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import time
 from pathlib import Path
 from types import ModuleType
+
+from support import benchmark_module
 
 MB = 2**20
 
@@ -44,14 +45,7 @@ sys.stdin.read()
 
 
 def memory() -> ModuleType:
-    """benchmarks/memory.py by its path: benchmarks/ is not an installed package."""
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "memory.py"
-    spec = importlib.util.spec_from_file_location("benchmarks_memory", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_module("memory")
 
 
 def started(code: str) -> subprocess.Popen[str]:

@@ -5,27 +5,14 @@ interval, checked against binomial sums written out here."""
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import random
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from support import benchmark_module
 
-def _paired() -> ModuleType:
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "paired.py"
-    spec = importlib.util.spec_from_file_location("benchmarks_paired", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-paired = _paired()
+paired = benchmark_module("paired")
 
 
 def _rounds(factor: float, seed: int, n: int = 30) -> tuple[list[float], list[float]]:
@@ -52,7 +39,7 @@ def test_a_consistent_difference_is_found_both_ways() -> None:
     assert paired.compare(*_rounds(1.05, 1)).verdict == "slower"
     assert paired.compare(*_rounds(0.95, 2)).verdict == "faster"
     found = paired.compare(*_rounds(1.05, 3))
-    assert found.slower
+    assert found.verdict == "slower"
     assert found.first_slower > found.second_slower
     assert found.low <= found.ratio <= found.high
     assert found.low > 1.0 and found.high < 1.12
