@@ -56,7 +56,6 @@ class Engine:
         self.vintage = vintage
         self.use_rollups = use_rollups
         self._sql_cache: dict[tuple[Any, ...], str] = {}
-        self._choices: dict[tuple[Any, ...], Source] = {}
         check_warehouse(model, warehouse)
         self.sources = self._sources()
         self.catalog = Catalog.read(model, warehouse)
@@ -74,8 +73,7 @@ class Engine:
         self._labels: dict[tuple[str, str, tuple[int, ...]], tuple[str, ...]] = {}
 
     def _sources(self) -> dict[str, list[Source]]:
-        """The facts first, then every declared rollup present in this warehouse, each with
-        its rows and its key columns' zone maps as this version stores them."""
+        """The facts first, then every declared rollup present in this warehouse."""
         present = set(table_columns(self.warehouse))
         counts: dict[str, int] = {}
         with self.warehouse.connect() as con:
@@ -84,20 +82,15 @@ class Engine:
                     if table in present:
                         count = sa.select(sa.func.count()).select_from(sa.table(table))
                         counts[table] = int(con.execute(count).scalar_one())
-        out = {}
-        for cube in self.model.cubes:
-            sources = [Source.facts(cube, counts.get(cube.fact, 0))] + [
+        return {
+            cube.name: [Source.facts(cube, counts.get(cube.fact, 0))]
+            + [
                 rollups.rollup_source(cube, r.table, r.level_map, counts[r.table])
                 for r in cube.rollups
                 if r.table in counts
             ]
-            out[cube.name] = [
-                dataclasses.replace(
-                    s, zones=self.reader.zone_maps(s.table, set(s.columns.values()))
-                )
-                for s in sources
-            ]
-        return out
+            for cube in self.model.cubes
+        }
 
     def query(self, request: Request, cube: Cube | None = None) -> Query:
         """The request resolved against the model and catalog; `cube`, the request's cube
@@ -198,33 +191,7 @@ class Engine:
 
     def source_for(self, query: Query) -> Source:
         sources = self.sources[query.cube.name]
-        if not self.use_rollups:
-            return sources[0]
-        # the choice depends only on the query's shape and this version's tables: kept
-        key = (query.cube.name, *self._shape(query))
-        chosen = self._choices.get(key)
-        if chosen is None:
-            resident = self.use_resident and shared(self.warehouse) is not None
-            chosen = rollups.choose(
-                query,
-                sources,
-                self.catalog,
-                lambda source: resident and self.resident.can_answer(query, source),
-            )
-            if len(self._choices) >= SQL_CACHE_SIZE:
-                self._choices.clear()
-            self._choices[key] = chosen
-        return chosen
-
-    @staticmethod
-    def _shape(query: Query) -> tuple[Any, ...]:
-        """What a query's table and statement depend on: its axes' levels, cuts and years."""
-        return (
-            tuple((a.dimension.name, a.level.name) for a in query.axes),
-            tuple((c.dimension, c.invert, c.fact_keys) for c in query.cuts),
-            query.year_from,
-            query.year_to,
-        )
+        return rollups.choose(query, sources, self.catalog) if self.use_rollups else sources[0]
 
     def sql(self, query: Query, source: Source) -> str:
         """The statement as DuckDB SQL text, compiled once per query shape.
@@ -235,7 +202,13 @@ class Engine:
         DuckDB 2.0 pushes a literal IN-list into the scan but not a bound one, and a literal
         list is also faster than a VALUES join (figures in docs/benchmarks.md).
         """
-        key = (source.table, *self._shape(query))
+        key = (
+            source.table,
+            tuple((a.dimension.name, a.level.name) for a in query.axes),
+            tuple((c.dimension, c.invert, c.fact_keys) for c in query.cuts),
+            query.year_from,
+            query.year_to,
+        )
         text = self._sql_cache.get(key)
         if text is None:
             statement = compile_statement(query, source, self.catalog)

@@ -183,7 +183,12 @@ class Resident:
     ) -> Table | None:
         """The rollup summed down to the columns of `dims` over the years the query reads
         (cached); None when it is not worth building (yet) or cannot be summed here."""
-        years = self._year_filter(query, source)
+        time = query.cube.time_dimension()
+        years = None
+        if time is not None and time.name in source.columns:
+            wanted = self._years(query, time)
+            if wanted is not None:
+                years = (source.columns[time.name], wanted)
         kept = tuple(sorted({source.columns[d] for d in dims}))
         key = (source.table, years, kept)
         found, table = self.projections.lookup(key)
@@ -197,37 +202,6 @@ class Resident:
         table = read(reader, cursor, source, measures, kept, years)
         self.projections.put(key, table)
         return table
-
-    def can_answer(self, query: Query, source: Source) -> bool:
-        """Whether the query's projection of `source` is small enough to be built (from its
-        second request) and kept, so the rollup answers it from memory."""
-        dims = self._dims(query)
-        if dims is None:
-            return False
-        years = self._year_filter(query, source)
-        sizes = [self._distinct(query, source, d, years) for d in dims]
-        return estimated_groups(sizes, source.rows) <= self.max_groups
-
-    @staticmethod
-    def _dims(query: Query) -> set[str] | None:
-        """The dimensions a projection for the query keeps; None when none answers it."""
-        if not query.axes:
-            return None
-        used = {a.dimension.name for a in query.axes} | {c.dimension for c in query.cuts}
-        if query.year_from is not None and query.year_to is not None:
-            rates, time = query.cube.replacement_key(), query.cube.time_dimension()
-            if rates is None or time is None:
-                return None
-            used |= {rates.dimension, time.name}
-        return used
-
-    def _year_filter(self, query: Query, source: Source) -> tuple[str, tuple[int, ...]] | None:
-        """(year column, the years the query reads) when it reads only some of them."""
-        time = query.cube.time_dimension()
-        if time is None or time.name not in source.columns:
-            return None
-        wanted = self._years(query, time)
-        return None if wanted is None else (source.columns[time.name], wanted)
 
     def _distinct(
         self, query: Query, source: Source, dim_name: str, years: tuple[str, tuple[int, ...]] | None
@@ -288,8 +262,7 @@ class Resident:
         come as a `Grid`, dense over the axes' members: the bins are already the grid's
         cells, so nothing is made sparse to be scattered back. Over a period they come as
         the GROUP BY's rows (with the year and replacement key), for `period.regroup`."""
-        used = self._dims(query)
-        if used is None:
+        if not query.axes:
             return None
         cube = query.cube
         period = query.year_from is not None and query.year_to is not None
@@ -301,6 +274,12 @@ class Resident:
             else [(a.name, a.measure) for a in cube.sums() if a.measure]
         )
         measures = sorted({m for a in cube.sums() if (m := a.measure)})
+        used = {a.dimension.name for a in query.axes} | {c.dimension for c in query.cuts}
+        if period:
+            rates, time = cube.replacement_key(), cube.time_dimension()
+            if rates is None or time is None:
+                return None
+            used |= {rates.dimension, time.name}
         table = self.projection(reader, cursor, query, source, measures, used)
         if table is None:
             return None

@@ -4,31 +4,21 @@ A rollup keeps some dimensions at a declared level and sums the others away. It 
 a query exactly when every axis is at its level or coarser, every cut selects whole members
 of its level, and (for change measures over a period) years are kept and the dimension replacement rates
 are keyed by is at their level or finer. `choose` is a pure function of the query, the candidate sources
-and the catalog; among the rollups that can answer, the one with fewest rows wins, unless
-its scan would read no fewer rows than the facts' scan.
-
-A scan skips the row groups whose zone maps (each column's range in the group) rule out a
-cut, and the facts are stored grouped by their leading dimensions, so a cut on those can
-leave the facts' scan as few rows to read as a rollup's, or fewer. A rollup is there to
-save work; one that saves no rows is not read, unless its projection (resident.py) can
-answer from memory, which reads no rows at all once built.
+and the catalog; among the rollups that can answer, the one with fewest rows wins.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Callable
 
 import duckdb
 from duckdb_engine import Dialect
 
 from lmi_cubes.aggregates.catalog import Catalog, Cut
 from lmi_cubes.aggregates.query import Axis, Query
-from lmi_cubes.aggregates.sql import Source, compile_statement, source_keys
+from lmi_cubes.aggregates.sql import Source, compile_statement
 from lmi_cubes.model import Cube, Dimension, Model
 from lmi_cubes.warehouse.quoting import sql_identifier
-from lmi_cubes.warehouse.reader import RowGroup
 
 
 def _covers(catalog: Catalog, dim: Dimension, have: str, want: str) -> bool:
@@ -71,75 +61,13 @@ def can_answer(query: Query, source: Source, catalog: Catalog) -> bool:
     return True
 
 
-def choose(
-    query: Query,
-    sources: list[Source],
-    catalog: Catalog,
-    projects: Callable[[Source], bool] = lambda source: False,
-) -> Source:
-    """The smallest source that answers the query exactly and reads fewer rows than the
-    facts (sources[0]) would, as their zone maps say; `projects(source)`, whether a rollup's
-    projection can answer the query from memory, which exempts it from that count. A rollup
-    no smaller than the facts (as counted when the warehouse was opened) is never read."""
+def choose(query: Query, sources: list[Source], catalog: Catalog) -> Source:
+    """The smallest source that answers the query exactly; sources[0] must be the facts. A
+    rollup is read only when it has fewer rows than the facts (as counted when the warehouse
+    was opened): one as large saves nothing, and the facts' scan pushes the cuts down as well."""
     facts = sources[0]
-    able = sorted(
-        (s for s in sources[1:] if s.rows < facts.rows and can_answer(query, s, catalog)),
-        key=lambda s: (s.rows, s.table),
-    )
-    most = None
-    for source in able:
-        if projects(source):
-            return source
-        if most is None:
-            most = rows_read(query, facts, catalog)
-        if rows_read(query, source, catalog) < most:
-            return source
-    return facts
-
-
-def rows_read(query: Query, source: Source, catalog: Catalog) -> int:
-    """The rows a scan of `source` reads for the query: all its rows when its zones are
-    unknown."""
-    groups = groups_read(query, source, catalog)
-    return source.rows if groups is None else sum(group.rows for group in groups)
-
-
-def groups_read(query: Query, source: Source, catalog: Catalog) -> list[RowGroup] | None:
-    """The row groups of `source` whose zone maps admit every cut's keys and the period's
-    years, which a scan reads (None: zones unknown). As DuckDB checks them: a group is read
-    when one of an IN-list's keys falls within its column's range, and skipped by an
-    excluding cut when every value within the range is excluded."""
-    if source.zones is None:
-        return None
-    cube = query.cube
-    wanted: list[tuple[str, bool, list[int]]] = []
-    for cut in query.cuts:
-        dim = cube.dimension(cut.dimension, "cut")
-        have = dim.level(source.levels[dim.name], "cut")
-        keys = source_keys(catalog, dim, have, cut)
-        wanted.append((source.columns[dim.name], cut.invert, keys))
-    time = cube.time_dimension()
-    if query.year_from is not None and query.year_to is not None and time is not None:
-        years = list(range(query.year_from, query.year_to + 1))
-        wanted.append((source.columns[time.name], False, years))
-    return [
-        group
-        for group in source.zones
-        if all(_admits(group.ranges.get(column), out, keys) for column, out, keys in wanted)
-    ]
-
-
-def _admits(bounds: tuple[int, int] | None, invert: bool, keys: list[int]) -> bool:
-    """Whether a group whose column spans `bounds` may hold a row the cut keeps; `keys`
-    sorted, kept or (`invert`) excluded."""
-    if bounds is None:
-        return True
-    low, high = bounds
-    at = bisect_left(keys, low)
-    if invert:  # skipped when every value the range allows is excluded
-        last = at + high - low
-        return not (last < len(keys) and keys[at] == low and keys[last] == high)
-    return at < len(keys) and keys[at] <= high
+    able = [s for s in sources[1:] if s.rows < facts.rows and can_answer(query, s, catalog)]
+    return min(able, key=lambda s: (s.rows, s.table)) if able else facts
 
 
 def rollup_source(cube: Cube, table: str, levels: dict[str, str], rows: int) -> Source:

@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from lmi_cubes.aggregates.catalog import Catalog, Cut
 from lmi_cubes.aggregates.query import Query
 from lmi_cubes.model import Cube, Dimension, Level
-from lmi_cubes.warehouse.reader import RowGroup
 
 EMPLOYMENT_YEAR, YEAR_KEY = "employment_year", "year_key"
 REPLACEMENT_KEY = "replacement_key"  # the member replacement rates are given for
@@ -31,13 +30,11 @@ class Source:
     levels: dict[str, str] = field(hash=False)  # dimension -> level of its key column
     columns: dict[str, str] = field(hash=False)  # dimension -> key column name
     rows: int = 0
-    # its row groups' key ranges, for the rows a scan reads after skipping (None: unknown)
-    zones: tuple[RowGroup, ...] | None = field(default=None, hash=False, compare=False)
 
     @classmethod
-    def facts(cls, cube: Cube, rows: int = 0, zones: tuple[RowGroup, ...] | None = None) -> Source:
+    def facts(cls, cube: Cube, rows: int = 0) -> Source:
         levels = {d.name: d.level_of_key().name for d in cube.dimensions}
-        return cls(cube.fact, levels, dict(cube.fact_keys), rows, zones)
+        return cls(cube.fact, levels, dict(cube.fact_keys), rows)
 
 
 def source_keys(catalog: Catalog, dim: Dimension, level: Level, cut: Cut) -> list[int]:

@@ -22,7 +22,7 @@ from lmi_cubes.aggregates.rollups import can_answer, choose
 from lmi_cubes.model.errors import QueryError
 from lmi_cubes.model.loader import load_model
 from lmi_cubes.warehouse.files import open_read_only, shared
-from support import ask, random_query
+from support import ask
 
 
 @pytest.fixture(scope="module")
@@ -274,6 +274,49 @@ def test_rollups_build_rebuilds_in_place(warehouse, tmp_path):
     assert "rollup_ashe_pay_soc2_ind22=" in done.stderr
     engine = Engine(load_model(), open_read_only(copy))
     assert len(engine.sources["working_futures"]) == 7
+
+
+@st.composite
+def random_query(draw, engine: Engine):
+    """A random valid query: any cube, one or two axes at any level, cuts of every kind."""
+    model = engine.model
+    cube = draw(st.sampled_from(model.cubes))
+    dims = draw(
+        st.lists(
+            st.sampled_from(cube.dimensions), min_size=1, max_size=2, unique_by=lambda d: d.name
+        )
+    )
+    axes = [f"{d.name}:{draw(st.sampled_from(d.levels)).name}" for d in dims]
+    measure = draw(st.sampled_from([a for a in cube.aggregates if a.public]))
+    kwargs = {"axes": axes, "measures": [measure.name], "fallback": draw(st.booleans())}
+    if "age" in measure.parameters or (
+        measure.derived == "pay_distribution" and draw(st.booleans())
+    ):
+        kwargs["age"] = draw(st.integers(20, 65))
+    if "decile" in measure.parameters:
+        kwargs["decile"] = draw(st.sampled_from([10, 20, 30, 40, 50, 60, 70, 80, 90]))
+    if "from" in measure.parameters:
+        years = [
+            m.key
+            for m in engine.catalog.members(
+                cube.dimension("year", "x"), cube.dimension("year", "x").finest
+            )
+        ]
+        y0, y1 = sorted(draw(st.lists(st.sampled_from(years), min_size=2, max_size=2, unique=True)))
+        kwargs["year_from"], kwargs["year_to"] = y0, y1
+    cuts = []
+    for dim in draw(
+        st.lists(st.sampled_from(cube.dimensions), max_size=2, unique_by=lambda d: d.name)
+    ):
+        hierarchy = dim.hierarchy(None, "x")
+        depth = draw(st.integers(1, len(hierarchy.levels)))
+        table = engine.catalog.table(dim)
+        row = table.records()[draw(st.integers(0, len(table) - 1))]
+        path = ",".join(str(int(row[lv.key])) for lv in hierarchy.levels[:depth])
+        cuts.append(("!" if draw(st.booleans()) else "") + f"{dim.name}:{path}")
+    if cuts:
+        kwargs["cut"] = "|".join(cuts)
+    return cube.name, kwargs
 
 
 @settings(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import weakref
-from collections.abc import Collection, Hashable
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +68,6 @@ class PostgresReader(Reader):
 
     def _arm(self, con: sa.Connection) -> None:
         return None
-
-    def zone_maps(self, table: str, columns: Collection[str]) -> None:
-        return None  # a heap table: a scan reads every page whatever its filters
 
     @staticmethod
     def timed_out(exc: BaseException) -> bool:

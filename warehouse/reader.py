@@ -18,8 +18,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,29 +29,9 @@ DEFAULT_TIMEOUT_S = 30.0
 COMPACT_AT = 1024  # queued alarms at which cancelled ones are swept out of the heap
 Frame = dict[str, Any]  # column name -> numpy array, as DuckDB's fetchnumpy gives them
 
-
-@dataclass(frozen=True)
-class RowGroup:
-    """A block of a table's rows with each column's smallest and largest value in it: what a
-    scan compares its filters with to skip the block unread (DuckDB's zone maps)."""
-
-    rows: int
-    ranges: Mapping[str, tuple[int, int]]  # column -> (min, max); a column left out: unknown
-
-
 # The reader type that opened an engine, for code that holds only the engine (the model
 # check, the catalog): it reflects the engine the way its backend can.
 _OPENED_BY: weakref.WeakKeyDictionary[sa.Engine, type[Reader]] = weakref.WeakKeyDictionary()
-
-
-def _ranges(spans: dict[str, list[tuple[Any, Any]]]) -> dict[str, tuple[int, int]]:
-    """Each column's range over its segments; a segment without integer bounds makes the
-    column's range unknown for the whole row group."""
-    out = {}
-    for column, bounds in spans.items():
-        if all(isinstance(b, int) and not isinstance(b, bool) for pair in bounds for b in pair):
-            out[column] = (min(low for low, _ in bounds), max(high for _, high in bounds))
-    return out
 
 
 def table_columns(engine: sa.Engine) -> dict[str, set[str]]:
@@ -125,30 +104,6 @@ class Reader:
         """Whether `exc` is this backend stopping a statement at its time limit."""
         orig = getattr(exc, "orig", None) or exc
         return type(orig).__name__ == "InterruptException"  # duckdb.InterruptException
-
-    def zone_maps(self, table: str, columns: Collection[str]) -> tuple[RowGroup, ...] | None:
-        """The table's row groups, in storage order, with the integer ranges of `columns`;
-        None from a backend whose scans skip no blocks by such ranges. Read from DuckDB's
-        storage metadata, not from the rows, so it costs no scan."""
-        info = sa.text(
-            "SELECT row_group_id, column_name, count, stats FROM pragma_storage_info(:t) "
-            "WHERE segment_type <> 'VALIDITY' ORDER BY row_group_id, segment_id"
-        )
-        with self.engine.connect() as con:
-            segments = con.execute(info, {"t": table}).fetchall()
-        rows: dict[int, dict[str, int]] = {}
-        spans: dict[int, dict[str, list[tuple[Any, Any]]]] = {}
-        for group, column, count, stats in segments:
-            counted = rows.setdefault(group, {})
-            counted[column] = counted.get(column, 0) + count
-            if column in columns:
-                found = stats if isinstance(stats, dict) else {}
-                spans.setdefault(group, {}).setdefault(column, []).append(
-                    (found.get("min"), found.get("max"))
-                )
-        return tuple(
-            RowGroup(max(rows[g].values()), _ranges(spans.get(g, {}))) for g in sorted(rows)
-        )
 
     @classmethod
     def reflect(cls, engine: sa.Engine) -> dict[str, set[str]]:

@@ -27,7 +27,7 @@ import re
 import shutil
 import time
 import weakref
-from collections.abc import Collection, Hashable
+from collections.abc import Hashable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -303,9 +303,6 @@ class SparkReader(Reader):
     def __init__(self, engine: sa.Engine, version: str, timeout_s: float, name: str):
         super().__init__(engine, version, timeout_s)
         self.name = name
-
-    def zone_maps(self, table: str, columns: Collection[str]) -> None:
-        return None  # what a scan skips is the Thrift server's own affair
 
     def columns(self, sql: str, cursor: Any | None = None) -> Frame:
         try:
