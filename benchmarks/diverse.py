@@ -520,6 +520,8 @@ def report(
         "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     verdicts: Counter[str] = Counter()
+    same_work: Counter[str] = Counter()  # the servers' own difference, on identical work
+    same_ratios: list[float] = []
     median_slower, slower_first, through_rollup = 0, 0, 0
     for i, path in singles:
         rollup_first, base_first = first[path]
@@ -532,6 +534,9 @@ def report(
             slower_first += rollup_first > base_first
             median_slower += rollup_later > base_later
             verdicts[found.verdict] += 1
+        else:
+            same_work[found.verdict] += 1
+            same_ratios.append(found.ratio)
         extra = path.split("cut=")[-1] if "cut=" in path else ""
         fixed = SHAPES[i][2]
         extra = extra.removeprefix(fixed).lstrip("|")
@@ -540,7 +545,7 @@ def report(
             f"{base_first:.1f} | {rollup_later:.1f} | {base_later:.1f} | "
             f"{found.ratio:.2f} [{found.low:.2f}-{found.high:.2f}] | "
             f"{found.first_slower} / {found.second_slower} | "
-            f"{found.verdict if read_rollup else '(facts on both)'} |"
+            f"{found.verdict if read_rollup else f'({found.verdict}, facts on both)'} |"
         )
     slower = verdicts["slower"]
     lines += [
@@ -552,6 +557,17 @@ def report(
         f"{verdicts['parity']} at parity, {slower} slower. By the two medians alone, "
         f"{median_slower} of {through_rollup} had the rollup's the larger; by the first "
         f"request alone, {slower_first} of {through_rollup}.",
+        "",
+        f"The same work on both servers (the {len(same_ratios)} requests that read the facts "
+        "or no table on both), by the same paired test, measures the two servers' own "
+        f"difference: the rollup server {same_work['slower']} slower, {same_work['parity']} "
+        f"at parity, {same_work['faster']} faster"
+        + (
+            f"; median of their ratios {statistics.median(same_ratios):.2f} "
+            f"({min(same_ratios):.2f}-{max(same_ratios):.2f})."
+            if same_ratios
+            else "."
+        ),
         "",
         "| target | measured | met |",
         "|---|---|---|",
