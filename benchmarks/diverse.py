@@ -259,14 +259,8 @@ def measure(
         for (_port, pid), load, sampler in zip(servers, loads, samplers, strict=True):
             load.peak_mb = peak_memory_mb(pid)
             load.peak = sampler.peak
-        # one by one: each shape with no extra cut and with `per_shape` drawn sets of them
         rng = random.Random(7)
-        singles = [
-            (i, url(shape, extra))
-            for i, shape in enumerate(SHAPES)
-            for extra in [[]]
-            + [paths.extra(rng, shape, rng.randint(1, 4)) for _ in range(per_shape)]
-        ]
+        singles = single_paths(paths, rng, per_shape)
         (rollup_port, _), (base_port, _) = servers[1], servers[2]
         first: dict[str, tuple[float, float]] = {}
         for n, (_, path) in enumerate(singles):  # which server is first alternates too
@@ -275,16 +269,7 @@ def measure(
             else:
                 base_first = timed(base_port, path)
                 first[path] = (timed(rollup_port, path), base_first)
-        later: dict[str, tuple[list[float], list[float]]] = {p: ([], []) for _, p in singles}
-        order = [path for _, path in singles]
-        for r in range(rounds):  # which server is asked first alternates by round
-            # and the requests come in a new order each round: in a fixed order, whatever
-            # the request before leaves in the caches biases a request the same way in
-            # every round, which pairing cannot cancel
-            rng.shuffle(order)
-            for path in order:
-                for side in (0, 1) if r % 2 == 0 else (1, 0):
-                    later[path][side].append(timed((rollup_port, base_port)[side], path))
+        later = paired_rounds([rollup_port, base_port], [p for _, p in singles], rounds, rng)
         load_avg.append(os.getloadavg())
     routes = Routes(warehouse)
     lines = report(
@@ -417,11 +402,48 @@ class Routes:
         return math.prod(len(axis.keys) + 1 for axis in self.query(path).axes)
 
 
+def single_paths(paths: Paths, rng: random.Random, per_shape: int) -> list[tuple[int, str]]:
+    """(shape index, path) of every shape with no extra cut and with `per_shape` drawn sets of
+    them: the requests timed one by one."""
+    return [
+        (i, url(shape, extra))
+        for i, shape in enumerate(SHAPES)
+        for extra in [[]] + [paths.extra(rng, shape, rng.randint(1, 4)) for _ in range(per_shape)]
+    ]
+
+
+def paired_rounds(
+    ports: list[int], order: list[str], rounds: int, rng: random.Random
+) -> dict[str, list[list[float]]]:
+    """Path -> its times on each server, one per round: every path timed on every server back
+    to back. Which server is asked first rotates by round, and the paths come in a new order
+    each round: in a fixed order, whatever the request before leaves in the caches biases a
+    request the same way in every round, which pairing cannot cancel."""
+    from benchmarks.run import timed
+
+    order = list(order)
+    times: dict[str, list[list[float]]] = {path: [[] for _ in ports] for path in order}
+    sides = list(range(len(ports)))
+    for r in range(rounds):
+        rng.shuffle(order)
+        turn = sides[r % len(sides) :] + sides[: r % len(sides)]
+        for path in order:
+            for side in turn:
+                times[path][side].append(timed(ports[side], path))
+    return times
+
+
+def extra_cuts(shape: int, path: str) -> str:
+    """The cuts a single request adds to its shape's own, for the reports' tables."""
+    extra = path.split("cut=")[-1] if "cut=" in path else ""
+    return extra.removeprefix(SHAPES[shape][2]).lstrip("|") or "-"
+
+
 def report(
     loads: list[Load],
     singles: list[tuple[int, str]],
     first: dict[str, tuple[float, float]],
-    later: dict[str, tuple[list[float], list[float]]],
+    later: dict[str, list[list[float]]],
     load_avg: list[tuple[float, float, float]],
     seconds: float,
     windows: int,
@@ -537,11 +559,8 @@ def report(
         else:
             same_work[found.verdict] += 1
             same_ratios.append(found.ratio)
-        extra = path.split("cut=")[-1] if "cut=" in path else ""
-        fixed = SHAPES[i][2]
-        extra = extra.removeprefix(fixed).lstrip("|")
         lines.append(
-            f"| {shape_name(SHAPES[i])} | {extra or '-'} | {table} | {rollup_first:.1f} | "
+            f"| {shape_name(SHAPES[i])} | {extra_cuts(i, path)} | {table} | {rollup_first:.1f} | "
             f"{base_first:.1f} | {rollup_later:.1f} | {base_later:.1f} | "
             f"{found.ratio:.2f} [{found.low:.2f}-{found.high:.2f}] | "
             f"{found.first_slower} / {found.second_slower} | "

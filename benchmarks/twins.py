@@ -56,23 +56,12 @@ def measure(warehouse: Path, rounds: int, seconds: float = 20.0, windows: int = 
                 rates[label].append(load.rates[-1])
                 loads.append(os.getloadavg()[0])
         rng = random.Random(7)
-        singles = [
-            (i, diverse.url(shape, extra))
-            for i, shape in enumerate(diverse.SHAPES)
-            for extra in [[]] + [paths.extra(rng, shape, rng.randint(1, 4)) for _ in range(3)]
-        ]
+        singles = diverse.single_paths(paths, rng, per_shape=3)
         ports = [port for port, _ in servers]
         for _, path in singles:  # first requests, not timed
             for port in ports:
                 timed(port, path)
-        times: dict[str, list[list[float]]] = {path: [[], [], []] for _, path in singles}
-        order = [path for _, path in singles]
-        for r in range(rounds):
-            rng.shuffle(order)
-            turn = [0, 1, 2][r % 3 :] + [0, 1, 2][: r % 3]
-            for path in order:
-                for side in turn:
-                    times[path][side].append(timed(ports[side], path))
+        times = diverse.paired_rounds(ports, [path for _, path in singles], rounds, rng)
         loads.append(os.getloadavg()[0])
     routes = diverse.Routes(warehouse)
     lines = [
@@ -100,10 +89,8 @@ def measure(warehouse: Path, rounds: int, seconds: float = 20.0, windows: int = 
             found = paired.compare(times[path][first], times[path][second])
             verdicts[label][found.verdict] += 1
             cells.append(f"{found.ratio:.2f} {found.verdict}")
-        extra = path.split("cut=")[-1] if "cut=" in path else ""
-        extra = extra.removeprefix(diverse.SHAPES[i][2]).lstrip("|")
         lines.append(
-            f"| {diverse.shape_name(diverse.SHAPES[i])} | {extra or '-'} | "
+            f"| {diverse.shape_name(diverse.SHAPES[i])} | {diverse.extra_cuts(i, path)} | "
             f"{routes.table(path)} | {' | '.join(cells)} |"
         )
     lines += ["", "| pair | slower | parity | faster |", "|---|---:|---:|---:|"]
