@@ -67,7 +67,7 @@ def measure(warehouse: Path, rounds: int, seconds: float = 20.0, windows: int = 
     lines = [
         "## Twin servers",
         "",
-        f"`full`-sized load: 3 servers, {windows} diverse load windows of {seconds:.0f} s each "
+        f"`{warehouse.name}`: 3 servers, {windows} diverse load windows of {seconds:.0f} s each "
         f"in turn, then {rounds} paired rounds of the diverse mix's {len(singles)} single "
         f"requests. Load average (1 min) {min(loads):.1f}..{max(loads):.1f}.",
         "",
