@@ -56,6 +56,7 @@ class Engine:
         self.vintage = vintage
         self.use_rollups = use_rollups
         self._sql_cache: dict[tuple[Any, ...], str] = {}
+        self._choices: dict[tuple[Any, ...], Source] = {}
         check_warehouse(model, warehouse)
         self.sources = self._sources()
         self.catalog = Catalog.read(model, warehouse)
@@ -190,8 +191,30 @@ class Engine:
         return self.source_for(query).table
 
     def source_for(self, query: Query) -> Source:
+        """`rollups.choose`, remembered by all it reads of the query (the axes' levels, the
+        cuts' keys, whether a period is asked): walking every rollup's levels and checking
+        each cut's alignment on every request cost a server with rollups time on requests
+        no rollup answers, which a server without them does not spend."""
         sources = self.sources[query.cube.name]
-        return rollups.choose(query, sources, self.catalog) if self.use_rollups else sources[0]
+        if not self.use_rollups:
+            return sources[0]
+        key = (query.cube.name, *self._shape(query), query.year_from is not None)
+        source = self._choices.get(key)
+        if source is None:
+            source = rollups.choose(query, sources, self.catalog)
+            if len(self._choices) >= SQL_CACHE_SIZE:
+                self._choices.clear()
+            self._choices[key] = source
+        return source
+
+    @staticmethod
+    def _shape(query: Query) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """The axes' levels and the cuts' keys: what the table read and its SQL depend on,
+        besides the years."""
+        return (
+            tuple((a.dimension.name, a.level.name) for a in query.axes),
+            tuple((c.dimension, c.invert, c.fact_keys) for c in query.cuts),
+        )
 
     def sql(self, query: Query, source: Source) -> str:
         """The statement as DuckDB SQL text, compiled once per query shape.
@@ -202,13 +225,7 @@ class Engine:
         DuckDB 2.0 pushes a literal IN-list into the scan but not a bound one, and a literal
         list is also faster than a VALUES join (figures in docs/benchmarks.md).
         """
-        key = (
-            source.table,
-            tuple((a.dimension.name, a.level.name) for a in query.axes),
-            tuple((c.dimension, c.invert, c.fact_keys) for c in query.cuts),
-            query.year_from,
-            query.year_to,
-        )
+        key = (source.table, *self._shape(query), query.year_from, query.year_to)
         text = self._sql_cache.get(key)
         if text is None:
             statement = compile_statement(query, source, self.catalog)

@@ -167,6 +167,7 @@ class Resident:
         self.projections: SizedLRU[Table | None] = SizedLRU(cache_bytes, _nbytes)
         self.admit_after, self.max_groups = admit_after, max_groups
         self._positions: dict[tuple[Any, ...], np.ndarray | None] = {}
+        self._groups: dict[tuple[Any, ...], int] = {}  # estimated_groups, by projection key
 
     def clear(self) -> None:
         """Forget every projection and every set of columns asked for."""
@@ -195,8 +196,13 @@ class Resident:
         if found:
             return table
         asked = self.projections.asked(key)
-        sizes = [self._distinct(query, source, d, years) for d in dims]
-        groups = estimated_groups(sizes, source.rows)
+        groups = self._groups.get(key)
+        if groups is None:  # the same sets of columns come again, mostly not yet worth building
+            sizes = [self._distinct(query, source, d, years) for d in dims]
+            groups = estimated_groups(sizes, source.rows)
+            if len(self._groups) > 4096:
+                self._groups.clear()
+            self._groups[key] = groups
         if not worth_building(groups, asked >= self.admit_after, self.max_groups):
             return None
         table = read(reader, cursor, source, measures, kept, years)

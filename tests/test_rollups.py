@@ -256,6 +256,34 @@ def test_the_choice_is_the_smallest_table_that_can_answer(engines):
         assert chosen.rows == min(s.rows for s in able), (cube, kwargs)
 
 
+def test_the_remembered_choice_follows_the_cut_members_and_the_period(engines):
+    """The engine remembers each choice by what `choose` reads of a query. Queries alike but
+    for which members a cut keeps, or for asking a period, are each routed afresh."""
+    engine = engines[1]
+    axes = ["occupation:soc2", "gender"]
+    queries = [
+        ask(engine, "ashe_pay", axes=axes, measures=["employment"], cut=cut)
+        for cut in ("industry:2", "industry:2,5", "!industry:2,5")
+    ]
+    period = ask(
+        engine,
+        "working_futures",
+        axes=["region:nation"],
+        measures=["replacement_demand"],
+        cut="industry:2",
+        year_from=2022,
+        year_to=2025,
+    )
+    # the same query without its period, which the model's requests never make
+    queries += [period, dataclasses.replace(period, year_from=None, year_to=None)]
+    chosen = []
+    for query in [*queries, *reversed(queries)]:
+        expected = choose(query, engine.sources[query.cube.name], engine.catalog)
+        assert engine.source_for(query) == expected, (query.cuts, query.year_from)
+        chosen.append(expected.table)
+    assert len(set(chosen)) >= 4
+
+
 def test_most_of_those_queries_are_answered_by_a_rollup(engines):
     tables = [routed(engines[1], cube, **kwargs) for cube, kwargs in QUERIES]
     assert sum(t.startswith("rollup_") for t in tables) >= len(QUERIES) - 2
