@@ -7,21 +7,22 @@ cross-tab shapes with one to four extra cuts drawn at random, so nearly every re
                                            [--variants S ...]
 
 Part of benchmarks/run.py (its "Diverse load" section); runnable alone for a quicker answer.
-Three servers run side by side on the same warehouse: the default one (`lmi-cubes serve` as
-shipped: rollups and the response cache), the same with the cache off, and the same with
-rollups and the cache off. Load windows alternate between them (A B C A B C ...), so every
-server sees the same machine load; each client replays the same seeded request stream on
-every server. Per server: throughput per window, the server's CPU time per request, p50 and
-p95 over all windows, errors, peak memory of the whole process tree (VmHWM of master and
-workers, summed; and the peak of the tree's summed PSS, sampled during the windows, with its
-USS), latency by the table read and by shape. Then, per shape, the same requests
-(with and without extra cuts) timed one by one on the rollup server and on the base-table
-server, interleaved: the first request, then paired rounds judged by a sign test
-(benchmarks/paired.py); single requests of each
-shape on one worker, cache off and cached; and the default server's peak memory under the
-load by number of workers. --before DIR adds the default server run from a checkout of
-earlier code; --coverage only lists the table the rollup chooser picks for each request
-of the load, and what the requests left to the fact table need; --replay only answers the load's requests in this process, one after another,
+Four servers run side by side on the same warehouse: the default one (`lmi-cubes serve` as
+shipped: rollups and the response cache), the same with the cache off, the same with rollups
+and the cache off, and a twin of the second. Load windows alternate between them (A B C D A
+B C D ...), so every server sees the same machine load; each client replays the same seeded
+request stream on every server. Per server: throughput per window, the server's CPU time per
+request, p50 and p95 over all windows, errors, peak memory of the whole process tree (VmHWM
+of master and workers, summed; and the peak of the tree's summed PSS, sampled during the
+windows, with its USS), latency by the table read and by shape. Then, per shape, the same
+requests (with and without extra cuts) timed one by one on the rollup server and on the
+base-table server, interleaved: the first request, then paired rounds judged by a sign test
+(benchmarks/paired.py), with the twin in the same rounds to measure how far two identical
+servers differ; single requests of each shape on one worker, cache off and cached; and the
+default server's peak memory under the load by number of workers. --before DIR adds the
+default server run from a checkout of earlier code; --coverage only lists the table the
+rollup chooser picks for each request of the load, and what the requests left to the fact
+table need; --replay only answers the load's requests in this process, one after another,
 counting the projections built; --variants compares server settings side by side. Not part
 of the test suite.
 """
@@ -59,6 +60,7 @@ from lmi_cubes.warehouse.files import open_read_only  # noqa: E402
 
 CUBE = "ashe_pay"
 MEASURE = "mean_pay"
+TWIN = "rollups, cache off: its twin"
 
 # (rows, columns, fixed cut): the shapes of the load, each asked for mean pay
 SHAPES: list[tuple[str, str, str]] = [
@@ -222,8 +224,11 @@ def measure(
     protection: str | None = None,
     before: Path | None = None,
 ) -> list[str]:
-    """The report's section: the load on three servers (a fourth, the default server run
-    from the code in `before`, for an A/B in the same run), then every shape one by one."""
+    """The report's section: the load on four servers (the default; rollups with the cache
+    off, its twin, and rollups off, both cache off; a fifth, the default server run from the
+    code in `before`, for an A/B in the same run), then every shape one by one on the two
+    rollup servers and the base-table server. The twin is the yardstick: whatever the paired
+    rounds find between it and its identical sibling is the servers' own difference."""
     from benchmarks.run import peak_memory_mb, server, timed
 
     catalog = Catalog.read(load_model(), open_read_only(warehouse))
@@ -232,6 +237,7 @@ def measure(
         ("default (`serve`: rollups, cache)", {}),
         ("rollups, cache off", {"LMI_CUBES_CACHE_MB": "0"}),
         ("rollups off, cache off", {"LMI_CUBES_CACHE_MB": "0", "LMI_CUBES_ROLLUPS": "0"}),
+        (TWIN, {"LMI_CUBES_CACHE_MB": "0"}),
     ]
     if before is not None:
         configs.append(("default, code before the change", {}))
@@ -242,7 +248,7 @@ def measure(
         extra = {"LMI_CUBES_MODEL_DIR": str(model_dir)} if model_dir else {}
         servers = [
             stack.enter_context(
-                server(warehouse, env={**env, **extra}, code=before if i == 3 else None)
+                server(warehouse, env={**env, **extra}, code=before if i == 4 else None)
             )
             for i, (_, env) in enumerate(configs)
         ]
@@ -261,7 +267,7 @@ def measure(
             load.peak = sampler.peak
         rng = random.Random(7)
         singles = single_paths(paths, rng, per_shape)
-        (rollup_port, _), (base_port, _) = servers[1], servers[2]
+        (rollup_port, _), (base_port, _), (twin_port, _) = servers[1], servers[2], servers[3]
         first: dict[str, tuple[float, float]] = {}
         for n, (_, path) in enumerate(singles):  # which server is first alternates too
             if n % 2 == 0:
@@ -269,7 +275,10 @@ def measure(
             else:
                 base_first = timed(base_port, path)
                 first[path] = (timed(rollup_port, path), base_first)
-        later = paired_rounds([rollup_port, base_port], [p for _, p in singles], rounds, rng)
+        for _, path in singles:  # the twin's first requests, as the others had theirs
+            timed(twin_port, path)
+        ports = [rollup_port, base_port, twin_port]
+        later = paired_rounds(ports, [p for _, p in singles], rounds, rng)
         load_avg.append(os.getloadavg())
     routes = Routes(warehouse)
     lines = report(
@@ -534,21 +543,29 @@ def report(
         "otherwise; the ratio's interval is the median ratio's "
         f"{1 - paired.ALPHA:.0%} interval over the rounds. A first request is one time on each "
         "server, not a test. A request whose answer needs no statement (a cut keeping none "
-        "of the facts' members) names the fact table on both.",
+        "of the facts' members) names the fact table on both. The same rounds time the "
+        "rollup server's twin (same code, data, settings and load windows): the last two "
+        "columns are the twin against the base-table server and the two twins against "
+        "each other, whose largest ratio either way round over all the requests is the "
+        "servers' own difference in this run (benchmarks/paired.py `spread`).",
         "",
         "| shape | request's extra cuts | table read with rollups | rollup, first | "
         "base, first | rollup, later | base, later | rollup / base (later) [interval] | "
-        "rounds rollup / base slower | verdict |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "rounds rollup / base slower | verdict | twin / base | rollup / twin |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|---|---|",
     ]
+    twins = {path: paired.compare(later[path][0], later[path][2]) for _, path in singles}
+    spread = paired.spread(list(twins.values()))
+    both, beyond = 0, 0
     verdicts: Counter[str] = Counter()
     same_work: Counter[str] = Counter()  # the servers' own difference, on identical work
     same_ratios: list[float] = []
     median_slower, slower_first, through_rollup = 0, 0, 0
     for i, path in singles:
         rollup_first, base_first = first[path]
-        rollup_later, base_later = (statistics.median(t) for t in later[path])
-        found = paired.compare(*later[path])
+        rollup_later, base_later = (statistics.median(t) for t in later[path][:2])
+        found = paired.compare(later[path][0], later[path][1])
+        twin = paired.compare(later[path][2], later[path][1])
         table = routes.table(path)
         read_rollup = table != routes.engine.sources[CUBE][0].table
         if read_rollup:  # otherwise both servers read the facts
@@ -556,6 +573,8 @@ def report(
             slower_first += rollup_first > base_first
             median_slower += rollup_later > base_later
             verdicts[found.verdict] += 1
+            both += found.verdict == twin.verdict == "slower"
+            beyond += paired.beyond(found, spread)
         else:
             same_work[found.verdict] += 1
             same_ratios.append(found.ratio)
@@ -564,8 +583,10 @@ def report(
             f"{base_first:.1f} | {rollup_later:.1f} | {base_later:.1f} | "
             f"{found.ratio:.2f} [{found.low:.2f}-{found.high:.2f}] | "
             f"{found.first_slower} / {found.second_slower} | "
-            f"{found.verdict if read_rollup else f'({found.verdict}, facts on both)'} |"
+            f"{found.verdict if read_rollup else f'({found.verdict}, facts on both)'} | "
+            f"{twin.ratio:.2f} {twin.verdict} | {twins[path].ratio:.2f} {twins[path].verdict} |"
         )
+    twins_differ = sum(t.verdict != "parity" for t in twins.values())
     slower = verdicts["slower"]
     lines += [
         "",
@@ -588,6 +609,11 @@ def report(
             else "."
         ),
         "",
+        f"The twins differed on {twins_differ} of {len(twins)} requests; their largest ratio "
+        f"either way round, the servers' own difference in this run, was {spread:.2f}. Of "
+        f"the {slower} requests slower through the rollup, {both} were slower on the twin as "
+        f"well, and {beyond} had the whole interval of their ratio above {spread:.2f}.",
+        "",
         "| target | measured | met |",
         "|---|---|---|",
         f"| default throughput >= 1.5x rollups off (same run) | {statistics.median(default.rates):.0f} / "
@@ -606,6 +632,8 @@ def report(
         f"{slower} of {through_rollup} requests through a rollup slower over {rounds} paired "
         f"rounds ({verdicts['parity']} at parity, {verdicts['faster']} faster) | "
         f"{_yes(slower == 0)} |",
+        f"| (reading) of those, slower on the twin too, and beyond the twins' own difference "
+        f"({spread:.2f}) | {both} and {beyond} | - |",
         f"| peak memory of the whole server under the load <= 450 MB (2 workers), as the "
         f"peak of its processes' summed PSS | {default.peak.pss_mb:,.0f} MB (default; the sum "
         f"of each process's own peak, VmHWM, which counts shared pages once per process: "

@@ -53,3 +53,17 @@ def compare(first: list[float], second: list[float], alpha: float = ALPHA) -> Pa
     k = int(binom.ppf(alpha / 2, n, 0.5))
     low, high = (ratios[k - 1], ratios[n - k]) if k >= 1 else (ratios[0], ratios[-1])
     return Paired(statistics.median(ratios), low, high, up, down, verdict)
+
+
+def spread(twins: list[Paired]) -> float:
+    """How far two identical servers (same code, data and load) differed, as the largest
+    of their median ratios either way round over the requests compared: 1.0 when they
+    agreed on every request. A server's own state after its load (its caches, its heap, its
+    place on the cores) moves its times by this much whatever table it reads."""
+    return max((max(t.ratio, 1 / t.ratio) for t in twins), default=1.0)
+
+
+def beyond(found: Paired, twins_spread: float) -> bool:
+    """Whether a "slower" is more than the servers' own difference: the whole interval of
+    the median ratio lies above the largest ratio measured between twins in the same run."""
+    return found.verdict == "slower" and found.low > twins_spread

@@ -76,3 +76,22 @@ def test_unpaired_times_are_refused() -> None:
         paired.compare([1.0, 2.0], [1.0])
     with pytest.raises(ValueError, match="same number"):
         paired.compare([], [])
+
+
+def test_the_twins_spread_is_their_largest_ratio_either_way_round() -> None:
+    found = [paired.compare(*_rounds(f, seed)) for seed, f in enumerate((1.0, 1.04, 0.93))]
+    expected = max(max(f.ratio, 1 / f.ratio) for f in found)
+    assert expected > 1.06  # the 0.93 server, the other way round
+    assert paired.spread(found) == expected
+    assert paired.spread([]) == 1.0
+
+
+def test_slower_beyond_the_twins_needs_the_whole_interval_above_their_spread() -> None:
+    twins = [paired.compare(*_rounds(1.0, seed)) for seed in range(32)]
+    spread = paired.spread(twins)
+    near = paired.compare(*_rounds(1.02, 3))
+    far = paired.compare(*_rounds(1.25, 4))
+    assert far.verdict == "slower" and paired.beyond(far, spread)
+    assert not paired.beyond(near, spread)
+    faster = paired.compare(*_rounds(0.75, 5))
+    assert not paired.beyond(faster, 0.5)  # only a "slower" can be beyond
