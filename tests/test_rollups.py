@@ -449,6 +449,35 @@ def test_large_projections_are_never_built_and_the_sql_answers(engines):
         np.testing.assert_array_equal(values, base.values[name])
 
 
+def test_a_projections_estimated_size_is_worked_out_once_per_set_of_columns(engines):
+    """A set of columns too large to build comes again and again; its estimate is kept, so
+    the catalog's members are not counted on every request."""
+    _, rollup_engine = engines
+    query = ask(
+        rollup_engine,
+        "ashe_pay",
+        axes=["occupation:soc2", "region"],
+        measures=["mean_pay"],
+        cut="industry:1|gender:2",
+    )
+    source = rollup_engine.source_for(query)
+    small = Resident(rollup_engine.catalog, max_groups=10)
+    counted: list[str] = []
+    distinct = small._distinct
+
+    def counting(query, source, dim_name, years):
+        counted.append(dim_name)
+        return distinct(query, source, dim_name, years)
+
+    small._distinct = counting  # type: ignore[method-assign]
+    instance = shared(rollup_engine.warehouse)
+    assert instance is not None
+    with instance.cursor() as cursor:
+        for _ in range(3):
+            assert small.fetch(rollup_engine.reader, cursor, query, source) is None
+    assert sorted(counted) == ["gender", "industry", "occupation", "region"]
+
+
 @pytest.mark.parametrize(
     ("sizes", "rows", "groups"),
     [
