@@ -423,12 +423,16 @@ def test_rollup_answers_are_summed_from_resident_projections(engines):
         np.testing.assert_array_equal(values, again.values[name])
 
 
+# a query on soc3_sector_region whose projection has more than 10 groups
+OVER_TEN_GROUPS = dict(
+    axes=["occupation:soc2", "region"], measures=["mean_pay"], cut="industry:1|gender:2"
+)
+
+
 def test_large_projections_are_never_built_and_the_sql_answers(engines):
     """A projection estimated above the limit is left to the SQL, however often asked."""
     base_engine, rollup_engine = engines
-    kwargs = dict(
-        axes=["occupation:soc2", "region"], measures=["mean_pay"], cut="industry:1|gender:2"
-    )
+    kwargs = OVER_TEN_GROUPS
     query = ask(rollup_engine, "ashe_pay", **kwargs)
     source = rollup_engine.source_for(query)
     assert source.table == "rollup_ashe_pay_soc3_sector_region"
@@ -453,13 +457,7 @@ def test_a_projections_estimated_size_is_worked_out_once_per_set_of_columns(engi
     """A set of columns too large to build comes again and again; its estimate is kept, so
     the catalog's members are not counted on every request."""
     _, rollup_engine = engines
-    query = ask(
-        rollup_engine,
-        "ashe_pay",
-        axes=["occupation:soc2", "region"],
-        measures=["mean_pay"],
-        cut="industry:1|gender:2",
-    )
+    query = ask(rollup_engine, "ashe_pay", **OVER_TEN_GROUPS)
     source = rollup_engine.source_for(query)
     small = Resident(rollup_engine.catalog, max_groups=10)
     counted: list[str] = []
