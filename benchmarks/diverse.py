@@ -425,17 +425,19 @@ def paired_rounds(
     ports: list[int], order: list[str], rounds: int, rng: random.Random
 ) -> dict[str, list[list[float]]]:
     """Path -> its times on each server, one per round: every path timed on every server back
-    to back. Which server is asked first rotates by round, and the paths come in a new order
-    each round: in a fixed order, whatever the request before leaves in the caches biases a
-    request the same way in every round, which pairing cannot cancel."""
+    to back. The servers' order changes by round through every permutation, and the paths
+    come in a new order each round: in a fixed order, whatever the request before leaves in
+    the caches (or the server asked just before still finishing its own work on the same
+    two cores) biases a request the same way in every round, which pairing cannot cancel.
+    Rotating three servers would not do: A B C, B C A and C A B all ask A right after C."""
     from benchmarks.run import timed
 
     order = list(order)
     times: dict[str, list[list[float]]] = {path: [[] for _ in ports] for path in order}
-    sides = list(range(len(ports)))
+    turns = list(itertools.permutations(range(len(ports))))
     for r in range(rounds):
         rng.shuffle(order)
-        turn = sides[r % len(sides) :] + sides[: r % len(sides)]
+        turn = turns[r % len(turns)]
         for path in order:
             for side in turn:
                 times[path][side].append(timed(ports[side], path))
@@ -532,9 +534,9 @@ def report(
         lines.append(f"| {shape_name(shape)} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "Each shape one request at a time (cache off; the rollup server and the base-table "
-        "server alternate, which of them is asked first alternates by round, and the requests "
-        "come in a new order each round): the first "
+        "Each shape one request at a time (cache off; the rollup server, the base-table "
+        "server and the rollup server's twin back to back, in every order in turn by round, "
+        "and the requests in a new order each round): the first "
         f"request, then the median of {rounds} later rounds, ms. Two servers on one machine "
         "drift by more than two tables that read the same row groups differ, so a request "
         "is called slower through the rollup only when the rollup server took longer in "

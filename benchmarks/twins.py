@@ -4,8 +4,8 @@
 
 Three servers on the same warehouse: two alike (rollups on, cache off) and one with rollups
 off, the pair `benchmarks/diverse.py` compares. All three take the same diverse load windows
-in turn, then the diverse mix's single requests are timed on each in paired rounds (which
-server goes first rotates by round, requests in a new order each round) and judged by the
+in turn, then the diverse mix's single requests are timed on each in paired rounds (the
+servers in every order in turn by round, requests in a new order each round) and judged by the
 sign test of `benchmarks/paired.py`. The twins run the same code on the same data after the
 same load, so whatever the test finds between them is the servers' own difference, not a
 table's: a request through a rollup is slower than the base table only by more than that.

@@ -5,8 +5,10 @@ interval, checked against binomial sums written out here."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
+from collections import Counter
 
 import pytest
 
@@ -95,3 +97,21 @@ def test_slower_beyond_the_twins_needs_the_whole_interval_above_their_spread() -
     assert not paired.beyond(near, spread)
     faster = paired.compare(*_rounds(0.75, 5))
     assert not paired.beyond(faster, 0.5)  # only a "slower" can be beyond
+
+
+def test_paired_rounds_ask_each_server_right_after_every_other(monkeypatch) -> None:
+    """With three servers, rotating who goes first would always ask A right after C; the
+    rounds go through every order instead, and two servers simply alternate."""
+    diverse = benchmark_module("diverse")
+    import benchmarks.run as run  # importable once diverse.py has put the checkout on the path
+
+    asked: list[int] = []
+    monkeypatch.setattr(run, "timed", lambda port, path: asked.append(port) or 1.0)
+    times = diverse.paired_rounds([1, 2, 3], ["a", "b"], 6, random.Random(1))
+    assert all(len(side) == 6 for path in times.values() for side in path)
+    follows = Counter(itertools.pairwise(asked))
+    pairs = [(x, y) for x in (1, 2, 3) for y in (1, 2, 3) if x != y]
+    assert min(follows[pair] for pair in pairs) >= 4, follows
+    asked.clear()
+    diverse.paired_rounds([1, 2], ["a"], 4, random.Random(1))
+    assert asked == [1, 2, 2, 1, 1, 2, 2, 1]
