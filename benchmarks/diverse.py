@@ -43,7 +43,7 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -422,16 +422,22 @@ def single_paths(paths: Paths, rng: random.Random, per_shape: int) -> list[tuple
 
 
 def paired_rounds(
-    ports: list[int], order: list[str], rounds: int, rng: random.Random
+    ports: list[int],
+    order: list[str],
+    rounds: int,
+    rng: random.Random,
+    timer: Callable[[int, str], float] | None = None,
 ) -> dict[str, list[list[float]]]:
     """Path -> its times on each server, one per round: every path timed on every server back
     to back. The servers' order changes by round through every permutation, and the paths
     come in a new order each round: in a fixed order, whatever the request before leaves in
     the caches (or the server asked just before still finishing its own work on the same
     two cores) biases a request the same way in every round, which pairing cannot cancel.
-    Rotating three servers would not do: A B C, B C A and C A B all ask A right after C."""
+    Rotating three servers would not do: A B C, B C A and C A B all ask A right after C.
+    `timer(port, path)` times one request, ms: by default over HTTP."""
     from benchmarks.run import timed
 
+    timer = timer or timed
     order = list(order)
     times: dict[str, list[list[float]]] = {path: [[] for _ in ports] for path in order}
     turns = list(itertools.permutations(range(len(ports))))
@@ -440,7 +446,7 @@ def paired_rounds(
         turn = turns[r % len(turns)]
         for path in order:
             for side in turn:
-                times[path][side].append(timed(ports[side], path))
+                times[path][side].append(timer(ports[side], path))
     return times
 
 
