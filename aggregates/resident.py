@@ -53,6 +53,7 @@ MAX_GROUPS = 1_000_000  # dense grid of groups; larger shapes go to DuckDB
 SCALE = 1_000_000  # the measures are DECIMAL(.., 6)
 SPLIT = 2**26
 CACHE_BYTES = 16 << 20  # projections kept per process
+LOOKUPS_KEPT = 4096  # position tables and group estimates kept, each, before a reset
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ class Resident:
         if groups is None:  # the same sets of columns come again, mostly not yet worth building
             sizes = [self._distinct(query, source, d, years) for d in dims]
             groups = estimated_groups(sizes, source.rows)
-            if len(self._groups) > 4096:
+            if len(self._groups) > LOOKUPS_KEPT:
                 self._groups.clear()
             self._groups[key] = groups
         if not worth_building(groups, asked >= self.admit_after, self.max_groups):
@@ -255,7 +256,7 @@ class Resident:
                 for k, v in parent.items():
                     if 0 <= k < size:
                         lut[k] = where.get(v, -1)
-        if len(self._positions) > 4096:
+        if len(self._positions) > LOOKUPS_KEPT:
             self._positions.clear()
         self._positions[key] = lut
         return lut
