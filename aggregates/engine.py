@@ -18,6 +18,7 @@ from lmi_cubes.aggregates import period, reliability, rollups
 from lmi_cubes.aggregates.catalog import Catalog
 from lmi_cubes.aggregates.derived import LookupTable
 from lmi_cubes.aggregates.go_up import RolledUp, Steps, roll_up
+from lmi_cubes.aggregates.lru import Memo
 from lmi_cubes.aggregates.measures import REPLACEMENT, Measures, year_component
 from lmi_cubes.aggregates.paging import Cells
 from lmi_cubes.aggregates.query import Axis, Query, Request, build_query
@@ -34,8 +35,6 @@ from lmi_cubes.aggregates.warehouse_check import check_warehouse
 from lmi_cubes.model import TABLE_PROTECTION, Cube, Level, Model
 from lmi_cubes.warehouse.files import shared
 from lmi_cubes.warehouse.reader import Frame, Reader, table_columns
-
-SQL_CACHE_SIZE = 4096
 
 
 class Engine:
@@ -55,8 +54,8 @@ class Engine:
         self.warehouse = warehouse = self.reader.engine
         self.vintage = vintage
         self.use_rollups = use_rollups
-        self._sql_cache: dict[tuple[Any, ...], str] = {}
-        self._choices: dict[tuple[Any, ...], Source] = {}
+        self._sql_cache: Memo[tuple[Any, ...], str] = Memo()
+        self._choices: Memo[tuple[Any, ...], Source] = Memo()
         check_warehouse(model, warehouse)
         self.sources = self._sources()
         self.catalog = Catalog.read(model, warehouse)
@@ -71,7 +70,7 @@ class Engine:
             lambda axis, level: self.catalog.ancestor_map(axis.dimension, axis.level, level),
             lambda axis, level, key: self.catalog.label(axis.dimension, level, key),
         )
-        self._labels: dict[tuple[str, str, tuple[int, ...]], tuple[str, ...]] = {}
+        self._labels: Memo[tuple[str, str, tuple[int, ...]], tuple[str, ...]] = Memo()
 
     def _sources(self) -> dict[str, list[Source]]:
         """The facts first, then every declared rollup present in this warehouse."""
@@ -172,10 +171,9 @@ class Engine:
         key = (axis.dimension.name, axis.level.name, axis.keys)
         labels = self._labels.get(key)
         if labels is None:
-            labels = tuple(self.catalog.label(axis.dimension, axis.level, k) for k in axis.keys)
-            if len(self._labels) >= SQL_CACHE_SIZE:
-                self._labels.clear()
-            self._labels[key] = labels
+            labels = self._labels.remember(
+                key, tuple(self.catalog.label(axis.dimension, axis.level, k) for k in axis.keys)
+            )
         return labels
 
     # -- SQL -------------------------------------------------------------------------
@@ -201,10 +199,7 @@ class Engine:
         key = (query.cube.name, *self._shape(query), query.year_from is not None)
         source = self._choices.get(key)
         if source is None:
-            source = rollups.choose(query, sources, self.catalog)
-            if len(self._choices) >= SQL_CACHE_SIZE:
-                self._choices.clear()
-            self._choices[key] = source
+            source = self._choices.remember(key, rollups.choose(query, sources, self.catalog))
         return source
 
     @staticmethod
@@ -232,10 +227,7 @@ class Engine:
             compiled = statement.compile(
                 dialect=self.warehouse.dialect, compile_kwargs={"literal_binds": True}
             )
-            text = str(compiled)
-            if len(self._sql_cache) >= SQL_CACHE_SIZE:
-                self._sql_cache.clear()  # shapes are few; a full reset keeps this simple
-            self._sql_cache[key] = text
+            text = self._sql_cache.remember(key, str(compiled))
         return text
 
     def _fetch(self, query: Query, source: Source) -> Grid | Frame:

@@ -1,5 +1,7 @@
-"""A thread-safe least-recently-used cache bounded in bytes, for the per-worker projections
-of rollups (aggregates/resident.py) and the rendered responses (cube_server/state.py).
+"""Bounded caches: a thread-safe least-recently-used cache bounded in bytes, for the per-worker
+projections of rollups (aggregates/resident.py) and the rendered responses
+(cube_server/state.py); and a memo bounded in entries, for what the engine works out from the
+model and catalog once per query shape.
 
 It also counts how often each missing key was asked for (the last `ASKED_KEYS` of them, by
 their hash: warehouse/recent.py), so a caller can keep only what is asked for again: under
@@ -12,15 +14,17 @@ import dataclasses
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from lmi_cubes.warehouse.recent import RecentCounts
 
+K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 ASKED_KEYS = 4096  # missing keys whose requests are counted
 ENTRY_BYTES = 256  # the LRU's own bookkeeping per entry: its slot and the (value, size) pair
+MEMO_ENTRIES = 4096  # a memo's entries before it is emptied
 
 
 class SizedLRU(Generic[V]):
@@ -79,6 +83,23 @@ class SizedLRU(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+class Memo(dict[K, V]):
+    """Values worked out once per query shape or set of columns (SQL text, labels, the table
+    chosen, position tables, size estimates). Shapes are few in practice, so when the memo
+    is full it is emptied rather than tracking use: a lookup stays a plain dict lookup on the
+    hot path, and a stream of distinct requests cannot grow it past `limit` entries."""
+
+    def __init__(self, limit: int = MEMO_ENTRIES) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def remember(self, key: K, value: V) -> V:
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
 
 
 def deep_size(part: Any) -> int:

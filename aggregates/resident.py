@@ -39,7 +39,7 @@ import duckdb
 import numpy as np
 
 from lmi_cubes.aggregates.catalog import Catalog
-from lmi_cubes.aggregates.lru import SizedLRU
+from lmi_cubes.aggregates.lru import Memo, SizedLRU
 from lmi_cubes.aggregates.query import Query
 from lmi_cubes.aggregates.sql import EMPLOYMENT_YEAR, REPLACEMENT_KEY, YEAR_KEY, Source, source_keys
 from lmi_cubes.model import Dimension, Level
@@ -53,7 +53,6 @@ MAX_GROUPS = 1_000_000  # dense grid of groups; larger shapes go to DuckDB
 SCALE = 1_000_000  # the measures are DECIMAL(.., 6)
 SPLIT = 2**26
 CACHE_BYTES = 16 << 20  # projections kept per process
-LOOKUPS_KEPT = 4096  # position tables and group estimates kept, each, before a reset
 
 
 @dataclass(frozen=True)
@@ -167,8 +166,8 @@ class Resident:
         self.catalog = catalog
         self.projections: SizedLRU[Table | None] = SizedLRU(cache_bytes, _nbytes)
         self.admit_after, self.max_groups = admit_after, max_groups
-        self._positions: dict[tuple[Any, ...], np.ndarray | None] = {}
-        self._groups: dict[tuple[Any, ...], int] = {}  # estimated_groups, by projection key
+        self._positions: Memo[tuple[Any, ...], np.ndarray | None] = Memo()
+        self._groups: Memo[tuple[Any, ...], int] = Memo()  # by projection key
 
     def clear(self) -> None:
         """Forget every projection and every set of columns asked for."""
@@ -200,10 +199,7 @@ class Resident:
         groups = self._groups.get(key)
         if groups is None:  # the same sets of columns come again, mostly not yet worth building
             sizes = [self._distinct(query, source, d, years) for d in dims]
-            groups = estimated_groups(sizes, source.rows)
-            if len(self._groups) > LOOKUPS_KEPT:
-                self._groups.clear()
-            self._groups[key] = groups
+            groups = self._groups.remember(key, estimated_groups(sizes, source.rows))
         if not worth_building(groups, asked >= self.admit_after, self.max_groups):
             return None
         table = read(reader, cursor, source, measures, kept, years)
@@ -256,10 +252,7 @@ class Resident:
                 for k, v in parent.items():
                     if 0 <= k < size:
                         lut[k] = where.get(v, -1)
-        if len(self._positions) > LOOKUPS_KEPT:
-            self._positions.clear()
-        self._positions[key] = lut
-        return lut
+        return self._positions.remember(key, lut)
 
     def fetch(
         self, reader: Reader, cursor: Any, query: Query, source: Source

@@ -3,7 +3,7 @@ worker's memory nor evicts what repeated requests use."""
 
 from __future__ import annotations
 
-from lmi_cubes.aggregates.lru import ASKED_KEYS, SizedLRU
+from lmi_cubes.aggregates.lru import ASKED_KEYS, MEMO_ENTRIES, Memo, SizedLRU
 from lmi_cubes.cube_server.app import create_app
 from lmi_cubes.cube_server.state import ResultCache
 
@@ -25,6 +25,17 @@ def test_only_the_latest_keys_asked_for_are_counted():
         cache.asked(i)
     assert cache.asked("old") == 1  # forgotten: the count stays bounded
     assert cache.asked(ASKED_KEYS - 1) == 2
+
+
+def test_a_memo_never_holds_more_than_its_limit():
+    """Distinct keys without end (a stream of new request shapes) empty the memo when it is
+    full, and what was just remembered is always there."""
+    memo: Memo[int, str] = Memo(3)
+    for key in range(10):
+        assert memo.remember(key, str(key)) == str(key)
+        assert len(memo) <= 3
+        assert memo.get(key) == str(key)
+    assert Memo().limit == MEMO_ENTRIES
 
 
 def test_a_cache_turned_off_weighs_nothing():

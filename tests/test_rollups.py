@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from lmi_cubes.aggregates.engine import Engine
+from lmi_cubes.aggregates.lru import Memo
 from lmi_cubes.aggregates.resident import (
     PROJECTION_GROUPS,
     Resident,
@@ -474,6 +475,21 @@ def test_a_projections_estimated_size_is_worked_out_once_per_set_of_columns(engi
         for _ in range(3):
             assert small.fetch(rollup_engine.reader, cursor, query, source) is None
     assert sorted(counted) == ["gender", "industry", "occupation", "region"]
+
+
+def test_what_the_engine_works_out_per_shape_stays_bounded(warehouse):
+    """The SQL text, labels, choices, position tables and size estimates are each kept in a
+    memo of bounded entries: many request shapes never grow them past it."""
+    engine = Engine(load_model(), open_read_only(warehouse), use_rollups=True)
+    memos = [m for o in (engine, engine.resident) for m in vars(o).values() if isinstance(m, Memo)]
+    assert len(memos) == 5
+    for memo in memos:
+        memo.limit = 2
+    shapes = [kwargs for cube, kwargs in QUERIES if cube == "ashe_pay"]
+    for kwargs in shapes * 3:  # the second request of a set of columns builds its projection
+        engine.run(ask(engine, "ashe_pay", **kwargs))
+        assert all(len(memo) <= 2 for memo in memos)
+    assert all(memos), "every memo was used"
 
 
 @pytest.mark.parametrize(
