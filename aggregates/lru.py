@@ -3,8 +3,8 @@ projections of rollups (aggregates/resident.py) and the rendered responses
 (cube_server/state.py); and a memo bounded in entries, for what the engine works out from the
 model and catalog once per query shape.
 
-It also counts how often each missing key was asked for (the last `ASKED_KEYS` of them, by
-their hash: warehouse/recent.py), so a caller can keep only what is asked for again: under
+The LRU also counts how often each missing key was asked for (the last `ASKED_KEYS` of them,
+by their hash: warehouse/recent.py), so a caller can keep only what is asked for again: under
 many different requests, mostly new, entries made for one request and never used again would
 evict those that are."""
 
