@@ -332,8 +332,9 @@ FLOOR = "/favicon.ico"
 def single_requests(warehouse: Path, rounds: int) -> list[str]:
     """Each shape with no extra cut, one request at a time on a kept-alive connection to one
     worker: with the cache off after the shape's first request, and repeated with it on.
-    Then as many requests for the server's cheapest answer (`FLOOR`), which no work of ours
-    can make faster: what is left of a repeated request's time above it is the cache's."""
+    Then as many requests for the server's cheapest answer (`FLOOR`: the HTTP stack, the
+    app's per-request work and the client, no data): what a repeated request takes above it
+    is the cache's lookup and the body's size."""
     from benchmarks.run import server, timed
 
     urls = [url(shape, []) for shape in SHAPES]

@@ -34,7 +34,7 @@ if str(HERE.parent) not in sys.path:  # run as a script: benchmarks/ is not inst
     sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.diverse import FLOOR, cpu_seconds  # noqa: E402
-from benchmarks.run import _local, free_port, get, server, timed  # noqa: E402
+from benchmarks.run import free_port, get, hang_up, server, timed  # noqa: E402
 
 # the smallest application each server can run: no framework, a constant body; `configured`
 # carries the settings the worker of `lmi-cubes serve` reads from the application
@@ -102,9 +102,7 @@ def trivial_servers(folder: Path) -> Iterator[dict[str, tuple[int, int]]]:
         yield {name: (port, proc.pid) for name, (port, proc) in procs.items()}
     finally:
         for port, proc in procs.values():
-            connection = getattr(_local, "cons", {}).pop(port, None)
-            if connection is not None:  # a kept-alive connection holds a graceful stop
-                connection.close()
+            hang_up(port)
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)

@@ -227,11 +227,20 @@ def server(
             get(port, "/cubes")
         yield port, proc.pid
     finally:
+        hang_up(port)
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
 
 
 _local = threading.local()
+
+
+def hang_up(port: int) -> None:
+    """Close this thread's kept-alive connection to `port`: an open one holds a server's
+    graceful stop until its timeout."""
+    connection = getattr(_local, "cons", {}).pop(port, None)
+    if connection is not None:
+        connection.close()
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
